@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("kaoping.web.urls")),
+    path("campaigns/", include("kaoping.campaigns.urls")),
+    path("assess/", include("kaoping.assessments.urls")),
+    path("results/", include("kaoping.results.urls")),
+    path("rating/", include("kaoping.ratings.urls")),
+    path("api/", include("kaoping.api.urls")),
+]

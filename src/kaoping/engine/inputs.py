@@ -1,0 +1,66 @@
+"""What the engine scores: units and the data collected about them. Missing stays ``None``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    id: str
+    name: str
+    category: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemInput:
+    """Everything known about one item of one unit. Any field may be missing."""
+
+    unit_id: str
+    item_id: str
+    self_score: Decimal | None = None  # 自评分
+    reviewed_score: Decimal | None = None  # 复核分 / department score
+    confirmed_score: Decimal | None = None  # 核定分
+    figures: Mapping[str, Decimal] = field(default_factory=dict)  # data the rule reads
+    level: str | None = None  # A/B/C attainment, stepped level, …
+    triggered: bool | None = None  # for veto / downgrade / not-excellent items
+    not_applicable: bool = False
+    department_scores: Mapping[str, Decimal] = field(default_factory=dict)  # split items
+    note: str = ""  # 得失分说明
+
+
+@dataclass(frozen=True, slots=True)
+class Ballot:
+    """One grade given by one rater to one unit in one rating component.
+
+    ``sheet`` groups the grades a rater handed in together (per-ballot quotas apply to a
+    sheet); it defaults to the rater. ``rater_unit`` is the rater's own unit, which the
+    rater never counts for. ``grade`` None or the scale's abstain label means abstain.
+    """
+
+    component_id: str
+    rater_id: str
+    rater_group: str
+    target_unit: str
+    grade: str | None
+    points: Decimal | None = None  # a choice within the grade (档内可选分)
+    rater_unit: str | None = None
+    sheet: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedScore:
+    unit_id: str
+    component_id: str
+    raw: Decimal
+    raw_max: Decimal | None = None  # overrides the scheme's raw_max for this unit
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    units: tuple[Unit, ...]
+    items: tuple[ItemInput, ...] = ()
+    ballots: tuple[Ballot, ...] = ()
+    imported: tuple[ImportedScore, ...] = ()
