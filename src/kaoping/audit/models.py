@@ -24,7 +24,9 @@ class AuditEvent(models.Model):
     chain = models.CharField(max_length=64, db_index=True)
     seq = models.PositiveIntegerField()
     at = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_label = models.CharField(_("操作人"), max_length=200, blank=True)
     action = models.CharField(_("操作"), max_length=64)
     object_type = models.CharField(max_length=64)
@@ -38,7 +40,9 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["chain", "seq"]
-        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="unique_audit_seq_per_chain")]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="unique_audit_seq_per_chain")
+        ]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def save(self, *args: Any, **kwargs: Any) -> None:

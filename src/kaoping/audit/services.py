@@ -56,14 +56,24 @@ def audit_record(
     for _attempt in range(_RETRIES):
         try:
             with transaction.atomic():
-                return _append(chain, action, object_type, str(object_id), actor, field, old, new, reason)
+                return _append(
+                    chain, action, object_type, str(object_id), actor, field, old, new, reason
+                )
         except IntegrityError:
             continue
     raise RuntimeError(f"audit chain {chain} is too contended")
 
 
 def _append(
-    chain: str, action: str, object_type: str, object_id: str, actor: Any, field: str, old: Any, new: Any, reason: str
+    chain: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    actor: Any,
+    field: str,
+    old: Any,
+    new: Any,
+    reason: str,
 ) -> AuditEvent:
     last = AuditEvent.objects.filter(chain=chain).order_by("-seq").first()
     event = AuditEvent(
@@ -87,7 +97,11 @@ def _append(
 
 
 def _jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, ensure_ascii=False, default=str)) if value is not None else None
+    return (
+        json.loads(json.dumps(value, ensure_ascii=False, default=str))
+        if value is not None
+        else None
+    )
 
 
 @dataclass(frozen=True)
@@ -103,7 +117,11 @@ def verify_chain(chain: str) -> ChainCheck:
     expected_seq = 1
     count = 0
     for event in AuditEvent.objects.filter(chain=chain).order_by("seq").iterator():
-        if event.seq != expected_seq or event.prev_hash != prev or entry_hash(prev, event) != event.hash:
+        if (
+            event.seq != expected_seq
+            or event.prev_hash != prev
+            or entry_hash(prev, event) != event.hash
+        ):
             return ChainCheck(ok=False, head=prev, count=count, broken_at=expected_seq)
         prev = event.hash
         expected_seq += 1

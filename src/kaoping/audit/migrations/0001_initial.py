@@ -4,33 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('chain', models.CharField(db_index=True, max_length=64)),
-                ('seq', models.PositiveIntegerField()),
-                ('at', models.DateTimeField(verbose_name='时间')),
-                ('actor_label', models.CharField(blank=True, max_length=200, verbose_name='操作人')),
-                ('action', models.CharField(max_length=64, verbose_name='操作')),
-                ('object_type', models.CharField(max_length=64)),
-                ('object_id', models.CharField(max_length=64)),
-                ('field', models.CharField(blank=True, max_length=64)),
-                ('old', models.JSONField(blank=True, null=True)),
-                ('new', models.JSONField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True, verbose_name='原因')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("chain", models.CharField(db_index=True, max_length=64)),
+                ("seq", models.PositiveIntegerField()),
+                ("at", models.DateTimeField(verbose_name="时间")),
+                (
+                    "actor_label",
+                    models.CharField(blank=True, max_length=200, verbose_name="操作人"),
+                ),
+                ("action", models.CharField(max_length=64, verbose_name="操作")),
+                ("object_type", models.CharField(max_length=64)),
+                ("object_id", models.CharField(max_length=64)),
+                ("field", models.CharField(blank=True, max_length=64)),
+                ("old", models.JSONField(blank=True, null=True)),
+                ("new", models.JSONField(blank=True, null=True)),
+                ("reason", models.TextField(blank=True, verbose_name="原因")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
             ],
             options={
-                'ordering': ['chain', 'seq'],
+                "ordering": ["chain", "seq"],
             },
         ),
     ]

@@ -4,55 +4,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('year', models.PositiveIntegerField(blank=True, null=True, verbose_name='年度')),
-                ('phase', models.CharField(choices=[('draft', '草稿'), ('self_assessment', '单位自评'), ('review', '审核评分'), ('rating', '现场测评'), ('scoring', '汇总计分'), ('notice', '结果公示'), ('final', '结果确定'), ('archived', '已归档')], default='draft', max_length=32, verbose_name='阶段')),
-                ('results_published', models.BooleanField(default=False, verbose_name='结果已发布')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                ("year", models.PositiveIntegerField(blank=True, null=True, verbose_name="年度")),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("self_assessment", "单位自评"),
+                            ("review", "审核评分"),
+                            ("rating", "现场测评"),
+                            ("scoring", "汇总计分"),
+                            ("notice", "结果公示"),
+                            ("final", "结果确定"),
+                            ("archived", "已归档"),
+                        ],
+                        default="draft",
+                        max_length=32,
+                        verbose_name="阶段",
+                    ),
+                ),
+                (
+                    "results_published",
+                    models.BooleanField(default=False, verbose_name="结果已发布"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': '考核活动',
-                'ordering': ['-year', '-created_at'],
+                "verbose_name": "考核活动",
+                "ordering": ["-year", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='CampaignUnit',
+            name="CampaignUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(max_length=64, verbose_name='考核类别')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("category", models.CharField(max_length=64, verbose_name="考核类别")),
             ],
         ),
         migrations.CreateModel(
-            name='PhaseDeadline',
+            name="PhaseDeadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phase', models.CharField(choices=[('draft', '草稿'), ('self_assessment', '单位自评'), ('review', '审核评分'), ('rating', '现场测评'), ('scoring', '汇总计分'), ('notice', '结果公示'), ('final', '结果确定'), ('archived', '已归档')], max_length=32)),
-                ('deadline', models.DateTimeField(verbose_name='截止时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("self_assessment", "单位自评"),
+                            ("review", "审核评分"),
+                            ("rating", "现场测评"),
+                            ("scoring", "汇总计分"),
+                            ("notice", "结果公示"),
+                            ("final", "结果确定"),
+                            ("archived", "已归档"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("deadline", models.DateTimeField(verbose_name="截止时间")),
             ],
         ),
         migrations.CreateModel(
-            name='SchemeVersion',
+            name="SchemeVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('data', models.JSONField()),
-                ('source_name', models.CharField(blank=True, max_length=255)),
-                ('reason', models.TextField(blank=True, verbose_name='变更原因')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("data", models.JSONField()),
+                ("source_name", models.CharField(blank=True, max_length=255)),
+                ("reason", models.TextField(blank=True, verbose_name="变更原因")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['campaign', 'number'],
+                "ordering": ["campaign", "number"],
             },
         ),
     ]

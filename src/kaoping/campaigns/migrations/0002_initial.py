@@ -6,65 +6,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0001_initial'),
-        ('orgs', '0001_initial'),
+        ("campaigns", "0001_initial"),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='created_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="campaign",
+            name="created_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaigns', to='orgs.organization', verbose_name='组织单位'),
+            model_name="campaign",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="campaigns",
+                to="orgs.organization",
+                verbose_name="组织单位",
+            ),
         ),
         migrations.AddField(
-            model_name='campaignunit',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='campaigns.campaign'),
+            model_name="campaignunit",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="participants",
+                to="campaigns.campaign",
+            ),
         ),
         migrations.AddField(
-            model_name='campaignunit',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='orgs.organization'),
+            model_name="campaignunit",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="participations",
+                to="orgs.organization",
+            ),
         ),
         migrations.AddField(
-            model_name='phasedeadline',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadlines', to='campaigns.campaign'),
+            model_name="phasedeadline",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="deadlines",
+                to="campaigns.campaign",
+            ),
         ),
         migrations.AddField(
-            model_name='schemeversion',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scheme_versions', to='campaigns.campaign'),
+            model_name="schemeversion",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="scheme_versions",
+                to="campaigns.campaign",
+            ),
         ),
         migrations.AddField(
-            model_name='schemeversion',
-            name='created_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="schemeversion",
+            name="created_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='campaignunit',
-            index=models.Index(fields=['campaign', 'category'], name='campaigns_c_campaig_51b406_idx'),
+            model_name="campaignunit",
+            index=models.Index(
+                fields=["campaign", "category"], name="campaigns_c_campaig_51b406_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaignunit',
-            constraint=models.UniqueConstraint(fields=('campaign', 'organization'), name='unique_campaign_unit'),
+            model_name="campaignunit",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "organization"), name="unique_campaign_unit"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='phasedeadline',
-            constraint=models.UniqueConstraint(fields=('campaign', 'phase'), name='unique_deadline_per_phase'),
+            model_name="phasedeadline",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "phase"), name="unique_deadline_per_phase"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schemeversion',
-            constraint=models.UniqueConstraint(fields=('campaign', 'number'), name='unique_scheme_version_number'),
+            model_name="schemeversion",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "number"), name="unique_scheme_version_number"
+            ),
         ),
     ]

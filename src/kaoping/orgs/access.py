@@ -1,0 +1,177 @@
+"""Every security-sensitive lookup goes through here.
+
+A foreign object is always answered with 404 (``Http404``), never a 403 that confirms it exists.
+Views, the API and the CLI call these functions instead of filtering querysets themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kaoping.campaigns.models import Campaign, CampaignUnit
+from kaoping.orgs.models import Membership, Organization, Role
+
+
+@dataclass(frozen=True)
+class CampaignAccess:
+    """What one user may do in one campaign, derived from their memberships."""
+
+    campaign: Campaign
+    organizer: bool = False  # manages the campaign (organizer or admin of the owning bureau)
+    leader: bool = False  # reads everything, changes nothing
+    review_paths: tuple[str, ...] = ()  # reviewer: units beneath these org paths
+    department_ids: frozenset[int] = frozenset()  # department scorer: items of these departments
+    reporter_unit_ids: frozenset[int] = frozenset()  # reporter: these units' own data
+    scorer_unit_scope: tuple[str, ...] = field(
+        default=()
+    )  # department scorers see units beneath these paths
+
+    @property
+    def any(self) -> bool:
+        return bool(
+            self.organizer
+            or self.leader
+            or self.review_paths
+            or self.department_ids
+            or self.reporter_unit_ids
+        )
+
+    @property
+    def sees_all_units(self) -> bool:
+        return self.organizer or self.leader or bool(self.department_ids)
+
+    @property
+    def can_see_results(self) -> bool:
+        """Standings before publication are for the bureau only; units wait for publication."""
+        return (
+            self.organizer
+            or self.leader
+            or bool(self.review_paths)
+            or self.campaign.results_published
+        )
+
+    def can_see_unit(self, organization: Organization) -> bool:
+        if self.sees_all_units or organization.pk in self.reporter_unit_ids:
+            return True
+        return any(organization.path.startswith(path) for path in self.review_paths)
+
+    def can_review_unit(self, organization: Organization) -> bool:
+        return self.organizer or any(
+            organization.path.startswith(path) for path in self.review_paths
+        )
+
+    def can_report_for(self, organization: Organization) -> bool:
+        return organization.pk in self.reporter_unit_ids
+
+
+def user_memberships(user: object) -> list[Membership]:
+    """The user's memberships, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached: list[Membership] | None = getattr(user, "_kaoping_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user).select_related("organization", "department")
+        )
+        user._kaoping_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _ancestor_or_self(org: Organization, owner: Organization) -> bool:
+    return org.path.startswith(owner.path)
+
+
+def campaign_access(user: object, campaign: Campaign) -> CampaignAccess:
+    owner = campaign.owner
+    organizer = leader = False
+    review_paths: list[str] = []
+    departments: set[int] = set()
+    reporter_units: set[int] = set()
+    participant_ids: set[int] | None = None
+    for m in user_memberships(user):
+        org = m.organization
+        if m.role in (Role.ORGANIZER, Role.ADMIN) and org.pk == owner.pk:
+            organizer = True
+        elif m.role == Role.LEADER and org.pk == owner.pk:
+            leader = True
+        elif m.role == Role.REVIEWER and _ancestor_or_self(org, owner):
+            review_paths.append(org.path)
+        elif (
+            m.role == Role.DEPARTMENT_SCORER and m.department and m.department.bureau_id == owner.pk
+        ):
+            departments.add(m.department.pk)
+        elif m.role in (Role.REPORTER, Role.LEADER):
+            if participant_ids is None:
+                participant_ids = set(
+                    campaign.participants.values_list("organization_id", flat=True)
+                )
+            if org.pk in participant_ids:
+                reporter_units.add(org.pk)
+    return CampaignAccess(
+        campaign=campaign,
+        organizer=organizer or bool(getattr(user, "is_superuser", False)),
+        leader=leader,
+        review_paths=tuple(review_paths),
+        department_ids=frozenset(departments),
+        reporter_unit_ids=frozenset(reporter_units),
+    )
+
+
+def campaigns_for(user: object) -> QuerySet[Campaign]:
+    """Every campaign the user has some role in."""
+    if getattr(user, "is_superuser", False):
+        return Campaign.objects.all()
+    condition = Q(pk__in=[])
+    for m in user_memberships(user):
+        org = m.organization
+        if m.role in (Role.ORGANIZER, Role.ADMIN, Role.LEADER):
+            condition |= Q(owner=org)
+        if m.role == Role.REVIEWER:
+            # the reviewer's own bureau's campaigns and those of bureaus above it
+            ancestor_ids = [int(x) for x in org.path.strip("/").split("/") if x]
+            condition |= Q(owner_id__in=ancestor_ids)
+        if m.role == Role.DEPARTMENT_SCORER and m.department:
+            condition |= Q(owner_id=m.department.bureau_id)
+        if m.role in (Role.REPORTER, Role.LEADER):
+            condition |= Q(participants__organization=org)
+    return Campaign.objects.filter(condition).distinct().select_related("owner")
+
+
+def campaign_for(user: object, campaign_id: object) -> tuple[Campaign, CampaignAccess]:
+    """The campaign and the user's access to it, or 404 when the user has no role in it."""
+    campaign = Campaign.objects.select_related("owner").filter(pk=_as_int(campaign_id)).first()
+    if campaign is None:
+        raise Http404
+    access = campaign_access(user, campaign)
+    if not access.any:
+        raise Http404
+    return campaign, access
+
+
+def units_for(access: CampaignAccess) -> QuerySet[CampaignUnit]:
+    """The campaign's units whose data this access may see."""
+    units = CampaignUnit.objects.filter(campaign=access.campaign).select_related("organization")
+    if access.sees_all_units:
+        return units
+    condition = Q(organization_id__in=list(access.reporter_unit_ids))
+    for path in access.review_paths:
+        condition |= Q(organization__path__startswith=path)
+    return units.filter(condition)
+
+
+def unit_for(access: CampaignAccess, unit_id: object) -> CampaignUnit:
+    """One participating unit (by CampaignUnit id) the access may see, or 404."""
+    unit = units_for(access).filter(pk=_as_int(unit_id)).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _as_int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise Http404 from None
