@@ -40,9 +40,7 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["chain", "seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["chain", "seq"], name="unique_audit_seq_per_chain")
-        ]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="unique_audit_seq_per_chain")]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def save(self, *args: Any, **kwargs: Any) -> None:

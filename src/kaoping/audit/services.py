@@ -56,9 +56,7 @@ def audit_record(
     for _attempt in range(_RETRIES):
         try:
             with transaction.atomic():
-                return _append(
-                    chain, action, object_type, str(object_id), actor, field, old, new, reason
-                )
+                return _append(chain, action, object_type, str(object_id), actor, field, old, new, reason)
         except IntegrityError:
             continue
     raise RuntimeError(f"audit chain {chain} is too contended")
@@ -97,11 +95,7 @@ def _append(
 
 
 def _jsonable(value: Any) -> Any:
-    return (
-        json.loads(json.dumps(value, ensure_ascii=False, default=str))
-        if value is not None
-        else None
-    )
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str)) if value is not None else None
 
 
 @dataclass(frozen=True)
@@ -117,11 +111,7 @@ def verify_chain(chain: str) -> ChainCheck:
     expected_seq = 1
     count = 0
     for event in AuditEvent.objects.filter(chain=chain).order_by("seq").iterator():
-        if (
-            event.seq != expected_seq
-            or event.prev_hash != prev
-            or entry_hash(prev, event) != event.hash
-        ):
+        if event.seq != expected_seq or event.prev_hash != prev or entry_hash(prev, event) != event.hash:
             return ChainCheck(ok=False, head=prev, count=count, broken_at=expected_seq)
         prev = event.hash
         expected_seq += 1

@@ -34,9 +34,7 @@ class Campaign(models.Model):
     phase = models.CharField(_("阶段"), max_length=32, choices=Phase.choices, default=Phase.DRAFT)
     results_published = models.BooleanField(_("结果已发布"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("考核活动")
@@ -58,23 +56,15 @@ class SchemeVersion(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="scheme_versions")
     number = models.PositiveIntegerField()
-    data: models.JSONField[Any] = (
-        models.JSONField()
-    )  # kaoping.formats.scheme_file.scheme_to_data output
+    data: models.JSONField[Any] = models.JSONField()  # kaoping.formats.scheme_file.scheme_to_data output
     source_name = models.CharField(max_length=255, blank=True)
     reason = models.TextField(_("变更原因"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["campaign", "number"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "number"], name="unique_scheme_version_number"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["campaign", "number"], name="unique_scheme_version_number")]
 
 
 class PhaseDeadline(models.Model):
@@ -83,26 +73,18 @@ class PhaseDeadline(models.Model):
     deadline = models.DateTimeField(_("截止时间"))
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["campaign", "phase"], name="unique_deadline_per_phase")
-        ]
+        constraints = [models.UniqueConstraint(fields=["campaign", "phase"], name="unique_deadline_per_phase")]
 
 
 class CampaignUnit(models.Model):
     """A unit taking part in a campaign, under one of the scheme's categories."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participants")
-    organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="participations"
-    )
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="participations")
     category = models.CharField(_("考核类别"), max_length=64)  # a category id of the scheme
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "organization"], name="unique_campaign_unit"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["campaign", "organization"], name="unique_campaign_unit")]
         indexes = [models.Index(fields=["campaign", "category"])]
 
     def __str__(self) -> str:

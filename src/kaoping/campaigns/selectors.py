@@ -9,7 +9,8 @@ from kaoping.engine.model import Scheme
 def scheme_of(version: SchemeVersion) -> Scheme:
     from kaoping.formats.scheme_file import scheme_from_data
 
-    return scheme_from_data(version.data)
+    scheme: Scheme = scheme_from_data(version.data)
+    return scheme
 
 
 def current_scheme(campaign: Campaign) -> Scheme | None:

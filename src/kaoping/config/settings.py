@@ -14,15 +14,11 @@ BASE_DIR = SRC_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("KAOPING_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get(
-    "KAOPING_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789"
-)
+SECRET_KEY = os.environ.get("KAOPING_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
 # Separate key for rater-token HMACs so rotating SECRET_KEY never orphans ballots.
 RATER_TOKEN_KEY = os.environ.get("KAOPING_RATER_TOKEN_KEY", SECRET_KEY)
 DEBUG = os.environ.get("KAOPING_DEBUG", "1") == "1"
-ALLOWED_HOSTS = os.environ.get(
-    "KAOPING_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver"
-).split(",")
+ALLOWED_HOSTS = os.environ.get("KAOPING_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -25,19 +25,11 @@ class CampaignAccess:
     review_paths: tuple[str, ...] = ()  # reviewer: units beneath these org paths
     department_ids: frozenset[int] = frozenset()  # department scorer: items of these departments
     reporter_unit_ids: frozenset[int] = frozenset()  # reporter: these units' own data
-    scorer_unit_scope: tuple[str, ...] = field(
-        default=()
-    )  # department scorers see units beneath these paths
+    scorer_unit_scope: tuple[str, ...] = field(default=())  # department scorers see units beneath these paths
 
     @property
     def any(self) -> bool:
-        return bool(
-            self.organizer
-            or self.leader
-            or self.review_paths
-            or self.department_ids
-            or self.reporter_unit_ids
-        )
+        return bool(self.organizer or self.leader or self.review_paths or self.department_ids or self.reporter_unit_ids)
 
     @property
     def sees_all_units(self) -> bool:
@@ -46,12 +38,7 @@ class CampaignAccess:
     @property
     def can_see_results(self) -> bool:
         """Standings before publication are for the bureau only; units wait for publication."""
-        return (
-            self.organizer
-            or self.leader
-            or bool(self.review_paths)
-            or self.campaign.results_published
-        )
+        return self.organizer or self.leader or bool(self.review_paths) or self.campaign.results_published
 
     def can_see_unit(self, organization: Organization) -> bool:
         if self.sees_all_units or organization.pk in self.reporter_unit_ids:
@@ -59,9 +46,7 @@ class CampaignAccess:
         return any(organization.path.startswith(path) for path in self.review_paths)
 
     def can_review_unit(self, organization: Organization) -> bool:
-        return self.organizer or any(
-            organization.path.startswith(path) for path in self.review_paths
-        )
+        return self.organizer or any(organization.path.startswith(path) for path in self.review_paths)
 
     def can_report_for(self, organization: Organization) -> bool:
         return organization.pk in self.reporter_unit_ids
@@ -73,9 +58,7 @@ def user_memberships(user: object) -> list[Membership]:
         return []
     cached: list[Membership] | None = getattr(user, "_kaoping_memberships", None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user).select_related("organization", "department")
-        )
+        cached = list(Membership.objects.filter(user_id=getattr(user, "pk", None)).select_related("organization", "department"))
         user._kaoping_memberships = cached  # type: ignore[attr-defined]
     return cached
 
@@ -99,15 +82,11 @@ def campaign_access(user: object, campaign: Campaign) -> CampaignAccess:
             leader = True
         elif m.role == Role.REVIEWER and _ancestor_or_self(org, owner):
             review_paths.append(org.path)
-        elif (
-            m.role == Role.DEPARTMENT_SCORER and m.department and m.department.bureau_id == owner.pk
-        ):
+        elif m.role == Role.DEPARTMENT_SCORER and m.department and m.department.bureau_id == owner.pk:
             departments.add(m.department.pk)
         elif m.role in (Role.REPORTER, Role.LEADER):
             if participant_ids is None:
-                participant_ids = set(
-                    campaign.participants.values_list("organization_id", flat=True)
-                )
+                participant_ids = set(campaign.participants.values_list("organization_id", flat=True))
             if org.pk in participant_ids:
                 reporter_units.add(org.pk)
     return CampaignAccess(

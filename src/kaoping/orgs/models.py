@@ -22,9 +22,7 @@ class Organization(models.Model):
 
     name = models.CharField(_("名称"), max_length=200)
     code = models.CharField(_("代码"), max_length=64, unique=True)
-    kind = models.CharField(
-        _("类型"), max_length=16, choices=OrgKind.choices, default=OrgKind.SCHOOL
-    )
+    kind = models.CharField(_("类型"), max_length=16, choices=OrgKind.choices, default=OrgKind.SCHOOL)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("上级单位"),
@@ -69,17 +67,13 @@ class Organization(models.Model):
 class UnitCategory(models.Model):
     """A kind of assessed unit defined by a bureau (局属学校, 县(区)教育行政部门 …)."""
 
-    owner = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="unit_categories"
-    )
+    owner = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="unit_categories")
     code = models.CharField(_("代码"), max_length=64)
     name = models.CharField(_("名称"), max_length=100)
 
     class Meta:
         verbose_name = _("单位类别")
-        constraints = [
-            models.UniqueConstraint(fields=["owner", "code"], name="unique_category_code_per_owner")
-        ]
+        constraints = [models.UniqueConstraint(fields=["owner", "code"], name="unique_category_code_per_owner")]
 
     def __str__(self) -> str:
         return self.name
@@ -94,11 +88,7 @@ class Department(models.Model):
     class Meta:
         verbose_name = _("处室")
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["bureau", "name"], name="unique_department_name_per_bureau"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["bureau", "name"], name="unique_department_name_per_bureau")]
 
     def __str__(self) -> str:
         return self.name
@@ -124,20 +114,14 @@ class Membership(models.Model):
     """A user's role at an organization (and for department scorers, their department)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships"
-    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
-    department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.CASCADE, related_name="members"
-    )
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.CASCADE, related_name="members")
 
     class Meta:
         verbose_name = _("角色分配")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "organization", "role", "department"], name="unique_membership"
-            ),
+            models.UniqueConstraint(fields=["user", "organization", "role", "department"], name="unique_membership"),
         ]
 
     def __str__(self) -> str:

@@ -27,14 +27,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="auditevent",
-            index=models.Index(
-                fields=["object_type", "object_id"], name="audit_audit_object__0e78a5_idx"
-            ),
+            index=models.Index(fields=["object_type", "object_id"], name="audit_audit_object__0e78a5_idx"),
         ),
         migrations.AddConstraint(
             model_name="auditevent",
-            constraint=models.UniqueConstraint(
-                fields=("chain", "seq"), name="unique_audit_seq_per_chain"
-            ),
+            constraint=models.UniqueConstraint(fields=("chain", "seq"), name="unique_audit_seq_per_chain"),
         ),
     ]

@@ -83,26 +83,18 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="campaignunit",
-            index=models.Index(
-                fields=["campaign", "category"], name="campaigns_c_campaig_51b406_idx"
-            ),
+            index=models.Index(fields=["campaign", "category"], name="campaigns_c_campaig_51b406_idx"),
         ),
         migrations.AddConstraint(
             model_name="campaignunit",
-            constraint=models.UniqueConstraint(
-                fields=("campaign", "organization"), name="unique_campaign_unit"
-            ),
+            constraint=models.UniqueConstraint(fields=("campaign", "organization"), name="unique_campaign_unit"),
         ),
         migrations.AddConstraint(
             model_name="phasedeadline",
-            constraint=models.UniqueConstraint(
-                fields=("campaign", "phase"), name="unique_deadline_per_phase"
-            ),
+            constraint=models.UniqueConstraint(fields=("campaign", "phase"), name="unique_deadline_per_phase"),
         ),
         migrations.AddConstraint(
             model_name="schemeversion",
-            constraint=models.UniqueConstraint(
-                fields=("campaign", "number"), name="unique_scheme_version_number"
-            ),
+            constraint=models.UniqueConstraint(fields=("campaign", "number"), name="unique_scheme_version_number"),
         ),
     ]

@@ -21,9 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("password", models.CharField(max_length=128, verbose_name="password")),
                 (
@@ -79,9 +77,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "date_joined",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="date joined"
-                    ),
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
                 ),
                 ("display_name", models.CharField(blank=True, max_length=100, verbose_name="姓名")),
                 (
@@ -121,9 +117,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=200, verbose_name="名称")),
                 ("code", models.CharField(max_length=64, unique=True, verbose_name="代码")),
@@ -169,9 +163,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=100, verbose_name="名称")),
                 (
@@ -193,9 +185,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("code", models.CharField(max_length=64, verbose_name="代码")),
                 ("name", models.CharField(max_length=100, verbose_name="名称")),
@@ -229,9 +219,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "role",
@@ -287,14 +275,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="department",
-            constraint=models.UniqueConstraint(
-                fields=("bureau", "name"), name="unique_department_name_per_bureau"
-            ),
+            constraint=models.UniqueConstraint(fields=("bureau", "name"), name="unique_department_name_per_bureau"),
         ),
         migrations.AddConstraint(
             model_name="unitcategory",
-            constraint=models.UniqueConstraint(
-                fields=("owner", "code"), name="unique_category_code_per_owner"
-            ),
+            constraint=models.UniqueConstraint(fields=("owner", "code"), name="unique_category_code_per_owner"),
         ),
     ]
