@@ -1,0 +1,478 @@
+"""Live rating (民主测评 / 述职评议): ballots → one score per unit.
+
+The steps, in order, for one rating component:
+
+1. Ballots of other components and ballots for units outside ``units`` are ignored
+   (the latter with one campaign flag).
+2. A rater never counts for his or her own unit: a ballot whose ``rater_unit`` equals its
+   ``target_unit`` is ignored before anything else and noted in that unit's explanation.
+3. Ballots are gathered into sheets (选票): ``Ballot.sheet`` if given, otherwise the rater in
+   one role (``rater_id`` + ``rater_group``; one person rating in two roles hands in two sheets).
+   A sheet with any problem — a grade not on the scale, a points value that is not one of the
+   grade's choices, an unknown rater group, a unit graded twice, a broken per-ballot quota,
+   all units graded the same — is dropped whole and flagged INVALID_BALLOT with the reasons.
+4. Abstentions (``grade`` None or the scale's abstain label) count as no vote.
+5. Per unit: fewer valid ballots than ``min_valid_ballots`` → no result (TOO_FEW_BALLOTS).
+   Otherwise mean (or trimmed mean) per rater group, then the weighted mean of the groups.
+   An empty group either has its weight shared out over the others (RENORMALIZE) or leaves
+   the unit without a score (FAIL, flag EMPTY_RATER_GROUP).
+6. ``score = raw / scale_max × points`` (POINTS mode) or ``raw × points`` (COEFFICIENT mode,
+   where a grade's value is a coefficient of the component's points), rounded by
+   ``rounding.rating``. The score is computed from the unrounded raw.
+
+Everything is grouped with dicts in one pass over the ballots, so 200,000 ballots take well
+under two seconds.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kaoping.engine.inputs import Ballot, Unit
+from kaoping.engine.model import (
+    BallotQuota,
+    Component,
+    EmptyGroupPolicy,
+    GradeScale,
+    GradeScaleMode,
+    RaterGroup,
+    RatingSpec,
+    Rounding,
+    RoundingPolicy,
+    ScaleGrade,
+    TrimScope,
+    TrimSpec,
+)
+from kaoping.engine.results import Flag, FlagCode, GroupRating, RatingResult
+
+__all__ = [
+    "RatingOutcome",
+    "aggregate",
+    "ballot_value",
+    "check_sheet",
+    "top_share",
+]
+
+_HUNDRED = Decimal(100)
+_ZERO = Decimal(0)
+_DISPLAY = Rounding(2)  # used for display when the scheme does not round
+_COEFFICIENT_DISPLAY = Rounding(4)
+
+
+@dataclass(frozen=True, slots=True)
+class RatingOutcome:
+    """``results`` has one entry per unit passed in (score None when there is none).
+
+    ``flags`` are sheet-level problems (invalid sheets, ballots for unknown units); problems of
+    one unit (too few ballots, an empty rater group) are in that unit's ``RatingResult.flags``.
+    """
+
+    results: Mapping[str, RatingResult]
+    flags: tuple[Flag, ...]
+
+
+# --------------------------------------------------------------------------------------------
+# Formatting helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _fmt(value: Decimal, rounding: Rounding | None = None) -> str:
+    return format((rounding or _DISPLAY).apply(value), "f")
+
+
+def _fmt_plain(value: Decimal) -> str:
+    """A setting as the scheme wrote it (50, 12.5), without trailing zeros."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _grade_list(names: Iterable[str]) -> str:
+    return "".join(f"“{name}”" for name in names)
+
+
+# --------------------------------------------------------------------------------------------
+# Sheet validity
+# --------------------------------------------------------------------------------------------
+
+
+def _is_abstain(scale: GradeScale, grade: str | None) -> bool:
+    return grade is None or (scale.abstain is not None and grade == scale.abstain)
+
+
+def ballot_value(grade: ScaleGrade, points: Decimal | None) -> Decimal:
+    """The value a ballot carries: the chosen points within the grade, else the grade's value."""
+    return grade.value if points is None else points
+
+
+def _points_problem(grade: ScaleGrade, points: Decimal | None) -> str | None:
+    if points is None:
+        return None
+    allowed = grade.choices or (grade.value,)
+    if points in allowed:
+        return None
+    choices = "/".join(_fmt_plain(choice) for choice in allowed)
+    return f"“{grade.name}”档可选分值为 {choices},本票为 {_fmt_plain(points)}"
+
+
+def _quota_problems(quota: BallotQuota, count: int, units_on_sheet: int) -> list[str]:
+    grades = _grade_list(quota.grades)
+    problems: list[str] = []
+    if quota.max_count is not None and count > quota.max_count:
+        problems.append(f"{grades}最多可评 {quota.max_count} 个单位,本票评了 {count} 个")
+    if quota.min_count is not None and count < quota.min_count:
+        problems.append(f"{grades}至少应评 {quota.min_count} 个单位,本票评了 {count} 个")
+    if quota.max_share is not None and count * _HUNDRED > quota.max_share * units_on_sheet:
+        problems.append(
+            f"{grades}最多可评本票单位数的 {_fmt_plain(quota.max_share)}%"
+            f"(本票 {units_on_sheet} 个单位),本票评了 {count} 个"
+        )
+    if quota.min_share is not None and count * _HUNDRED < quota.min_share * units_on_sheet:
+        problems.append(
+            f"{grades}至少应评本票单位数的 {_fmt_plain(quota.min_share)}%"
+            f"(本票 {units_on_sheet} 个单位),本票评了 {count} 个"
+        )
+    return problems
+
+
+def _sheet_problems(
+    spec: RatingSpec,
+    entries: Sequence[tuple[str, str | None, Decimal | None]],
+    unit_label: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Why a sheet of (unit id, grade or None, chosen points or None) is invalid.
+
+    Quota shares are of all units on the sheet, abstentions included: the paper lists them
+    all, so "优秀不超过 20%" means 20% of the units printed on it.
+    """
+    scale = spec.scale
+    grades = {grade.name: grade for grade in scale.grades}
+    label = unit_label or {}
+    problems: list[str] = []
+    graded: Counter[str] = Counter()
+    identities: set[tuple[str, Decimal]] = set()
+    seen: Counter[str] = Counter(unit_id for unit_id, _, _ in entries)
+
+    for unit_id, times in seen.items():
+        if times > 1:
+            problems.append(f"单位“{label.get(unit_id, unit_id)}”在本票上出现了 {times} 次")
+    for unit_id, grade_name, points in entries:
+        if _is_abstain(scale, grade_name):
+            continue
+        assert grade_name is not None  # _is_abstain covers None
+        grade = grades.get(grade_name)
+        if grade is None:
+            problems.append(f"单位“{label.get(unit_id, unit_id)}”的等次“{grade_name}”不是本测评的等次")
+            continue
+        points_problem = _points_problem(grade, points)
+        if points_problem is not None:
+            problems.append(f"单位“{label.get(unit_id, unit_id)}”:{points_problem}")
+            continue
+        graded[grade_name] += 1
+        identities.add((grade_name, ballot_value(grade, points)))
+
+    for quota in spec.ballot_rules.quotas:
+        count = sum(graded[name] for name in quota.grades)
+        problems.extend(_quota_problems(quota, count, len(entries)))
+
+    graded_total = sum(graded.values())
+    if spec.ballot_rules.all_identical_invalid and graded_total >= 2 and len(identities) == 1:
+        ((only_grade, _),) = identities
+        problems.append(f"{graded_total} 个单位全部评为“{only_grade}”,全部相同的选票无效")
+    return problems
+
+
+def check_sheet(spec: RatingSpec, grades: Mapping[str, str | None]) -> list[str]:
+    """Why a rater's sheet (unit id → grade name, None = abstain) is invalid; [] if valid.
+
+    The live-rating server calls this before it accepts a sheet.
+    """
+    return _sheet_problems(spec, [(unit_id, grade, None) for unit_id, grade in grades.items()])
+
+
+# --------------------------------------------------------------------------------------------
+# Aggregation
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Vote:
+    value: Decimal
+    group_index: int
+    rater_id: str
+    sheet: str
+
+    def order_key(self) -> tuple[Decimal, int, str, str]:
+        # Equal values: which ballot is dropped must not depend on the input order.
+        return (self.value, self.group_index, self.rater_id, self.sheet)
+
+
+@dataclass(slots=True)
+class _UnitTally:
+    votes: list[_Vote]
+    grade_counts: Counter[str]
+    abstentions: int = 0
+    own_unit: int = 0
+    invalid: int = 0
+
+
+def _sheet_key(ballot: Ballot) -> str:
+    if ballot.sheet is not None:
+        return ballot.sheet
+    return f"{ballot.rater_id}@{ballot.rater_group}"
+
+
+def _trim(votes: list[_Vote], trim: TrimSpec | None) -> tuple[list[_Vote], list[_Vote]]:
+    """(kept, dropped). Trims only with MORE than ``above`` votes and something left over."""
+    if trim is None or trim.per_side <= 0:
+        return votes, []
+    if len(votes) <= max(trim.above, 2 * trim.per_side):
+        return votes, []
+    ordered = sorted(votes, key=_Vote.order_key)
+    cut = trim.per_side
+    return ordered[cut:-cut], ordered[:cut] + ordered[-cut:]
+
+
+def _group_votes(
+    votes: list[_Vote], groups: Sequence[RaterGroup], trim: TrimSpec | None
+) -> list[tuple[list[_Vote], list[_Vote]]]:
+    """Per group (kept, dropped), trimming per group or over all the unit's votes."""
+    if trim is not None and trim.scope is TrimScope.OVERALL:
+        kept, dropped = _trim(votes, trim)
+        return [
+            (
+                [v for v in kept if v.group_index == index],
+                [v for v in dropped if v.group_index == index],
+            )
+            for index in range(len(groups))
+        ]
+    by_group: list[list[_Vote]] = [[] for _ in groups]
+    for vote in votes:
+        by_group[vote.group_index].append(vote)
+    return [_trim(group_votes, trim) for group_votes in by_group]
+
+
+class _Aggregator:
+    def __init__(self, component: Component, rounding: RoundingPolicy) -> None:
+        if component.rating is None:
+            raise ValueError(f"测评项目“{component.name}”({component.id})没有设置测评规则")
+        self.component = component
+        self.spec: RatingSpec = component.rating
+        self.rounding = rounding
+        self.grades = {grade.name: grade for grade in self.spec.scale.grades}
+        self.group_index = {group.id: index for index, group in enumerate(self.spec.groups)}
+        self.coefficient = self.spec.scale.mode is GradeScaleMode.COEFFICIENT
+        self.value_display = _COEFFICIENT_DISPLAY if self.coefficient else _DISPLAY
+
+    # -- sheets ---------------------------------------------------------------------------
+
+    def sheet_problems(self, ballots: list[Ballot], labels: Mapping[str, str]) -> list[str]:
+        problems = [
+            f"评委组“{group}”不是本测评的评委组"
+            for group in sorted({b.rater_group for b in ballots} - self.group_index.keys())
+        ]
+        entries = [(b.target_unit, b.grade, b.points) for b in ballots]
+        return problems + _sheet_problems(self.spec, entries, labels)
+
+    # -- per unit -------------------------------------------------------------------------
+
+    def unit_result(self, unit: Unit, tally: _UnitTally) -> RatingResult:
+        spec = self.spec
+        counts = tuple((grade.name, tally.grade_counts[grade.name]) for grade in spec.scale.grades)
+        notes = self._notes(tally, counts)
+        valid = len(tally.votes)
+        ref = self.component.id
+        minimum = spec.ballot_rules.min_valid_ballots
+
+        def without_score(message: str, code: FlagCode) -> RatingResult:
+            flag = Flag(code, f"{unit.name}:{self.component.name}{message}", ref)
+            return RatingResult(unit.id, None, None, (), counts, f"{message}。{notes}", (flag,))
+
+        if valid == 0:
+            return without_score("没有有效票,不出结果", FlagCode.TOO_FEW_BALLOTS)
+        if valid < minimum:
+            return without_score(f"有效票 {valid} 张,少于最低要求 {minimum} 张,不出结果", FlagCode.TOO_FEW_BALLOTS)
+
+        per_group = _group_votes(tally.votes, spec.groups, spec.trim)
+        present = [
+            (group, kept, dropped) for group, (kept, dropped) in zip(spec.groups, per_group, strict=True) if kept
+        ]
+        empty = [group for group, (kept, _) in zip(spec.groups, per_group, strict=True) if not kept]
+        if empty and spec.empty_group is EmptyGroupPolicy.FAIL:
+            names = "、".join(group.name for group in empty)
+            return without_score(f"评委组{names}没有有效票,按方案规定不出结果", FlagCode.EMPTY_RATER_GROUP)
+        present_weight = sum((group.weight for group, _, _ in present), _ZERO)
+        if present_weight <= 0:
+            return without_score("有票的评委组权重合计为 0,不出结果", FlagCode.EMPTY_RATER_GROUP)
+
+        return self._scored(unit, counts, notes, present, empty, present_weight)
+
+    def _scored(
+        self,
+        unit: Unit,
+        counts: tuple[tuple[str, int], ...],
+        notes: str,
+        present: list[tuple[RaterGroup, list[_Vote], list[_Vote]]],
+        empty: list[RaterGroup],
+        present_weight: Decimal,
+    ) -> RatingResult:
+        raw = _ZERO
+        group_ratings: list[GroupRating] = []
+        terms: list[str] = []
+        for group, kept, dropped in present:
+            mean = sum((v.value for v in kept), _ZERO) / len(kept)
+            weight = group.weight * _HUNDRED / present_weight
+            raw += mean * group.weight / present_weight
+            shown_mean = self.value_display.apply(mean)
+            group_ratings.append(
+                GroupRating(
+                    group.id,
+                    group.name,
+                    weight,
+                    len(kept) + len(dropped),
+                    shown_mean,
+                    tuple(sorted(v.value for v in dropped)),
+                )
+            )
+            terms.append(self._term(group, kept, dropped, mean, weight, bool(empty)))
+        for group in empty:
+            group_ratings.append(GroupRating(group.id, group.name, _ZERO, 0, None))
+
+        points = self.component.points
+        if self.coefficient:
+            unrounded = raw * points
+            formula = f"系数 {_fmt(raw, _COEFFICIENT_DISPLAY)} × {_fmt_plain(points)}"
+        else:
+            unrounded = raw / self.spec.scale.scale_max * points
+            formula = _fmt(raw)
+            if points != self.spec.scale.scale_max:
+                formula += f" ÷ {_fmt_plain(self.spec.scale.scale_max)} × {_fmt_plain(points)}"
+        score = self.rounding.rating.apply(unrounded) if self.rounding.rating else unrounded
+        explanation = " + ".join(terms) + f" = {formula} → {_fmt(score)}/{_fmt_plain(points)}"
+        if empty:
+            names = "、".join(group.name for group in empty)
+            explanation += f"(评委组{names}没有有效票,其余评委组的权重按比例放大到合计 100%)"
+        shown_raw = self.value_display.apply(raw)
+        return RatingResult(unit.id, score, shown_raw, tuple(group_ratings), counts, f"{explanation}。{notes}")
+
+    def _term(
+        self,
+        group: RaterGroup,
+        kept: list[_Vote],
+        dropped: list[_Vote],
+        mean: Decimal,
+        weight: Decimal,
+        renormalized: bool,
+    ) -> str:
+        text = f"{group.name} {len(kept) + len(dropped)}票"
+        if dropped:
+            ordered = sorted(dropped, key=_Vote.order_key)
+            half = len(ordered) // 2
+            low = "、".join(_fmt_plain(v.value) for v in ordered[:half])
+            high = "、".join(_fmt_plain(v.value) for v in ordered[half:])
+            text += f"(去掉最高 {high}、最低 {low})" if half else f"(去掉 {high})"
+        text += f" 均分 {_fmt(mean, self.value_display)} × {_fmt(weight)}%"
+        if renormalized:
+            text += f"(原 {_fmt_plain(group.weight)}%)"
+        return text
+
+    def _notes(self, tally: _UnitTally, counts: tuple[tuple[str, int], ...]) -> str:
+        notes = ["等次票数:" + "、".join(f"{name} {count}" for name, count in counts)]
+        abstain_label = self.spec.scale.abstain or "弃权"
+        if tally.abstentions:
+            notes.append(f"{abstain_label} {tally.abstentions} 票不计")
+        if tally.own_unit:
+            notes.append(f"本单位评委 {tally.own_unit} 票不计入")
+        if tally.invalid:
+            notes.append(f"无效选票上的 {tally.invalid} 票不计入")
+        return ";".join(notes)
+
+
+def aggregate(
+    component: Component,
+    ballots: Sequence[Ballot],
+    units: Sequence[Unit],
+    rounding: RoundingPolicy,
+) -> RatingOutcome:
+    """Score every unit of a rating component from its ballots (see the module docstring)."""
+    engine = _Aggregator(component, rounding)
+    unit_by_id = {unit.id: unit for unit in units}
+    labels = {unit.id: unit.name for unit in units}
+    tallies = {unit.id: _UnitTally([], Counter()) for unit in units}
+    sheets: dict[str, list[Ballot]] = defaultdict(list)
+    outside = 0
+    for ballot in ballots:
+        if ballot.component_id != component.id:
+            continue
+        tally = tallies.get(ballot.target_unit)
+        if tally is None:
+            outside += 1
+        elif ballot.rater_unit is not None and ballot.rater_unit == ballot.target_unit:
+            tally.own_unit += 1
+        else:
+            sheets[_sheet_key(ballot)].append(ballot)
+
+    flags: list[Flag] = []
+    if outside:
+        flags.append(
+            Flag(
+                FlagCode.OUT_OF_RANGE,
+                f"{component.name}:{outside} 票评价的单位不在本项目的参评单位中,已忽略",
+                component.id,
+            )
+        )
+    for key in sorted(sheets):
+        sheet = sheets[key]
+        problems = engine.sheet_problems(sheet, labels)
+        if problems:
+            for ballot in sheet:
+                tallies[ballot.target_unit].invalid += 1
+            flags.append(_invalid_flag(component, key, sheet, problems))
+            continue
+        _count_sheet(engine, sheet, tallies)
+
+    results = {unit_id: engine.unit_result(unit_by_id[unit_id], t) for unit_id, t in tallies.items()}
+    return RatingOutcome(results, tuple(flags))
+
+
+def _invalid_flag(component: Component, key: str, sheet: list[Ballot], problems: list[str]) -> Flag:
+    raters = "、".join(sorted({ballot.rater_id for ballot in sheet}))
+    return Flag(
+        FlagCode.INVALID_BALLOT,
+        f"{component.name}:评委 {raters} 的选票({key})无效,整张不计:" + ";".join(problems),
+        component.id,
+    )
+
+
+def _count_sheet(engine: _Aggregator, sheet: list[Ballot], tallies: dict[str, _UnitTally]) -> None:
+    scale = engine.spec.scale
+    for ballot in sheet:
+        tally = tallies[ballot.target_unit]
+        if _is_abstain(scale, ballot.grade):
+            tally.abstentions += 1
+            continue
+        assert ballot.grade is not None
+        grade = engine.grades[ballot.grade]
+        tally.grade_counts[grade.name] += 1
+        tally.votes.append(
+            _Vote(
+                ballot_value(grade, ballot.points),
+                engine.group_index[ballot.rater_group],
+                ballot.rater_id,
+                _sheet_key(ballot),
+            )
+        )
+
+
+def top_share(result: RatingResult, top_grades: Iterable[str]) -> Decimal | None:
+    """Percent of a unit's valid ballots that gave one of ``top_grades`` (优秀率); None if none."""
+    wanted = set(top_grades)
+    total = sum(count for _, count in result.grade_counts)
+    if total == 0:
+        return None
+    top = sum(count for name, count in result.grade_counts if name in wanted)
+    return Decimal(top) * _HUNDRED / Decimal(total)
