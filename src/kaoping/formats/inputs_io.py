@@ -30,6 +30,7 @@ from kaoping.engine.model import (
     RatingSpec,
     Scheme,
 )
+from kaoping.formats.problems import Problem
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".json")
 
@@ -102,15 +103,7 @@ TRUE_WORDS = frozenset({"是", "true", "yes", "y", "1", "√", "✓", "t"})
 FALSE_WORDS = frozenset({"否", "false", "no", "n", "0", "×", "f"})
 
 
-@dataclass(frozen=True, slots=True)
-class InputProblem:
-    """One problem in the input files. ``location`` reads like ``ballots.csv 第12行 grade``."""
-
-    location: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.location}:{self.message}"
+InputProblem = Problem  # the same located problem the scheme loader reports
 
 
 class InputsError(Exception):
@@ -179,9 +172,7 @@ def _expand(paths: Iterable[Path], problems: list[InputProblem]) -> Iterator[Pat
         elif not path.exists():
             problems.append(InputProblem(str(path), "文件不存在"))
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            problems.append(
-                InputProblem(path.name, "不支持的文件类型(支持 .csv、.xlsx、.json)")
-            )
+            problems.append(InputProblem(path.name, "不支持的文件类型(支持 .csv、.xlsx、.json)"))
         else:
             yield path
 
@@ -197,9 +188,7 @@ def _read_file(path: Path, problems: list[InputProblem]) -> list[_Table]:
     except UnicodeDecodeError:
         problems.append(InputProblem(path.name, "不是 UTF-8 编码的文本文件,请另存为 UTF-8"))
     except json.JSONDecodeError as error:
-        problems.append(
-            InputProblem(f"{path.name} 第{error.lineno}行", f"JSON 格式错误({error.msg})")
-        )
+        problems.append(InputProblem(f"{path.name} 第{error.lineno}行", f"JSON 格式错误({error.msg})"))
     except OSError as error:
         problems.append(InputProblem(path.name, f"无法读取文件({error.strerror or error})"))
     except Exception as error:  # openpyxl raises many types for a damaged workbook
@@ -251,13 +240,13 @@ def _tables_from_json(path: Path, problems: list[InputProblem]) -> list[_Table]:
             problems.append(InputProblem(source, "应为对象数组"))
             continue
         table = _Table(kind, source)
+        tables.append(table)
         headers = _map_headers(kind, sorted({k for r in records for k in r}))
         if not _check_required(kind, source, headers, problems):
             continue
         for index, record in enumerate(records, start=1):
             values = {canon: _cell_text(record.get(header)) for canon, header in headers.items()}
             table.rows.append(_Row(f"{source} 第{index}条", values, headers))
-        tables.append(table)
     return tables
 
 
@@ -271,15 +260,13 @@ def _table_from_records(
     header_row = [h.strip() for h in records[0]]
     kind = _kind_from_name(name) or _kind_from_headers(header_row)
     if kind is None:
-        problems.append(
-            InputProblem(source, "无法识别的数据表:文件名应为 units/items/figures/ballots/imported")
-        )
+        problems.append(InputProblem(source, "无法识别的数据表:文件名应为 units/items/figures/ballots/imported"))
         return None
     positions = {h: i for i, h in enumerate(header_row) if h}
     headers = _map_headers(kind, list(positions))
-    if not _check_required(kind, source, headers, problems):
-        return None
     table = _Table(kind, source)
+    if not _check_required(kind, source, headers, problems):
+        return table  # known kind without rows: the missing column is already reported
     for line, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue
@@ -296,8 +283,7 @@ def _kind_from_name(name: str) -> str | None:
     for kind, names in TABLE_NAMES.items():
         for candidate in names:
             if lowered == candidate or (
-                lowered.startswith(candidate)
-                and (not candidate.isascii() or lowered[len(candidate)] in "_-. ")
+                lowered.startswith(candidate) and (not candidate.isascii() or lowered[len(candidate)] in "_-. ")
             ):
                 return kind
     return None
@@ -328,15 +314,12 @@ def _map_headers(kind: str, headers: Sequence[str]) -> dict[str, str]:
     return found
 
 
-def _check_required(
-    kind: str, source: str, headers: Mapping[str, str], problems: list[InputProblem]
-) -> bool:
+def _check_required(kind: str, source: str, headers: Mapping[str, str], problems: list[InputProblem]) -> bool:
     missing = [c for c in REQUIRED[kind] if c not in headers]
     for column in missing:
-        accepted = "/".join(COLUMNS[kind][column][:1] + COLUMNS[kind][column][2:4])
-        problems.append(
-            InputProblem(source, f"{TABLE_LABELS[kind]}缺少必需的列“{column}”(可写作 {accepted})")
-        )
+        synonyms = COLUMNS[kind][column]
+        accepted = "/".join((column, *[s for s in synonyms if not s.isascii()][:2]))
+        problems.append(InputProblem(source, f"{TABLE_LABELS[kind]}缺少必需的列“{column}”(可写作 {accepted})"))
     return not missing
 
 
@@ -408,8 +391,7 @@ class _Builder:
         self.components = {c.id: c for c in scheme.components}
         self.component_by_name = {c.name: c.id for c in scheme.components}
         self.leaves: dict[str, dict[str, Indicator]] = {
-            c.id: {leaf.id: leaf for top in c.indicators for leaf in top.leaves()}
-            for c in scheme.components
+            c.id: {leaf.id: leaf for top in c.indicators for leaf in top.leaves()} for c in scheme.components
         }
         self.inner: dict[str, set[str]] = {
             c.id: {node.id for top in c.indicators for node in _walk(top) if not node.is_leaf}
@@ -449,7 +431,7 @@ class _Builder:
         text = row.values.get(column)
         if text is None:
             return None
-        cleaned = text.replace(",", "").rstrip("%%").strip()
+        cleaned = text.replace(",", "").rstrip("%").strip()
         try:
             value = Decimal(cleaned)
         except InvalidOperation:
@@ -543,16 +525,13 @@ class _Builder:
         not_applicable = self._bool(row, "not_applicable")
         draft = self._draft(row, unit, leaf)
         department = row.values.get("department")
-        if department is not None and scores["reviewed"] is not None:
+        if department is not None and _is_split(leaf) and scores["reviewed"] is not None:
+            # A split item (4 + 3 + 2.5 + 1.5): each department's row adds its share.
             if department in draft.department_scores:
                 self._problem(row, "department", f"处室“{department}”对该指标重复评分")
                 return
             draft.department_scores[department] = scores["reviewed"]
             scores["reviewed"] = None
-            if len(draft.department_scores) > 1 or not leaf.departments:
-                draft.reviewed_score = None
-            else:
-                draft.reviewed_score = draft.department_scores[department]
         elif draft.has_scores:
             self._problem(row, None, f"单位“{unit.id}”指标“{leaf.id}”重复(已在 {draft.where} 给出)")
             return
@@ -612,15 +591,13 @@ class _Builder:
         if target is not None and not self._takes(target, component, row):
             target = None
         group = self._group(row, component.rating, group_text)
-        grade, points = self._grade(row, component)
-        if target is None or rater is None or group is None or grade is False:
+        valid, grade, points = self._grade(row, component)
+        if target is None or rater is None or group is None or not valid:
             return
         sheet = row.values.get("sheet")
         key = (component.id, rater, target.id, sheet or "")
         if key in self.ballot_keys:
-            self._problem(
-                row, None, f"评委“{rater}”对单位“{target.id}”重复投票(已在 {self.ballot_keys[key]})"
-            )
+            self._problem(row, None, f"评委“{rater}”对单位“{target.id}”重复投票(已在 {self.ballot_keys[key]})")
             return
         self.ballot_keys[key] = row.where
         self.ballots.append(
@@ -670,24 +647,24 @@ class _Builder:
         self._problem(row, "rater_group", f"评委组“{text}”不在方案中({known})")
         return None
 
-    def _grade(self, row: _Row, component: Component) -> tuple[str | None | bool, Decimal | None]:
-        """(grade, points); grade None = abstain, False = invalid (already reported)."""
+    def _grade(self, row: _Row, component: Component) -> tuple[bool, str | None, Decimal | None]:
+        """(valid, grade, points); grade None = abstain; invalid ones are already reported."""
         assert component.rating is not None
         scale = component.rating.scale
         text = row.values.get("grade")
         points = self._decimal(row, "points")
         if text is None or text == scale.abstain:
-            return None, None
+            return True, None, None
         for grade in scale.grades:
             if grade.name == text:
                 if points is not None and points not in grade.choices:
                     choices = "/".join(str(c) for c in grade.choices) or "无"
                     self._problem(row, "points", f"{points} 不是等次“{text}”的可选分({choices})")
-                    return False, None
-                return text, points
+                    return False, None, None
+                return True, text, points
         names = "/".join(g.name for g in scale.grades)
         self._problem(row, "grade", f"“{text}”不在等级表({names})中")
-        return False, None
+        return False, None, None
 
     # ---- imported scores
 
@@ -713,10 +690,18 @@ class _Builder:
             return
         key = (unit.id, component.id)
         if key in self.imported:
-            self._problem(row, None, f"单位“{unit.id}”的“{component.name}”分数重复(已在 {self.imported_rows[key]})")
+            self._problem(
+                row,
+                None,
+                f"单位“{unit.id}”的“{component.name}”分数重复(已在 {self.imported_rows[key]})",
+            )
             return
         self.imported[key] = ImportedScore(unit.id, component.id, raw, raw_max)
         self.imported_rows[key] = row.where
+
+
+def _is_split(leaf: Indicator) -> bool:
+    return sum(1 for share in leaf.departments if share.points is not None) > 1
 
 
 def _walk(node: Indicator) -> Iterator[Indicator]:
