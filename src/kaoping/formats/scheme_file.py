@@ -1,0 +1,266 @@
+"""The scheme file (考核方案) an organizer writes by hand: YAML or JSON, same structure.
+
+Public API::
+
+    load_scheme(path) -> Scheme                 # raises SchemeError(problems)
+    validate_scheme_file(path) -> list[Problem] # every problem at once, [] if clean
+    scheme_from_data(data) -> Scheme            # raises SchemeError(problems)
+    scheme_to_data(scheme) -> dict              # JSON-able; reads back to an equal Scheme
+    diff_schemes(old, new) -> list[SchemeChange]
+
+Numbers are read as exact Decimals and never pass through a float: the YAML loader builds a
+Decimal straight from the text of a float literal, JSON is parsed with ``parse_float=Decimal``,
+and strings such as "13.5" are accepted wherever a number is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from kaoping.engine.model import Scheme
+from kaoping.formats.problems import Problem, SchemeError
+from kaoping.formats.scheme_build import SchemeBuilder, at, collect, load_rule_validator
+from kaoping.formats.scheme_diff import SchemeChange, diff_schemes
+from kaoping.formats.scheme_dump import indicator_to_data, scheme_to_data
+
+__all__ = [
+    "Problem",
+    "SchemeChange",
+    "SchemeError",
+    "diff_schemes",
+    "load_scheme",
+    "parse_scheme_text",
+    "scheme_from_data",
+    "scheme_schema",
+    "scheme_to_data",
+    "validate_scheme_data",
+    "validate_scheme_file",
+]
+
+SCHEMA_RESOURCE = "schema/scheme.schema.json"
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """SafeLoader whose float literals become Decimal built from the literal's own text."""
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal | float:
+    text = str(loader.construct_scalar(node)).replace("_", "")  # type: ignore[arg-type]
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return float("nan")  # .inf / .nan: reported as "not a number" later
+    return value if value.is_finite() else float("nan")
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def parse_scheme_text(text: str, *, json_format: bool = False) -> tuple[Any, list[Problem]]:
+    """Parse YAML (default) or JSON text; syntax errors come back as located problems."""
+    if json_format:
+        try:
+            return json.loads(text, parse_float=Decimal), []
+        except json.JSONDecodeError as error:
+            location = f"第{error.lineno}行第{error.colno}列"
+            return None, [Problem(location, f"JSON 格式错误:{error.msg}")]
+    try:
+        return yaml.load(text, Loader=_DecimalLoader), []  # a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        location = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
+        detail = error.problem or str(error)
+        return None, [
+            Problem(
+                location,
+                f"YAML 格式错误:{detail}。请检查缩进、冒号后的空格、引号和括号是否成对",
+            )
+        ]
+    except yaml.YAMLError as error:
+        return None, [Problem("", f"YAML 格式错误:{error}")]
+
+
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """The file's text; UTF-8 (with or without BOM), or GB18030 as saved by Chinese Windows."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(str(path), f"无法读取文件:{error.strerror or error}")]
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding), []
+        except UnicodeDecodeError:
+            continue
+    return None, [Problem(str(path), "文件编码无法识别,请另存为 UTF-8")]  # pragma: no cover
+
+
+def read_scheme_data(path: str | Path) -> tuple[Any, list[Problem]]:
+    path = Path(path)
+    text, problems = read_text(path)
+    if text is None:
+        return None, problems
+    data, problems = parse_scheme_text(text, json_format=path.suffix.lower() == ".json")
+    if problems:
+        return None, problems
+    if isinstance(data, Mapping):
+        problems = inline_indicator_files(data, path.parent)
+    return data, problems
+
+
+def inline_indicator_files(data: Mapping[str, Any], base: Path) -> list[Problem]:
+    """Replace each component's ``indicators_file`` (an Excel 量化考核表 next to the scheme)
+    with the indicators it holds."""
+    problems: list[Problem] = []
+    components = data.get("components")
+    if not isinstance(components, list):
+        return problems
+    for index, component in enumerate(components):
+        if not isinstance(component, dict) or not isinstance(component.get("indicators_file"), str):
+            continue
+        location = at(at("components", index), "indicators_file")
+        file = base / component["indicators_file"]
+        if "indicators" in component:
+            problems.append(Problem(location, "indicators 与 indicators_file 只能写一个"))
+            continue
+        from kaoping.formats.excel_table import read_indicator_table  # openpyxl is slow to import
+
+        try:
+            indicators = read_indicator_table(file)
+        except SchemeError as error:
+            problems.extend(error.problems)
+            continue
+        except OSError as error:
+            problems.append(Problem(location, f"无法读取指标表“{file.name}”:{error.strerror or error}"))
+            continue
+        del component["indicators_file"]
+        component["indicators"] = [indicator_to_data(i) for i in indicators]
+    return problems
+
+
+# -- checking --------------------------------------------------------------------------------
+
+
+@cache
+def scheme_schema() -> dict[str, Any]:
+    """The JSON Schema of the scheme file (src/kaoping/formats/schema/scheme.schema.json)."""
+    text = resources.files("kaoping.formats").joinpath(SCHEMA_RESOURCE).read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def schema_problems(data: Any) -> list[Problem]:
+    validator = jsonschema.Draft202012Validator(scheme_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    return [schema_problem(error) for error in errors]
+
+
+def location_of(path: Any) -> str:
+    location = ""
+    for part in path:
+        location = at(location, part if isinstance(part, int) else str(part))
+    return location
+
+
+TYPE_NAMES = {
+    "string": "文字",
+    "integer": "整数",
+    "number": "数字",
+    "array": "列表",
+    "object": "“键: 值”结构",
+    "boolean": "true 或 false",
+    "null": "空(null)",
+}
+KIND_MESSAGES = {
+    "number": "“{value}”不是数字",
+    "rounding": "取整写法不正确:应为小数位数(如 2)、{{places: 2, mode: half_up}} 或 null(不取整)",
+}
+
+
+def schema_problem(error: jsonschema.ValidationError) -> Problem:
+    location = location_of(error.absolute_path)
+    # jsonschema types these attributes loosely (``Unset``); read them as plain values.
+    value: Any = error.instance
+    schema: Any = error.schema if isinstance(error.schema, Mapping) else {}
+    expected: Any = error.validator_value
+    keyword = str(error.validator)
+    kind = schema.get("x-kind")
+    if keyword == "anyOf" and kind in KIND_MESSAGES:
+        return Problem(location, KIND_MESSAGES[kind].format(value=value))
+    if keyword == "required":
+        missing = [k for k in expected if k not in value]
+        return Problem(location, f"缺少必填字段“{'、'.join(missing)}”")
+    if keyword == "additionalProperties":
+        known = schema.get("properties", {})
+        extra = [k for k in value if k not in known]
+        where = at(location, str(extra[0])) if len(extra) == 1 else location
+        message = f"不认识的字段“{'、'.join(map(str, extra))}”,请检查拼写"
+        if any(value[k] is None for k in extra):
+            message += ";若这是一段文字里的英文逗号,请把整段文字用引号括起来"
+        return Problem(where, message)
+    if keyword == "type":
+        wanted = expected
+        names = [TYPE_NAMES.get(str(t), str(t)) for t in (wanted if isinstance(wanted, list) else [wanted])]
+        return Problem(location, f"应为{'或'.join(names)},实际是“{value}”")
+    if keyword == "enum":
+        options = "、".join(str(v) for v in expected)
+        return Problem(location, f"“{value}”不是可选的值,可选:{options}")
+    messages = {
+        "minItems": f"至少需要 {expected} 项",
+        "minLength": "不能为空",
+        "minimum": f"不能小于 {expected}",
+        "maximum": f"不能大于 {expected}",
+        "uniqueItems": "有重复的项",
+        "anyOf": f"写法不正确:“{value}”",
+    }
+    return Problem(location, messages.get(keyword, f"不符合格式要求:{error.message}"))
+
+
+def validate_scheme_data(data: Any) -> tuple[Scheme | None, list[Problem]]:
+    """Schema and semantic checks of parsed data; the Scheme is None when there are problems."""
+    if not isinstance(data, Mapping):
+        return None, [Problem("", "考核方案文件的顶层应为“键: 值”结构(scheme、categories、components …)")]
+    problems = schema_problems(data)
+    builder = SchemeBuilder(load_rule_validator())
+    scheme = builder.build(data)
+    problems = collect(builder.problems, problems)
+    return (None if problems else scheme), problems
+
+
+# -- public API ------------------------------------------------------------------------------
+
+
+def validate_scheme_file(path: str | Path) -> list[Problem]:
+    data, problems = read_scheme_data(path)
+    if data is None:
+        return problems
+    _, more = validate_scheme_data(data)
+    return [*problems, *more]
+
+
+def load_scheme(path: str | Path) -> Scheme:
+    data, problems = read_scheme_data(path)
+    if data is None:
+        raise SchemeError(problems)
+    scheme, more = validate_scheme_data(data)
+    if scheme is None or problems:
+        raise SchemeError([*problems, *more])
+    return scheme
+
+
+def scheme_from_data(data: Mapping[str, Any]) -> Scheme:
+    scheme, problems = validate_scheme_data(data)
+    if scheme is None:
+        raise SchemeError(problems)
+    return scheme
