@@ -29,7 +29,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal
+from functools import lru_cache
 
 from kaoping.engine.inputs import Ballot, Unit
 from kaoping.engine.model import (
@@ -41,6 +42,7 @@ from kaoping.engine.model import (
     RaterGroup,
     RatingSpec,
     Rounding,
+    RoundingMode,
     RoundingPolicy,
     ScaleGrade,
     TrimScope,
@@ -60,6 +62,14 @@ _HUNDRED = Decimal(100)
 _ZERO = Decimal(0)
 _DISPLAY = Rounding(2)  # used for display when the scheme does not round
 _COEFFICIENT_DISPLAY = Rounding(4)
+_QUANTA: dict[int, Decimal] = {}
+_DECIMAL_MODES = {
+    RoundingMode.HALF_UP: ROUND_HALF_UP,
+    RoundingMode.DOWN: ROUND_DOWN,
+    RoundingMode.UP: ROUND_UP,
+    RoundingMode.FLOOR: ROUND_FLOOR,
+    RoundingMode.CEILING: ROUND_CEILING,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +89,22 @@ class RatingOutcome:
 # --------------------------------------------------------------------------------------------
 
 
+def _round(value: Decimal, rounding: Rounding) -> Decimal:
+    # Rounding.apply builds its quantum on every call; this is the hot path of 20,000 units.
+    quantum = _QUANTA.get(rounding.places)
+    if quantum is None:
+        quantum = _QUANTA.setdefault(rounding.places, Decimal(1).scaleb(-rounding.places))
+    return value.quantize(quantum, rounding=_DECIMAL_MODES[rounding.mode])
+
+
+@lru_cache(maxsize=8192)
 def _fmt(value: Decimal, rounding: Rounding | None = None) -> str:
-    return format((rounding or _DISPLAY).apply(value), "f")
+    # Cached: explanations of 20,000 units repeat the same means, weights and grade values.
+    # Equal Decimals (100 and 100.0) round to the same text, so sharing a cache entry is safe.
+    return format(_round(value, rounding or _DISPLAY), "f")
 
 
+@lru_cache(maxsize=1024)
 def _fmt_plain(value: Decimal) -> str:
     """A setting as the scheme wrote it (50, 12.5), without trailing zeros."""
     text = format(value, "f")
@@ -199,16 +221,10 @@ def check_sheet(spec: RatingSpec, grades: Mapping[str, str | None]) -> list[str]
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Vote:
-    value: Decimal
-    group_index: int
-    rater_id: str
-    sheet: str
-
-    def order_key(self) -> tuple[Decimal, int, str, str]:
-        # Equal values: which ballot is dropped must not depend on the input order.
-        return (self.value, self.group_index, self.rater_id, self.sheet)
+# One counted ballot: (value, group index, rater id, sheet key). Plain tuples keep 200,000
+# ballots cheap, and their natural order decides which of several equal values a trimmed mean
+# drops, so the result never depends on the order the ballots came in.
+_Vote = tuple[Decimal, int, str, str]
 
 
 @dataclass(slots=True)
@@ -232,7 +248,7 @@ def _trim(votes: list[_Vote], trim: TrimSpec | None) -> tuple[list[_Vote], list[
         return votes, []
     if len(votes) <= max(trim.above, 2 * trim.per_side):
         return votes, []
-    ordered = sorted(votes, key=_Vote.order_key)
+    ordered = sorted(votes)
     cut = trim.per_side
     return ordered[cut:-cut], ordered[:cut] + ordered[-cut:]
 
@@ -245,14 +261,14 @@ def _group_votes(
         kept, dropped = _trim(votes, trim)
         return [
             (
-                [v for v in kept if v.group_index == index],
-                [v for v in dropped if v.group_index == index],
+                [v for v in kept if v[1] == index],
+                [v for v in dropped if v[1] == index],
             )
             for index in range(len(groups))
         ]
     by_group: list[list[_Vote]] = [[] for _ in groups]
     for vote in votes:
-        by_group[vote.group_index].append(vote)
+        by_group[vote[1]].append(vote)
     return [_trim(group_votes, trim) for group_votes in by_group]
 
 
@@ -267,6 +283,11 @@ class _Aggregator:
         self.group_index = {group.id: index for index, group in enumerate(self.spec.groups)}
         self.coefficient = self.spec.scale.mode is GradeScaleMode.COEFFICIENT
         self.value_display = _COEFFICIENT_DISPLAY if self.coefficient else _DISPLAY
+        self._weights: dict[tuple[Decimal, Decimal], Decimal] = {}
+        if not self.coefficient and self.spec.scale.scale_max <= 0:
+            raise ValueError(f"测评项目“{component.name}”({component.id})的等次满分值必须大于 0")
+        # raw (0…scale_max) → score on the component's points; 1 when both are 100.
+        self.score_factor = component.points if self.coefficient else component.points / self.spec.scale.scale_max
 
     # -- sheets ---------------------------------------------------------------------------
 
@@ -324,10 +345,10 @@ class _Aggregator:
         group_ratings: list[GroupRating] = []
         terms: list[str] = []
         for group, kept, dropped in present:
-            mean = sum((v.value for v in kept), _ZERO) / len(kept)
-            weight = group.weight * _HUNDRED / present_weight
-            raw += mean * group.weight / present_weight
-            shown_mean = self.value_display.apply(mean)
+            mean = sum([v[0] for v in kept], _ZERO) / len(kept)
+            weight = self._effective_weight(group.weight, present_weight)
+            raw += mean * weight
+            shown_mean = _round(mean, self.value_display)
             group_ratings.append(
                 GroupRating(
                     group.id,
@@ -335,10 +356,11 @@ class _Aggregator:
                     weight,
                     len(kept) + len(dropped),
                     shown_mean,
-                    tuple(sorted(v.value for v in dropped)),
+                    tuple(sorted(v[0] for v in dropped)),
                 )
             )
             terms.append(self._term(group, kept, dropped, mean, weight, bool(empty)))
+        raw /= _HUNDRED
         for group in empty:
             group_ratings.append(GroupRating(group.id, group.name, _ZERO, 0, None))
 
@@ -347,17 +369,28 @@ class _Aggregator:
             unrounded = raw * points
             formula = f"系数 {_fmt(raw, _COEFFICIENT_DISPLAY)} × {_fmt_plain(points)}"
         else:
-            unrounded = raw / self.spec.scale.scale_max * points
+            unrounded = raw * self.score_factor
             formula = _fmt(raw)
             if points != self.spec.scale.scale_max:
                 formula += f" ÷ {_fmt_plain(self.spec.scale.scale_max)} × {_fmt_plain(points)}"
-        score = self.rounding.rating.apply(unrounded) if self.rounding.rating else unrounded
-        explanation = " + ".join(terms) + f" = {formula} → {_fmt(score)}/{_fmt_plain(points)}"
+        score = _round(unrounded, self.rounding.rating) if self.rounding.rating else unrounded
+        explanation = " + ".join(terms) + f" = {formula} → {self._shown_score(score)}/{_fmt_plain(points)}"
         if empty:
             names = "、".join(group.name for group in empty)
             explanation += f"(评委组{names}没有有效票,其余评委组的权重按比例放大到合计 100%)"
-        shown_raw = self.value_display.apply(raw)
+        shown_raw = _round(raw, self.value_display)
         return RatingResult(unit.id, score, shown_raw, tuple(group_ratings), counts, f"{explanation}。{notes}")
+
+    def _effective_weight(self, weight: Decimal, present_weight: Decimal) -> Decimal:
+        key = (weight, present_weight)
+        effective = self._weights.get(key)
+        if effective is None:
+            effective = self._weights.setdefault(key, weight * _HUNDRED / present_weight)
+        return effective
+
+    def _shown_score(self, score: Decimal) -> str:
+        # A rounded score is shown exactly as it counts; an unrounded one to two places.
+        return format(score, "f") if self.rounding.rating is not None else _fmt(score)
 
     def _term(
         self,
@@ -370,10 +403,10 @@ class _Aggregator:
     ) -> str:
         text = f"{group.name} {len(kept) + len(dropped)}票"
         if dropped:
-            ordered = sorted(dropped, key=_Vote.order_key)
+            ordered = sorted(dropped)
             half = len(ordered) // 2
-            low = "、".join(_fmt_plain(v.value) for v in ordered[:half])
-            high = "、".join(_fmt_plain(v.value) for v in ordered[half:])
+            low = "、".join(_fmt_plain(v[0]) for v in ordered[:half])
+            high = "、".join(_fmt_plain(v[0]) for v in ordered[half:])
             text += f"(去掉最高 {high}、最低 {low})" if half else f"(去掉 {high})"
         text += f" 均分 {_fmt(mean, self.value_display)} × {_fmt(weight)}%"
         if renormalized:
@@ -433,7 +466,7 @@ def aggregate(
                 tallies[ballot.target_unit].invalid += 1
             flags.append(_invalid_flag(component, key, sheet, problems))
             continue
-        _count_sheet(engine, sheet, tallies)
+        _count_sheet(engine, key, sheet, tallies)
 
     results = {unit_id: engine.unit_result(unit_by_id[unit_id], t) for unit_id, t in tallies.items()}
     return RatingOutcome(results, tuple(flags))
@@ -448,7 +481,7 @@ def _invalid_flag(component: Component, key: str, sheet: list[Ballot], problems:
     )
 
 
-def _count_sheet(engine: _Aggregator, sheet: list[Ballot], tallies: dict[str, _UnitTally]) -> None:
+def _count_sheet(engine: _Aggregator, key: str, sheet: list[Ballot], tallies: dict[str, _UnitTally]) -> None:
     scale = engine.spec.scale
     for ballot in sheet:
         tally = tallies[ballot.target_unit]
@@ -458,14 +491,8 @@ def _count_sheet(engine: _Aggregator, sheet: list[Ballot], tallies: dict[str, _U
         assert ballot.grade is not None
         grade = engine.grades[ballot.grade]
         tally.grade_counts[grade.name] += 1
-        tally.votes.append(
-            _Vote(
-                ballot_value(grade, ballot.points),
-                engine.group_index[ballot.rater_group],
-                ballot.rater_id,
-                _sheet_key(ballot),
-            )
-        )
+        value = grade.value if ballot.points is None else ballot.points
+        tally.votes.append((value, engine.group_index[ballot.rater_group], ballot.rater_id, key))
 
 
 def top_share(result: RatingResult, top_grades: Iterable[str]) -> Decimal | None:
