@@ -45,6 +45,7 @@ GROUPS = (
     RaterGroup("heads", "处室负责人", D(25)),
     RaterGroup("units", "县区(学校)", D(25)),
 )
+DEFAULT_ROUNDING = RoundingPolicy()
 ONE_GROUP = (RaterGroup("all", "评委", D(100)),)
 UNITS = (Unit("a", "东湖区", "county"), Unit("b", "西湖区", "county"), Unit("c", "青山湖区", "county"))
 
@@ -63,7 +64,7 @@ def ballot(rater: str, unit: str, grade: str | None, group: str = "all", **extra
 
 
 def run(
-    rating: RatingSpec, ballots: list[Ballot], points: str = "100", policy: RoundingPolicy = RoundingPolicy()
+    rating: RatingSpec, ballots: list[Ballot], points: str = "100", policy: RoundingPolicy = DEFAULT_ROUNDING
 ) -> RatingOutcome:
     return aggregate(component(rating, points), ballots, UNITS, policy)
 
