@@ -1,11 +1,400 @@
-"""Orchestrates a whole campaign: items → components → conversion → totals → grades → ranks."""
+"""Orchestrates a whole campaign: items → components → conversion → totals → grades → ranks.
+
+For each component, the units of the categories that take it are scored together (conversion
+and rating compare units with each other):
+
+- INDICATORS: each unit's indicator tree (``engine.items``) gives the raw score;
+- RATING: ``rating.aggregate`` gives the score on the component's points;
+- IMPORTED: the imported raw score.
+
+If the component has a conversion, the raw scores are converted (``conversion.convert``);
+then the component score is rounded by ``rounding.component``. A veto item with
+``effect: zero_component`` sets its component to 0. A unit's total is the sum of its
+category's components, rounded by ``rounding.total``; any missing component leaves the total
+missing. Triggered veto/downgrade/not-excellent items are passed to grading as modifiers;
+a vetoed unit gets no star. Ranks are given within each category.
+"""
 
 from __future__ import annotations
 
-from kaoping.engine.inputs import Inputs
-from kaoping.engine.model import Scheme
-from kaoping.engine.results import CampaignResult
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import groupby
+from operator import attrgetter
+
+from kaoping.engine import conversion, grading, rating
+from kaoping.engine.inputs import ImportedScore, Inputs, ItemInput, Unit
+from kaoping.engine.items import CompiledTree, compile_tree, score_tree
+from kaoping.engine.model import (
+    Component,
+    ComponentMethod,
+    Rounding,
+    Scheme,
+    TieBreakKind,
+)
+from kaoping.engine.results import (
+    CampaignResult,
+    ComponentResult,
+    Flag,
+    FlagCode,
+    ItemResult,
+    RatingResult,
+    UnitResult,
+)
+from kaoping.engine.rules import RuleError, fmt
+
+ZERO = Decimal(0)
+_GRADE_MODIFIERS = frozenset({"veto", "downgrade", "not_excellent"})
+
+
+class ScoringError(ValueError):
+    """The scheme and inputs cannot be scored together; ``problems`` are Chinese messages."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(";".join(problems))
+        self.problems = problems
+
+
+@dataclass(slots=True)
+class _UnitState:
+    unit: Unit
+    components: dict[str, ComponentResult] = field(default_factory=dict)
+    flags: list[Flag] = field(default_factory=list)
+    modifiers: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class _Raw:
+    """A component's result for one unit before conversion and rounding."""
+
+    raw: Decimal | None
+    explanation: str
+    items: tuple[ItemResult, ...] = ()
+    rating: RatingResult | None = None
+    zeroed: bool = False
 
 
 def score(scheme: Scheme, inputs: Inputs) -> CampaignResult:
-    raise NotImplementedError  # owned by the engine-items helper
+    """Score every unit of ``inputs`` by ``scheme``. Raises ScoringError (or RuleError for a
+    rule that cannot be compiled) with Chinese messages when they do not fit together."""
+    _check_units(scheme, inputs.units)
+    trees = _compile_trees(scheme)
+    states = {unit.id: _UnitState(unit) for unit in inputs.units}
+    campaign_flags: list[Flag] = []
+    item_inputs = _group_items(inputs.items) if trees else {}
+    imported = {(score.unit_id, score.component_id): score for score in inputs.imported}
+
+    for component in scheme.components:
+        units = _units_taking(scheme, component, inputs.units)
+        if not units:
+            continue
+        if component.method is ComponentMethod.INDICATORS:
+            raws = _indicator_raws(trees[component.id], units, item_inputs, states)
+        elif component.method is ComponentMethod.RATING:
+            raws = _rating_raws(component, units, inputs, scheme, states, campaign_flags)
+        else:
+            raws = _imported_raws(component, units, imported, states)
+        _finish_component(scheme, component, units, raws, imported, states)
+
+    unit_results = _totals_grades_ranks(scheme, list(states.values()))
+    return CampaignResult(
+        scheme_id=scheme.id,
+        scheme_name=scheme.name,
+        units=unit_results,
+        flags=tuple(campaign_flags),
+    )
+
+
+def _check_units(scheme: Scheme, units: Sequence[Unit]) -> None:
+    known = {category.id for category in scheme.categories}
+    problems = [
+        f"单位 {unit.name}({unit.id})的类别 '{unit.category}' 不在考核方案的类别中"
+        for unit in units
+        if unit.category not in known
+    ]
+    seen: set[str] = set()
+    for unit in units:
+        if unit.id in seen:
+            problems.append(f"单位编号 {unit.id} 重复")
+        seen.add(unit.id)
+    component_ids = {component.id for component in scheme.components}
+    for category in scheme.categories:
+        problems.extend(
+            f"类别 {category.name} 引用了不存在的考核项目 '{ref}'"
+            for ref in category.components
+            if ref not in component_ids
+        )
+    if problems:
+        raise ScoringError(problems)
+
+
+def _compile_trees(scheme: Scheme) -> dict[str, CompiledTree]:
+    trees: dict[str, CompiledTree] = {}
+    problems: list[str] = []
+    for component in scheme.components:
+        if component.method is ComponentMethod.INDICATORS:
+            try:
+                trees[component.id] = compile_tree(component, scheme)
+            except RuleError as error:
+                problems.extend(error.problems)
+    if problems:
+        raise RuleError(problems)
+    return trees
+
+
+def _group_items(items: Iterable[ItemInput]) -> dict[str, dict[str, ItemInput]]:
+    """unit id → item id → input. Inputs usually arrive unit by unit, so grouping runs of the
+    same unit is much cheaper than one dict lookup per item."""
+    by_unit: dict[str, dict[str, ItemInput]] = {}
+    for unit_id, run in groupby(items, attrgetter("unit_id")):
+        group = {item.item_id: item for item in run}
+        if unit_id in by_unit:
+            by_unit[unit_id].update(group)
+        else:
+            by_unit[unit_id] = group
+    return by_unit
+
+
+def _units_taking(scheme: Scheme, component: Component, units: Sequence[Unit]) -> list[Unit]:
+    categories = {c.id for c in scheme.categories if component.id in c.components}
+    return [unit for unit in units if unit.category in categories]
+
+
+def _indicator_raws(
+    tree: CompiledTree,
+    units: Sequence[Unit],
+    item_inputs: Mapping[str, Mapping[str, ItemInput]],
+    states: Mapping[str, _UnitState],
+) -> dict[str, _Raw]:
+    empty: dict[str, ItemInput] = {}
+    raws: dict[str, _Raw] = {}
+    for unit in units:
+        outcome = score_tree(tree, item_inputs.get(unit.id, empty))
+        state = states[unit.id]
+        state.flags.extend(outcome.flags)
+        zeroed = False
+        for effect in outcome.effects:
+            if effect == "zero_component":
+                zeroed = True
+            elif effect in _GRADE_MODIFIERS:
+                state.modifiers.add(effect)
+        raws[unit.id] = _Raw(outcome.score, outcome.explanation, outcome.items, zeroed=zeroed)
+    return raws
+
+
+def _rating_raws(
+    component: Component,
+    units: Sequence[Unit],
+    inputs: Inputs,
+    scheme: Scheme,
+    states: Mapping[str, _UnitState],
+    campaign_flags: list[Flag],
+) -> dict[str, _Raw]:
+    ballots = [ballot for ballot in inputs.ballots if ballot.component_id == component.id]
+    outcome = rating.aggregate(component, ballots, units, scheme.rounding)
+    campaign_flags.extend(outcome.flags)
+    raws: dict[str, _Raw] = {}
+    for unit in units:
+        result = outcome.results.get(unit.id)
+        if result is None:
+            raws[unit.id] = _Raw(None, "缺失:无测评结果")
+            continue
+        states[unit.id].flags.extend(result.flags)
+        raws[unit.id] = _Raw(result.score, result.explanation, rating=result)
+    return raws
+
+
+def _imported_raws(
+    component: Component,
+    units: Sequence[Unit],
+    imported: Mapping[tuple[str, str], ImportedScore],
+    states: Mapping[str, _UnitState],
+) -> dict[str, _Raw]:
+    raws: dict[str, _Raw] = {}
+    for unit in units:
+        entry = imported.get((unit.id, component.id))
+        if entry is None:
+            states[unit.id].flags.append(
+                Flag(FlagCode.MISSING_INPUT, f"{component.name}:缺少导入的原始分", component.id)
+            )
+            raws[unit.id] = _Raw(None, "缺失:未导入原始分")
+        else:
+            raws[unit.id] = _Raw(entry.raw, f"导入原始分 {fmt(entry.raw)}")
+    return raws
+
+
+def _finish_component(
+    scheme: Scheme,
+    component: Component,
+    units: Sequence[Unit],
+    raws: Mapping[str, _Raw],
+    imported: Mapping[tuple[str, str], ImportedScore],
+    states: Mapping[str, _UnitState],
+) -> None:
+    converted: dict[str, conversion.Converted] | None = None
+    if component.conversion is not None:
+        converted = _convert(scheme, component, units, raws, imported)
+    rounding = scheme.rounding.component
+    for unit in units:
+        raw = raws[unit.id]
+        score = raw.raw
+        text = raw.explanation
+        if converted is not None:
+            outcome = converted[unit.id]
+            score = outcome.score
+            text = f"{text};折算:{outcome.explanation}"
+        if raw.zeroed:
+            score = ZERO
+            text = f"{text};触发一票否决,本项目计0分"
+        score = _round(score, rounding)
+        states[unit.id].components[component.id] = ComponentResult(
+            component_id=component.id,
+            name=component.name,
+            score=score,
+            max=component.points,
+            explanation=text,
+            raw=raw.raw,
+            items=raw.items,
+            rating=raw.rating,
+        )
+
+
+def _convert(
+    scheme: Scheme,
+    component: Component,
+    units: Sequence[Unit],
+    raws: Mapping[str, _Raw],
+    imported: Mapping[tuple[str, str], ImportedScore],
+) -> dict[str, conversion.Converted]:
+    spec = component.conversion
+    assert spec is not None
+    top_shares: dict[str, Decimal | None] | None = None
+    if spec.top_grades:
+        top_shares = {
+            unit.id: None if (result := raws[unit.id].rating) is None else rating.top_share(result, spec.top_grades)
+            for unit in units
+        }
+    raw_maxes = {
+        unit.id: entry.raw_max
+        for unit in units
+        if (entry := imported.get((unit.id, component.id))) is not None and entry.raw_max is not None
+    }
+    return conversion.convert(
+        component,
+        {unit.id: raws[unit.id].raw for unit in units},
+        {unit.id: unit.category for unit in units},
+        top_shares=top_shares,
+        rounding=scheme.rounding.conversion,
+        raw_maxes=raw_maxes or None,
+    )
+
+
+def _round(value: Decimal | None, rounding: Rounding | None) -> Decimal | None:
+    if value is None or rounding is None:
+        return value
+    return rounding.apply(value)
+
+
+def _total(scheme: Scheme, state: _UnitState) -> Decimal | None:
+    total = ZERO
+    for component_id in scheme.category(state.unit.category).components:
+        result = state.components.get(component_id)
+        if result is None or result.score is None:
+            return None
+        total += result.score
+    return _round(total, scheme.rounding.total)
+
+
+def _ordered_components(scheme: Scheme, state: _UnitState) -> tuple[ComponentResult, ...]:
+    order = scheme.category(state.unit.category).components
+    return tuple(state.components[c] for c in order if c in state.components)
+
+
+def _totals_grades_ranks(scheme: Scheme, states: list[_UnitState]) -> tuple[UnitResult, ...]:
+    totals = {state.unit.id: _total(scheme, state) for state in states}
+    maxima = {category.id: scheme.max_for(category.id) for category in scheme.categories}
+    grades: dict[str, grading.GradeOutcome] = {}
+    if scheme.grade_bands:
+        grades = grading.grade_units(
+            scheme,
+            [
+                grading.GradingEntry(
+                    unit_id=state.unit.id,
+                    category=state.unit.category,
+                    total=totals[state.unit.id],
+                    max=maxima[state.unit.category],
+                    modifiers=frozenset(state.modifiers),
+                )
+                for state in states
+            ],
+        )
+    ranks: dict[str, grading.RankOutcome] = {}
+    for category in scheme.categories:
+        members = [state for state in states if state.unit.category == category.id]
+        entries = [
+            grading.RankEntry(state.unit.id, totals[state.unit.id], _tie_keys(scheme, state)) for state in members
+        ]
+        ranks.update(grading.rank_units(scheme.ranking, entries))
+
+    results: list[UnitResult] = []
+    for state in states:
+        unit_id = state.unit.id
+        grade = grades.get(unit_id)
+        rank = ranks.get(unit_id)
+        star = None
+        if scheme.stars and "veto" not in state.modifiers:
+            tier = grading.assign_stars(scheme, totals[unit_id])
+            star = tier.name if tier is not None else None
+        results.append(
+            UnitResult(
+                unit_id=unit_id,
+                name=state.unit.name,
+                category=state.unit.category,
+                total=totals[unit_id],
+                max=maxima[state.unit.category],
+                grade=grade.grade if grade is not None else None,
+                stars=star,
+                rank=rank.rank if rank is not None else None,
+                components=_ordered_components(scheme, state),
+                flags=tuple(state.flags) + (grade.flags if grade is not None else ()),
+                grade_explanation=grade.explanation if grade is not None else "",
+                rank_explanation=rank.explanation if rank is not None else "",
+            )
+        )
+    category_order = {category.id: index for index, category in enumerate(scheme.categories)}
+    unit_order = {state.unit.id: index for index, state in enumerate(states)}
+    results.sort(
+        key=lambda r: (
+            category_order[r.category],
+            r.rank is None,
+            r.rank or 0,
+            unit_order[r.unit_id],
+        )
+    )
+    return tuple(results)
+
+
+def _tie_keys(scheme: Scheme, state: _UnitState) -> tuple[Decimal | None, ...]:
+    keys: list[Decimal | None] = []
+    for link in scheme.ranking.chain:
+        if link.kind is TieBreakKind.COMPONENT:
+            component = state.components.get(link.ref)
+            keys.append(component.score if component is not None else None)
+        elif link.kind is TieBreakKind.TOP_GRADE_COUNT:
+            component = state.components.get(link.ref)
+            counts = component.rating.grade_counts if component and component.rating else ()
+            keys.append(Decimal(counts[0][1]) if counts else None)
+        else:
+            keys.append(_item_score(state, link.ref))
+    return tuple(keys)
+
+
+def _item_score(state: _UnitState, item_id: str) -> Decimal | None:
+    stack: list[ItemResult] = [item for c in state.components.values() for item in c.items]
+    while stack:
+        item = stack.pop()
+        if item.item_id == item_id:
+            return item.score
+        stack.extend(item.children)
+    return None

@@ -1,0 +1,105 @@
+"""Indicator rules: how a leaf item's score follows from what a unit reported.
+
+``REGISTRY`` maps a rule kind (the ``kind`` of a scheme's ``rule:``) to its ``RuleType``.
+``validate_rule`` lists a rule's problems in Chinese (for the scheme validator);
+``compile_rule`` parses it once into a ``CompiledRule`` that ``engine.items`` evaluates per unit.
+See docs/engine.md for every kind with its parameters and an example.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kaoping.engine.model import Indicator, ItemKind, Rounding, RuleSpec, ScoreBasis
+from kaoping.engine.rules.base import (
+    EMPTY_INPUT,
+    CompiledRule,
+    Outcome,
+    ParamReader,
+    RuleContext,
+    RuleError,
+    RuleType,
+    fmt,
+)
+from kaoping.engine.rules.deductions import DeductPerOccurrenceType, DeductPerUnitShortType
+from kaoping.engine.rules.levels import AttainmentType, SteppedType
+from kaoping.engine.rules.manual import ManualType
+from kaoping.engine.rules.modifiers import DowngradeType, NotExcellentType, VetoType
+from kaoping.engine.rules.n_of_m import NOfMType
+from kaoping.engine.rules.ratio import RatioToTargetType
+from kaoping.engine.rules.threshold import ThresholdType
+
+__all__ = [
+    "EMPTY_INPUT",
+    "MODIFIER_KINDS",
+    "REGISTRY",
+    "CompiledRule",
+    "Outcome",
+    "RuleContext",
+    "RuleError",
+    "RuleType",
+    "SchemeRuleContext",
+    "compile_rule",
+    "fmt",
+    "validate_rule",
+]
+
+REGISTRY: dict[str, RuleType] = {
+    rule_type.kind: rule_type
+    for rule_type in (
+        ManualType(),
+        ThresholdType(),
+        DeductPerUnitShortType(),
+        DeductPerOccurrenceType(),
+        SteppedType(),
+        RatioToTargetType(),
+        AttainmentType(),
+        NOfMType(),
+        VetoType(),
+        DowngradeType(),
+        NotExcellentType(),
+    )
+}
+
+MODIFIER_KINDS = frozenset({"veto", "downgrade", "not_excellent"})
+
+_MANUAL = RuleSpec(kind="manual")
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeRuleContext:
+    """The scheme settings a rule needs when compiled."""
+
+    item_rounding: Rounding | None = None
+    basis_order: tuple[str, ...] = (
+        ScoreBasis.CONFIRMED.value,
+        ScoreBasis.REVIEWED.value,
+        ScoreBasis.SELF.value,
+    )
+
+
+def _parse(spec: RuleSpec, item: Indicator, ctx: RuleContext) -> tuple[CompiledRule | None, list[str]]:
+    rule_type = REGISTRY.get(spec.kind)
+    if rule_type is None:
+        return None, [f"未知的计分规则 '{spec.kind}'(可用:{'、'.join(REGISTRY)})"]
+    reader = ParamReader(spec.kind, spec.params)
+    compiled = rule_type.parse(reader, item, ctx)
+    problems = reader.problems
+    if spec.kind in MODIFIER_KINDS and item.kind is not ItemKind.NORMAL:
+        problems.append(f"计分规则 {spec.kind}:加分项或减分项不能用作否决/降等类指标")
+    if item.points < 0:
+        problems.append(f"指标分值不能为负数,实际为 {fmt(item.points)}")
+    return compiled, problems
+
+
+def validate_rule(spec: RuleSpec, item: Indicator) -> list[str]:
+    """Chinese problems with ``item``'s rule ``spec``; [] when it can be scored."""
+    return _parse(spec, item, SchemeRuleContext())[1]
+
+
+def compile_rule(item: Indicator, ctx: RuleContext) -> CompiledRule:
+    """``item``'s rule (manual when none is given) parsed for scoring; RuleError if invalid."""
+    compiled, problems = _parse(item.rule or _MANUAL, item, ctx)
+    if problems or compiled is None:
+        raise RuleError([f"指标 {item.id} {item.name}:{problem}" for problem in problems])
+    return compiled
