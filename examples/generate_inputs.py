@@ -183,12 +183,16 @@ def _ballot_sheets(
             if (rater.id, session) in spoiled:
                 grades: dict[str, str | None] = dict.fromkeys(unit_ids, names[0])
             else:
-                grades = {u: _grade_for(latent[u], names) for u in unit_ids}
+                # The rater's own unit is not counted (nor checked against the ballot rules);
+                # representatives grade it 好 all the same, as people do.
+                grades = {u: _grade_for(latent[u], names) for u in unit_ids if u != rater.unit}
                 if spec.scale.abstain and rater.unit is not None:
-                    for unit_id in unit_ids:
+                    for unit_id in grades:
                         if rng.random() < 0.03:
                             grades[unit_id] = None
                 _repair(spec, grades, latent, names)
+                if rater.unit in unit_ids:
+                    grades[rater.unit] = names[0]
             for unit_id in unit_ids:
                 grade = grades[unit_id]
                 tables.ballots.append(
@@ -299,7 +303,7 @@ NANCHANG_PROVINCIAL = [
 NANCHANG_PRIVATE = [
     ("xinyuan", "南昌心远中学"),
     ("xinmin", "南昌新民外语学校"),
-    ("lide", "南昌立德朝阳中学"),
+    ("ldcy", "南昌立德朝阳中学"),
     ("yinghua", "南昌英华外国语学校"),
 ]
 NANCHANG_DEPARTMENTS = [
