@@ -458,7 +458,7 @@ def linhai(scheme: Scheme, rng: random.Random) -> Tables:
     count = len(LINHAI_ORGANISATIONS)
     for index, (unit_id, name) in enumerate(LINHAI_ORGANISATIONS):
         tables.units.append({"id": unit_id, "name": name, "category": category.id})
-        quality = 1.0 - index * 0.6 / (count - 1)  # spread from the best to clearly weaker ones
+        quality = 1.0 - index * 0.8 / (count - 1)  # spread from the best to clearly weaker ones
         _item_rows(tables, unit_id, leaves, quality, rng, ["督查组"])
     return tables
 
