@@ -310,7 +310,7 @@ def rank_units(spec: RankingSpec, entries: Sequence[RankEntry]) -> dict[str, Ran
         tied_total = [u for u in same_total[entry.total] if u != entry.unit_id]
         tied_all = [u for u in same_key[key] if u != entry.unit_id]
         if tied_total and spec.ties is TiePolicy.CHAIN and spec.chain:
-            links = ";".join(
+            links = "、".join(
                 f"{_link_label(link)} {_shown(value)}"
                 for link, value in zip(spec.chain, _keys(spec, entry)[1:], strict=True)
             )
