@@ -459,7 +459,9 @@ def test_top_share_is_percent_of_valid_ballots_in_top_grades() -> None:
 # --- performance ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_aggregates_200000_ballots_over_20000_units_quickly() -> None:
+    # CPU time, not wall time: other test runs share the machine's two cores.
     units = tuple(Unit(f"u{i}", f"单位{i}", "school") for i in range(20_000))
     grades = [g.name for g in SCALE.grades]
     ballots = []
@@ -475,9 +477,9 @@ def test_aggregates_200000_ballots_over_20000_units_quickly() -> None:
             quotas=(BallotQuota(("好",), max_share=D(30)),), all_identical_invalid=True, min_valid_ballots=3
         ),
     )
-    start = time.perf_counter()
+    start = time.process_time()
     outcome = aggregate(component(rating), ballots, units, RoundingPolicy())
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert len(outcome.results) == 20_000
     assert all(r.score is not None for r in outcome.results.values())
     assert elapsed < 3.0, f"took {elapsed:.2f}s"
