@@ -56,7 +56,7 @@ def test_honggutan_has_six_weighted_sections_and_54_items() -> None:
     assert sum(leaf.points for leaf in leaves) == Decimal(100)
     points = {leaf.id: leaf.points for leaf in leaves}
     assert (points["15"], points["22"], points["31"], points["40"]) == (
-        4,
+        Decimal(4),
         Decimal("2.2"),
         Decimal("9.5"),
         Decimal("1.8"),
