@@ -17,6 +17,7 @@ a vetoed unit gets no star. Ranks are given within each category.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -78,6 +79,18 @@ class _Raw:
 def score(scheme: Scheme, inputs: Inputs) -> CampaignResult:
     """Score every unit of ``inputs`` by ``scheme``. Raises ScoringError (or RuleError for a
     rule that cannot be compiled) with Chinese messages when they do not fit together."""
+    # A campaign allocates millions of small objects, none in a reference cycle; the cyclic
+    # collector would walk all of them again and again for nothing (a third of the run time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _score(scheme, inputs)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _score(scheme: Scheme, inputs: Inputs) -> CampaignResult:
     _check_units(scheme, inputs.units)
     trees = _compile_trees(scheme)
     states = {unit.id: _UnitState(unit) for unit in inputs.units}

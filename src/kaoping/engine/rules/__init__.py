@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kaoping.engine.model import Indicator, ItemKind, Rounding, RuleSpec, ScoreBasis
+from kaoping.engine.model import Indicator, ItemKind, RuleSpec, ScoreBasis
 from kaoping.engine.rules.base import (
     EMPTY_INPUT,
     CompiledRule,
+    FastRounding,
     Outcome,
     ParamReader,
+    Rounder,
     RuleContext,
     RuleError,
     RuleType,
+    fast_rounding,
     fmt,
 )
 from kaoping.engine.rules.deductions import DeductPerOccurrenceType, DeductPerUnitShortType
@@ -34,12 +37,15 @@ __all__ = [
     "MODIFIER_KINDS",
     "REGISTRY",
     "CompiledRule",
+    "FastRounding",
     "Outcome",
+    "Rounder",
     "RuleContext",
     "RuleError",
     "RuleType",
     "SchemeRuleContext",
     "compile_rule",
+    "fast_rounding",
     "fmt",
     "validate_rule",
 ]
@@ -70,7 +76,7 @@ _MANUAL = RuleSpec(kind="manual")
 class SchemeRuleContext:
     """The scheme settings a rule needs when compiled."""
 
-    item_rounding: Rounding | None = None
+    item_rounding: Rounder | None = None
     basis_order: tuple[str, ...] = (
         ScoreBasis.CONFIRMED.value,
         ScoreBasis.REVIEWED.value,

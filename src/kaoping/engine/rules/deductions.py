@@ -44,6 +44,7 @@ class DeductPerUnitShortRule(FigureRule):
         "per_text",
         "rounding",
         "standard",
+        "standard_text",
         "whole_units",
     )
 
@@ -57,6 +58,7 @@ class DeductPerUnitShortRule(FigureRule):
         self.rounding = reader.rounding()
         self.max_deduct = _capped_deduction(reader, item)
         reader.finish()
+        self.standard_text = self.shown(self.standard)
         step = f"{fmt(self.per)}个百分点" if self.unit == "%" else f"{fmt(self.per)}{self.unit}"
         self.per_text = f"每{'低' if self.at_least else '高'}{step}扣{fmt(self.deduct)}分"
 
@@ -68,7 +70,7 @@ class DeductPerUnitShortRule(FigureRule):
         where = f"{self.label} {self.shown(value)}"
         if gap <= ZERO:
             side = "达到" if self.at_least else "未超过"
-            return self.result(self.points, f"{where},{side}标准 {self.shown(self.standard)},不扣分")
+            return self.result(self.points, f"{where},{side}标准 {self.standard_text},不扣分")
         steps = gap / self.per
         if self.whole_units:
             steps = steps.to_integral_value(rounding=ROUND_FLOOR)
@@ -76,7 +78,7 @@ class DeductPerUnitShortRule(FigureRule):
         if self.rounding is not None:
             deduction = self.rounding.apply(deduction)
         side = "低于" if self.at_least else "高于"
-        text = f"{where},{side}标准 {self.shown(self.standard)},{self.per_text}"
+        text = f"{where},{side}标准 {self.standard_text},{self.per_text}"
         if deduction >= self.max_deduct:
             return self.result(self.points - self.max_deduct, f"{text},扣{fmt(self.max_deduct)}分(扣完为止)")
         return self.result(self.points - deduction, f"{text},扣{fmt(deduction)}分")

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from kaoping.engine.inputs import ItemInput
-from kaoping.engine.model import Indicator, Rounding
+from kaoping.engine.model import Indicator
 from kaoping.engine.results import FlagCode
 from kaoping.engine.rules.base import (
     BASIS_RULE,
@@ -25,6 +25,7 @@ from kaoping.engine.rules.base import (
     FlagNote,
     Outcome,
     ParamReader,
+    Rounder,
     RuleContext,
     direction_options,
     fmt,
@@ -60,7 +61,7 @@ class LevelRule:
     value_is_deduction = False
     effect: str | None = None
 
-    def __init__(self, item: Indicator, levels: Mapping[str, Decimal], rounding: Rounding | None, caption: str) -> None:
+    def __init__(self, item: Indicator, levels: Mapping[str, Decimal], rounding: Rounder | None, caption: str) -> None:
         self.item = item
         self.points = item.points
         self.item_rounding = rounding

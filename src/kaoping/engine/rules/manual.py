@@ -10,9 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kaoping.engine.inputs import ItemInput
-from kaoping.engine.model import Indicator, Rounding
+from kaoping.engine.model import Indicator
 from kaoping.engine.results import FlagCode
-from kaoping.engine.rules.base import ZERO, FlagNote, Outcome, ParamReader, RuleContext, fmt
+from kaoping.engine.rules.base import ZERO, FlagNote, Outcome, ParamReader, Rounder, RuleContext, fmt
 
 BASIS_LABELS = {"confirmed": "核定分", "reviewed": "复核分", "self": "自评分"}
 _BASIS_ATTRS = {
@@ -32,7 +32,7 @@ class ManualRule:
     def __init__(self, item: Indicator, ctx: RuleContext) -> None:
         self.item = item
         self.points = item.points
-        self.rounding: Rounding | None = ctx.item_rounding
+        self.rounding: Rounder | None = ctx.item_rounding
         # (attribute, basis, explanation) in the order the scheme prefers
         self.bases = tuple(
             (_BASIS_ATTRS[basis], basis, f"采用{BASIS_LABELS[basis]}")
