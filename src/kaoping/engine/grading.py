@@ -99,6 +99,13 @@ def _fmt(value: Decimal) -> str:
     return format(Rounding(2).apply(value), "f")
 
 
+def _unit_list(unit_ids: Sequence[str], shown: int = 10) -> str:
+    """``a、b、c``; long lists are cut so that a tie of hundreds stays readable."""
+    if len(unit_ids) <= shown:
+        return "、".join(unit_ids)
+    return "、".join(unit_ids[:shown]) + f" 等 {len(unit_ids)} 个单位"
+
+
 def _plain(value: Decimal) -> str:
     text = format(value, "f")
     if "." in text:
@@ -180,26 +187,37 @@ def _apply_quota(band_index: int, bands: Sequence[GradeBand], placed: list[_Plac
     holders = [p for p in placed if p.index == band_index]
     if len(holders) <= limit:
         return
+    holders.sort(key=lambda p: p.entry.unit_id)  # ties listed the same way whatever the input order
     holders.sort(key=_total_or_zero, reverse=True)
     next_name = bands[band_index + 1].name
     boundary = holders[limit - 1].entry.total if limit > 0 else None
     tie = boundary is not None and holders[limit].entry.total == boundary
+    places = _competition_places([_total_or_zero(p) for p in holders])
+    tied_ids = [p.entry.unit_id for p in holders if p.entry.total == boundary] if tie else []
+    seats = places[limit - 1] - 1 if tie else 0  # units above the tie keep their seats
     for position, holder in enumerate(holders, start=1):
-        total = holder.entry.total
-        if tie and total == boundary:
+        if tie and holder.entry.total == boundary:
             assert boundary is not None
             holder.index = band_index + 1
-            tied = [p.entry.unit_id for p in holders if p.entry.total == boundary and p is not holder]
-            seats = limit - sum(1 for p in holders if _total_or_zero(p) > boundary)
+            others = _unit_list([u for u in tied_ids if u != holder.entry.unit_id])
             message = (
-                f"与 {'、'.join(tied)} 同分 {_fmt(boundary)},处在名额边界上"
-                f"(剩余 {seats} 个名额),暂定为“{next_name}”,需人工裁定是否评为“{band.name}”"
+                f"与 {others} 同分 {_fmt(boundary)},处在名额边界上"
+                f"(剩余 {limit - seats} 个名额),暂定为“{next_name}”,需人工裁定是否评为“{band.name}”"
             )
             holder.notes.append(f"{rule};{message}")
             holder.flags.append(Flag(FlagCode.TIE_ON_QUOTA_BOUNDARY, f"{holder.entry.unit_id}:{message}"))
         elif position > limit:
             holder.index = band_index + 1
-            holder.notes.append(f"{rule},本单位按总分排第 {position},超出名额 → “{next_name}”")
+            holder.notes.append(f"{rule},本单位按总分排第 {places[position - 1]},超出名额 → “{next_name}”")
+
+
+def _competition_places(totals_best_first: list[Decimal]) -> list[int]:
+    """1, 2, 2, 4 for totals already sorted best first."""
+    places: list[int] = []
+    for position, total in enumerate(totals_best_first, start=1):
+        same = bool(places) and totals_best_first[position - 2] == total
+        places.append(places[-1] if same else position)
+    return places
 
 
 def _total_or_zero(placed: _Placed) -> Decimal:
@@ -290,7 +308,10 @@ def _shown(value: Decimal | None) -> str:
 def rank_units(spec: RankingSpec, entries: Sequence[RankEntry]) -> dict[str, RankOutcome]:
     """Rank the units of one category. Missing total → rank None."""
     ranked = [e for e in entries if e.total is not None]
-    keyed = sorted(((_sort_key(_keys(spec, e)), e) for e in ranked), key=lambda pair: pair[0], reverse=True)
+    # By unit id first, so that units that stay tied are listed in the same order whatever
+    # order the entries came in; then (stable) by key, best first.
+    keyed = sorted(((_sort_key(_keys(spec, e)), e) for e in ranked), key=lambda pair: pair[1].unit_id)
+    keyed.sort(key=lambda pair: pair[0], reverse=True)
     rank_of_key: dict[_Key, int] = {}
     for position, (key, _) in enumerate(keyed, start=1):
         rank_of_key.setdefault(key, position)
@@ -314,9 +335,9 @@ def rank_units(spec: RankingSpec, entries: Sequence[RankEntry]) -> dict[str, Ran
                 f"{_link_label(link)} {_shown(value)}"
                 for link, value in zip(spec.chain, _keys(spec, entry)[1:], strict=True)
             )
-            text += f"(总分与 {'、'.join(tied_total)} 相同,按同分比较链依次比较:{links}"
-            text += f";仍与 {'、'.join(tied_all)} 相同,并列)" if tied_all else ")"
+            text += f"(总分与 {_unit_list(tied_total)} 相同,按同分比较链依次比较:{links}"
+            text += f";仍与 {_unit_list(tied_all)} 相同,并列)" if tied_all else ")"
         elif tied_all:
-            text += f"(与 {'、'.join(tied_all)} 同分,并列)"
+            text += f"(与 {_unit_list(tied_all)} 同分,并列)"
         outcomes[entry.unit_id] = RankOutcome(rank, text)
     return outcomes
