@@ -262,6 +262,23 @@ def test_overall_scope_trims_across_all_ballots_of_the_unit() -> None:
     assert dropped == {"leaders": (D(100),), "heads": (D(50),)}
 
 
+def test_group_trimmed_out_overall_shares_its_weight_even_under_fail_policy() -> None:
+    groups = (RaterGroup("leaders", "局领导", D(50)), RaterGroup("heads", "处室负责人", D(50)))
+    ballots = [
+        ballot("l1", "a", "好", "leaders"),
+        ballot("l2", "a", "良好", "leaders"),
+        ballot("l3", "a", "较好", "leaders"),
+        ballot("h1", "a", "差", "heads"),
+    ]
+    trim = TrimSpec(above=3, scope=TrimScope.OVERALL)
+    rating = spec(groups=groups, trim=trim, empty_group=EmptyGroupPolicy.FAIL)
+    result = run(rating, ballots).results["a"]
+    assert result.score == D("85.00")  # 100 and 50 go; only the leaders' 90 and 80 remain
+    assert "评委组处室负责人的 1 票(50)在整体去掉最高最低分时全部去掉" in result.explanation
+    heads = result.groups[1]
+    assert (heads.valid_ballots, heads.mean, heads.dropped) == (1, None, (D(50),))
+
+
 # --- own unit, other components, unknown units ---------------------------------------------
 
 

@@ -322,7 +322,11 @@ class _Aggregator:
         present = [
             (group, kept, dropped) for group, (kept, dropped) in zip(spec.groups, per_group, strict=True) if kept
         ]
-        empty = [group for group, (kept, _) in zip(spec.groups, per_group, strict=True) if not kept]
+        # Empty: nobody of the group cast a valid ballot (the scheme's policy applies).
+        # Trimmed out: OVERALL trimming removed all of a group's ballots; its raters did vote, so
+        # its weight is always shared out over the other groups, whatever the policy.
+        absent = [(group, dropped) for group, (kept, dropped) in zip(spec.groups, per_group, strict=True) if not kept]
+        empty = [group for group, dropped in absent if not dropped]
         if empty and spec.empty_group is EmptyGroupPolicy.FAIL:
             names = "、".join(group.name for group in empty)
             return without_score(f"评委组{names}没有有效票,按方案规定不出结果", FlagCode.EMPTY_RATER_GROUP)
@@ -330,7 +334,7 @@ class _Aggregator:
         if present_weight <= 0:
             return without_score("有票的评委组权重合计为 0,不出结果", FlagCode.EMPTY_RATER_GROUP)
 
-        return self._scored(unit, counts, notes, present, empty, present_weight)
+        return self._scored(unit, counts, notes, present, absent, present_weight)
 
     def _scored(
         self,
@@ -338,7 +342,7 @@ class _Aggregator:
         counts: tuple[tuple[str, int], ...],
         notes: str,
         present: list[tuple[RaterGroup, list[_Vote], list[_Vote]]],
-        empty: list[RaterGroup],
+        absent: list[tuple[RaterGroup, list[_Vote]]],
         present_weight: Decimal,
     ) -> RatingResult:
         raw = _ZERO
@@ -359,10 +363,11 @@ class _Aggregator:
                     tuple(sorted(v[0] for v in dropped)),
                 )
             )
-            terms.append(self._term(group, kept, dropped, mean, weight, bool(empty)))
+            terms.append(self._term(group, kept, dropped, mean, weight, bool(absent)))
         raw /= _HUNDRED
-        for group in empty:
-            group_ratings.append(GroupRating(group.id, group.name, _ZERO, 0, None))
+        for group, dropped in absent:
+            values = tuple(sorted(v[0] for v in dropped))
+            group_ratings.append(GroupRating(group.id, group.name, _ZERO, len(dropped), None, values))
 
         points = self.component.points
         if self.coefficient:
@@ -375,9 +380,8 @@ class _Aggregator:
                 formula += f" ÷ {_fmt_plain(self.spec.scale.scale_max)} × {_fmt_plain(points)}"
         score = _round(unrounded, self.rounding.rating) if self.rounding.rating else unrounded
         explanation = " + ".join(terms) + f" = {formula} → {self._shown_score(score)}/{_fmt_plain(points)}"
-        if empty:
-            names = "、".join(group.name for group in empty)
-            explanation += f"(评委组{names}没有有效票,其余评委组的权重按比例放大到合计 100%)"
+        if absent:
+            explanation += self._renormalized_note(absent)
         shown_raw = _round(raw, self.value_display)
         return RatingResult(unit.id, score, shown_raw, tuple(group_ratings), counts, f"{explanation}。{notes}")
 
@@ -387,6 +391,17 @@ class _Aggregator:
         if effective is None:
             effective = self._weights.setdefault(key, weight * _HUNDRED / present_weight)
         return effective
+
+    def _renormalized_note(self, absent: list[tuple[RaterGroup, list[_Vote]]]) -> str:
+        reasons = []
+        empty = "、".join(group.name for group, dropped in absent if not dropped)
+        if empty:
+            reasons.append(f"评委组{empty}没有有效票")
+        for group, dropped in absent:
+            if dropped:
+                values = "、".join(_fmt_plain(v[0]) for v in sorted(dropped))
+                reasons.append(f"评委组{group.name}的 {len(dropped)} 票({values})在整体去掉最高最低分时全部去掉")
+        return f"({';'.join(reasons)},其余评委组的权重按比例放大到合计 100%)"
 
     def _shown_score(self, score: Decimal) -> str:
         # A rounded score is shown exactly as it counts; an unrounded one to two places.
