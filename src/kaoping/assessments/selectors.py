@@ -1,0 +1,329 @@
+"""Reads with access checks for the assessment workflow.
+
+Builds on ``kaoping.orgs.access``: a foreign unit, item or file is a 404. Recusal (回避) is
+applied here: a recused user cannot see the unit's scoring or review at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from kaoping.assessments.models import (
+    DepartmentScore,
+    EvidenceFile,
+    Recusal,
+    ReviewScore,
+    SelfAssessment,
+    Submission,
+    SubmissionStatus,
+)
+from kaoping.audit.models import AuditEvent
+from kaoping.campaigns import selectors as campaign_selectors
+from kaoping.campaigns.models import Campaign, CampaignUnit, Phase, PhaseDeadline
+from kaoping.engine.model import Component, ComponentMethod, Indicator, Scheme
+from kaoping.orgs.access import CampaignAccess, unit_for, units_for
+from kaoping.orgs.models import Department
+
+AUDIT_TYPES = ("self_assessment", "department_score", "review_score", "evidence_link")
+
+
+# ---- scheme -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    """A leaf item of the scheme, with where it sits."""
+
+    component: Component
+    top: Indicator  # first-level indicator it belongs to
+    item: Indicator
+
+    @property
+    def id(self) -> str:
+        return self.item.id
+
+
+def scheme_for(campaign: Campaign) -> Scheme:
+    """The campaign's current scheme; 404 when none is set (nothing to assess yet)."""
+    cached: Scheme | None = getattr(campaign, "_kaoping_scheme", None)
+    if cached is None:
+        cached = campaign_selectors.current_scheme(campaign)
+        if cached is None:
+            raise Http404
+        campaign._kaoping_scheme = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def indicator_components(scheme: Scheme, category: str) -> list[Component]:
+    """The indicator-table components a unit of ``category`` takes."""
+    try:
+        component_ids = scheme.category(category).components
+    except KeyError:
+        return []
+    components = [scheme.component(cid) for cid in component_ids]
+    return [c for c in components if c.method == ComponentMethod.INDICATORS]
+
+
+def leaf_items(scheme: Scheme, category: str) -> list[ItemRef]:
+    return [
+        ItemRef(component, top, leaf)
+        for component in indicator_components(scheme, category)
+        for top in component.indicators
+        for leaf in top.leaves()
+    ]
+
+
+def item_ref(scheme: Scheme, category: str, item_id: str) -> ItemRef:
+    for ref in leaf_items(scheme, category):
+        if ref.id == item_id:
+            return ref
+    raise Http404
+
+
+def department_share(item: Indicator, department_name: str) -> Decimal | None:
+    """The department's points for ``item``; its full points when it scores the whole item.
+
+    Raises Http404 when the department is not assigned to the item.
+    """
+    for share in item.departments:
+        if share.department == department_name:
+            return share.points if share.points is not None else item.points
+    raise Http404
+
+
+def is_split(item: Indicator) -> bool:
+    """Split items (4 + 3 + 2.5 + 1.5): each department scores its own share and the shares add up."""
+    return sum(1 for share in item.departments if share.points is not None) > 1
+
+
+def reviewed_from_departments(item: Indicator, scores: dict[str, Decimal | None]) -> Decimal | None:
+    """One reviewed score from the departments' scores (department name → score), None until all are in.
+
+    Split items add up; several departments jointly responsible for a whole item average (四位小数).
+    """
+    if not item.departments:
+        return None
+    values = [scores.get(share.department) for share in item.departments]
+    if any(value is None for value in values):
+        return None
+    present = [v for v in values if v is not None]
+    if is_split(item) or len(present) == 1:
+        return sum(present, Decimal(0))
+    return (sum(present, Decimal(0)) / len(present)).quantize(Decimal("0.0001"))
+
+
+# ---- access -----------------------------------------------------------------------------------
+
+
+def recused_unit_ids(user: object, campaign: Campaign) -> set[int]:
+    cached: set[int] | None = getattr(user, "_kaoping_recused", {}).get(campaign.pk)
+    if cached is None:
+        cached = set(
+            Recusal.objects.filter(campaign=campaign, user_id=getattr(user, "pk", None) or 0, active=True).values_list(
+                "unit_id", flat=True
+            )
+        )
+        store = getattr(user, "_kaoping_recused", {})
+        store[campaign.pk] = cached
+        if getattr(user, "pk", None) is not None:
+            user._kaoping_recused = store  # type: ignore[attr-defined]
+    return cached
+
+
+def visible_units(user: object, access: CampaignAccess) -> QuerySet[CampaignUnit]:
+    """Units the user may see in this campaign, minus those the user is recused from."""
+    units = units_for(access)
+    recused = recused_unit_ids(user, access.campaign)
+    return units.exclude(pk__in=recused) if recused else units
+
+
+def visible_unit(user: object, access: CampaignAccess, unit_id: object) -> CampaignUnit:
+    unit = unit_for(access, unit_id)
+    if unit.pk in recused_unit_ids(user, access.campaign):
+        raise Http404
+    return unit
+
+
+def reporter_unit(user: object, access: CampaignAccess, unit_id: object) -> CampaignUnit:
+    """A unit the user reports for, or 404."""
+    unit = unit_for(access, unit_id)
+    if not access.can_report_for(unit.organization):
+        raise Http404
+    return unit
+
+
+def reviewable_unit(user: object, access: CampaignAccess, unit_id: object) -> CampaignUnit:
+    """A unit the user may review (organizer or reviewer above it, not recused), or 404."""
+    unit = visible_unit(user, access, unit_id)
+    if not access.can_review_unit(unit.organization):
+        raise Http404
+    return unit
+
+
+def user_departments(access: CampaignAccess) -> list[Department]:
+    if not access.department_ids:
+        return []
+    return list(Department.objects.filter(pk__in=access.department_ids).order_by("name"))
+
+
+def department_for(access: CampaignAccess, department_id: object) -> Department:
+    for department in user_departments(access):
+        if str(department.pk) == str(department_id):
+            return department
+    raise Http404
+
+
+def department_items(scheme: Scheme, department: Department) -> list[ItemRef]:
+    """Items assigned to the department, over every category (one entry per item id)."""
+    seen: dict[str, ItemRef] = {}
+    for category in scheme.categories:
+        for ref in leaf_items(scheme, category.id):
+            if ref.id not in seen and any(s.department == department.name for s in ref.item.departments):
+                seen[ref.id] = ref
+    return list(seen.values())
+
+
+def units_taking_item(scheme: Scheme, item_id: str) -> list[str]:
+    """Scheme categories whose units have ``item_id``."""
+    return [c.id for c in scheme.categories if any(ref.id == item_id for ref in leaf_items(scheme, c.id))]
+
+
+# ---- workflow state ---------------------------------------------------------------------------
+
+
+def submission_of(unit: CampaignUnit) -> Submission:
+    submission, _created = Submission.objects.get_or_create(unit=unit)
+    return submission
+
+
+def deadline_of(campaign: Campaign, phase: str) -> PhaseDeadline | None:
+    return PhaseDeadline.objects.filter(campaign=campaign, phase=phase).first()
+
+
+def self_assessment_closed_reason(campaign: Campaign, submission: Submission) -> str | None:
+    """Why the unit cannot edit its self-assessment now (Chinese), or None when it can."""
+    from django.utils.translation import gettext as _
+
+    if submission.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
+        return _("自评已提交(%(status)s),不能再修改。如需修改,请联系审核人员退回。") % {
+            "status": submission.get_status_display()
+        }
+    returned = submission.status == SubmissionStatus.RETURNED
+    if campaign.phase != Phase.SELF_ASSESSMENT and not (returned and campaign.phase == Phase.REVIEW):
+        return _("当前阶段为“%(phase)s”,不在自评填报期内,不能修改。") % {"phase": campaign.get_phase_display()}
+    deadline = deadline_of(campaign, Phase.SELF_ASSESSMENT)
+    if deadline and timezone.now() > deadline.deadline and not returned:
+        local = timezone.localtime(deadline.deadline).strftime("%Y-%m-%d %H:%M")
+        return _("自评截止时间(%(at)s)已过,不能再修改。您填写的内容仍显示在页面上,请复制保存后联系考核办。") % {
+            "at": local
+        }
+    return None
+
+
+def scoring_closed_reason(campaign: Campaign) -> str | None:
+    """Why departments and reviewers cannot score now (Chinese), or None."""
+    from django.utils.translation import gettext as _
+
+    if campaign.phase not in (Phase.SELF_ASSESSMENT, Phase.REVIEW, Phase.RATING, Phase.SCORING):
+        return _("当前阶段为“%(phase)s”,不能评分。") % {"phase": campaign.get_phase_display()}
+    deadline = deadline_of(campaign, Phase.REVIEW)
+    if deadline and timezone.now() > deadline.deadline:
+        local = timezone.localtime(deadline.deadline).strftime("%Y-%m-%d %H:%M")
+        return _("审核评分截止时间(%(at)s)已过,不能再评分。您填写的内容仍显示在页面上。") % {"at": local}
+    return None
+
+
+# ---- rows -------------------------------------------------------------------------------------
+
+
+def entries_by_item(unit: CampaignUnit) -> dict[str, SelfAssessment]:
+    rows = SelfAssessment.objects.filter(unit=unit).prefetch_related("evidence")
+    return {row.item_id: row for row in rows}
+
+
+def department_scores_by_item(unit: CampaignUnit) -> dict[str, list[DepartmentScore]]:
+    result: dict[str, list[DepartmentScore]] = {}
+    for row in DepartmentScore.objects.filter(unit=unit).select_related("department"):
+        result.setdefault(row.item_id, []).append(row)
+    return result
+
+
+def review_scores_by_item(unit: CampaignUnit) -> dict[str, ReviewScore]:
+    return {row.item_id: row for row in ReviewScore.objects.filter(unit=unit)}
+
+
+def unit_files(unit: CampaignUnit) -> QuerySet[EvidenceFile]:
+    return EvidenceFile.objects.filter(unit=unit, withdrawn=False)
+
+
+def evidence_file_for(user: object, access: CampaignAccess, file_id: object, scheme: Scheme) -> EvidenceFile:
+    """An evidence file the user may download, or 404.
+
+    Reporters get their own unit's files; reviewers, organizers and leaders files of units they
+    see; department scorers only files attached to items of their departments.
+    """
+    try:
+        pk = int(str(file_id))
+    except ValueError:
+        raise Http404 from None
+    evidence = (
+        EvidenceFile.objects.select_related("unit__organization").filter(pk=pk, unit__campaign=access.campaign).first()
+    )
+    if evidence is None:
+        raise Http404
+    unit = evidence.unit
+    if unit.pk in recused_unit_ids(user, access.campaign):
+        raise Http404
+    if access.organizer or access.leader or access.can_review_unit(unit.organization):
+        return evidence
+    if access.can_report_for(unit.organization):
+        return evidence
+    if access.department_ids and _file_backs_department_item(evidence, access, scheme):
+        return evidence
+    raise Http404
+
+
+def _file_backs_department_item(evidence: EvidenceFile, access: CampaignAccess, scheme: Scheme) -> bool:
+    if not _unit_submitted(evidence.unit):
+        return False  # departments do not see drafts
+    names = {d.name for d in user_departments(access)}
+    item_ids = set(evidence.entries.values_list("item_id", flat=True))
+    for ref in leaf_items(scheme, evidence.unit.category):
+        if ref.id in item_ids and any(s.department in names for s in ref.item.departments):
+            return True
+    return False
+
+
+def _unit_submitted(unit: CampaignUnit) -> bool:
+    from kaoping.assessments.models import SUBMITTED_STATUSES
+
+    return Submission.objects.filter(unit=unit, status__in=SUBMITTED_STATUSES).exists()
+
+
+def item_history(unit: CampaignUnit, item_id: str) -> list[AuditEvent]:
+    """Every recorded change to the item's self entry, department scores, review and evidence links."""
+    return list(
+        AuditEvent.objects.filter(object_type__in=AUDIT_TYPES, object_id=item_key(unit, item_id))
+        .select_related("actor")
+        .order_by("at", "seq")
+    )
+
+
+def item_key(unit: CampaignUnit, item_id: str) -> str:
+    return f"{unit.pk}:{item_id}"
+
+
+def submitted_unit_ids(unit_ids: Iterable[int]) -> set[int]:
+    from kaoping.assessments.models import SUBMITTED_STATUSES
+
+    return set(
+        Submission.objects.filter(unit_id__in=list(unit_ids), status__in=SUBMITTED_STATUSES).values_list(
+            "unit_id", flat=True
+        )
+    )

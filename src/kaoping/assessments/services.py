@@ -1,0 +1,592 @@
+"""Writes of the assessment workflow. Every change is audited in the same transaction.
+
+Edits that span requests use optimistic locking: the caller passes the ``version`` it read
+(0 = "there was no row yet"); a stale version raises ``Conflict`` carrying the row as it is now,
+so nothing is silently overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.assessments import selectors, uploads
+from kaoping.assessments.models import (
+    EDITABLE_STATUSES,
+    DepartmentScore,
+    EvidenceFile,
+    Recusal,
+    ReviewScore,
+    SelfAssessment,
+    SpotCheck,
+    Submission,
+    SubmissionStatus,
+)
+from kaoping.audit.services import audit_record
+from kaoping.campaigns.models import CampaignUnit
+from kaoping.engine.model import Indicator, Scheme
+from kaoping.orgs.models import Department
+
+CONFLICT_MESSAGE = "该评分已被他人修改,请刷新后再改"
+
+
+class AssessmentError(Exception):
+    """A refusal with a Chinese message; ``errors`` maps form fields to messages."""
+
+    def __init__(self, message: str, errors: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = dict(errors or {})
+
+
+class Closed(AssessmentError):
+    """The phase, deadline or submission status does not allow this change."""
+
+
+class Conflict(AssessmentError):
+    """Someone saved a newer version; ``current`` is the row as stored now (None if absent)."""
+
+    def __init__(self, current: models.Model | None) -> None:
+        super().__init__(_(CONFLICT_MESSAGE))
+        self.current = current
+
+
+class Incomplete(AssessmentError):
+    """Submission refused; ``missing`` lists (item id, item name, what is missing)."""
+
+    def __init__(self, missing: Sequence[tuple[str, str, str]]) -> None:
+        super().__init__(_("还有 %(n)d 项未完成,不能提交。") % {"n": len(missing)})
+        self.missing = list(missing)
+
+
+# ---- parsing ----------------------------------------------------------------------------------
+
+
+def parse_score(raw: object, *, maximum: Decimal, label: str) -> Decimal | None:
+    """A score typed by a person: blank → None; must be a number in [0, maximum]."""
+    text = str(raw if raw is not None else "").strip()
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise AssessmentError(_("%(label)s“%(text)s”不是数字") % {"label": label, "text": text[:20]}) from None
+    if not value.is_finite():
+        raise AssessmentError(_("%(label)s“%(text)s”不是数字") % {"label": label, "text": text[:20]})
+    if value < 0:
+        raise AssessmentError(_("%(label)s不能为负数") % {"label": label})
+    if value > maximum:
+        raise AssessmentError(
+            _("%(label)s %(value)s 超过了该项分值 %(max)s") % {"label": label, "value": value, "max": _fmt(maximum)}
+        )
+    if value.as_tuple().exponent < -4:  # type: ignore[operator]
+        raise AssessmentError(_("%(label)s最多保留 4 位小数") % {"label": label})
+    return value
+
+
+def parse_figures(raw: Mapping[str, object], names: Sequence[tuple[str, str]]) -> tuple[dict[str, str], dict[str, str]]:
+    """Figures named by the item's rule → ({name: Decimal string}, {field: error})."""
+    figures: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for name, label in names:
+        text = str(raw.get(name) or "").strip().rstrip("%")
+        if not text:
+            continue
+        try:
+            value = Decimal(text)
+            if not value.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            errors[f"figure_{name}"] = _("数据“%(label)s”应为数字,收到“%(text)s”") % {"label": label, "text": text[:20]}
+            continue
+        figures[name] = str(value)
+    return figures, errors
+
+
+def figure_names(item: Indicator) -> list[tuple[str, str]]:
+    """(figure name, label) pairs the item's rule reads, in the rule's order."""
+    if item.rule is None:
+        return []
+    params = item.rule.params
+    names: list[tuple[str, str]] = []
+    if isinstance(params.get("figure"), str):
+        names.append((params["figure"], str(params.get("label") or params["figure"])))
+    if isinstance(params.get("target_figure"), str):
+        names.append((params["target_figure"], str(params.get("target_label") or params["target_figure"])))
+    for entry in params.get("figures") or ():
+        if isinstance(entry, Mapping) and isinstance(entry.get("figure"), str):
+            names.append((entry["figure"], str(entry.get("label") or entry["figure"])))
+    return names
+
+
+def level_choices(item: Indicator) -> list[str]:
+    levels = item.rule.params.get("levels") if item.rule else None
+    return [str(name) for name in levels] if isinstance(levels, Mapping) else []
+
+
+def is_modifier(item: Indicator) -> bool:
+    return bool(item.rule and item.rule.kind in ("veto", "downgrade", "not_excellent"))
+
+
+def _fmt(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+
+
+def _jsonable(value: Any) -> Any:
+    return format(value.normalize(), "f") if isinstance(value, Decimal) else value
+
+
+# ---- optimistic locking -----------------------------------------------------------------------
+
+
+def _versioned_write[M: models.Model](
+    model: type[M], *, lookup: Mapping[str, Any], version: int, values: Mapping[str, Any]
+) -> tuple[M, M | None]:
+    """Create (version 0) or update (version v) the row at ``lookup``; return (new row, old row).
+
+    Raises Conflict when the stored version is not the one the caller read.
+    """
+    old = model._default_manager.filter(**lookup).first()
+    if version == 0:
+        if old is not None:
+            raise Conflict(old)
+        try:
+            with transaction.atomic():
+                row = model._default_manager.create(**lookup, **values, version=1)
+        except IntegrityError:
+            raise Conflict(model._default_manager.filter(**lookup).first()) from None
+        return row, None
+    if old is None:
+        raise Conflict(None)
+    updated = model._default_manager.filter(**lookup, version=version).update(**values, version=F("version") + 1)
+    if updated == 0:
+        raise Conflict(model._default_manager.filter(**lookup).first())
+    return model._default_manager.get(**lookup), old
+
+
+def _audit_changes(
+    *,
+    unit: CampaignUnit,
+    object_type: str,
+    item_id: str,
+    actor: Any,
+    old: models.Model | None,
+    new: models.Model,
+    fields: Iterable[str],
+    reason: str = "",
+    label: str = "",
+) -> int:
+    changed = 0
+    for name in fields:
+        before = getattr(old, name) if old is not None else None
+        after = getattr(new, name)
+        if old is None and after in (None, "", {}, False):
+            continue
+        if before == after:
+            continue
+        audit_record(
+            chain=f"campaign:{unit.campaign_id}",
+            action="create" if old is None else "update",
+            object_type=object_type,
+            object_id=selectors.item_key(unit, item_id),
+            actor=actor,
+            field=f"{name}[{label}]" if label else name,
+            old=_jsonable(before),
+            new=_jsonable(after),
+            reason=reason,
+        )
+        changed += 1
+    return changed
+
+
+# ---- self-assessment ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    self_score: str = ""
+    note: str = ""
+    figures: Mapping[str, object] = field(default_factory=dict)
+    not_applicable: bool = False
+    level: str = ""
+    triggered: bool | None = None
+
+
+def entry_save(*, unit: CampaignUnit, item: Indicator, actor: Any, version: int, data: EntryInput) -> SelfAssessment:
+    """Save the unit's entry for ``item`` (autosave). Raises Closed, AssessmentError or Conflict."""
+    with transaction.atomic():
+        submission = _submission_locked(unit)
+        reason = selectors.self_assessment_closed_reason(unit.campaign, submission)
+        if reason:
+            raise Closed(reason)
+        values = _entry_values(item, data)
+        row, old = _versioned_write(
+            SelfAssessment,
+            lookup={"unit": unit, "item_id": item.id},
+            version=version,
+            values={**values, "updated_by": actor, "updated_at": timezone.now()},
+        )
+        _audit_changes(
+            unit=unit, object_type="self_assessment", item_id=item.id, actor=actor, old=old, new=row, fields=values
+        )
+    return row
+
+
+def _entry_values(item: Indicator, data: EntryInput) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    score: Decimal | None = None
+    try:
+        score = parse_score(data.self_score, maximum=item.points, label=_("自评分"))
+    except AssessmentError as exc:
+        errors["self_score"] = exc.message
+    figures, figure_errors = parse_figures(data.figures, figure_names(item))
+    errors.update(figure_errors)
+    level = data.level.strip()
+    if level and level not in level_choices(item):
+        errors["level"] = _("等级“%(level)s”不在可选等级中") % {"level": level[:20]}
+    if len(data.note) > 5000:
+        errors["note"] = _("得失分说明不能超过 5000 字")
+    if errors:
+        raise AssessmentError(_("第 %(id)s 项填写有误:") % {"id": item.id} + ";".join(errors.values()), errors)
+    return {
+        "self_score": score,
+        "note": data.note.strip(),
+        "figures": figures,
+        "not_applicable": data.not_applicable,
+        "level": level,
+        "triggered": data.triggered if is_modifier(item) else None,
+    }
+
+
+def _submission_locked(unit: CampaignUnit) -> Submission:
+    """The unit's submission row, locked for the transaction (PostgreSQL) so status checks hold."""
+    Submission.objects.get_or_create(unit=unit)
+    return Submission.objects.select_for_update().get(unit=unit)
+
+
+def missing_for_submission(unit: CampaignUnit, scheme: Scheme) -> list[tuple[str, str, str]]:
+    """(item id, name, what is missing) for every leaf item not ready to submit."""
+    entries = selectors.entries_by_item(unit)
+    missing: list[tuple[str, str, str]] = []
+    for ref in selectors.leaf_items(scheme, unit.category):
+        item = ref.item
+        entry = entries.get(item.id)
+        needs = _missing_parts(item, entry)
+        if needs:
+            missing.append((item.id, item.name, "、".join(needs)))
+    return missing
+
+
+def _missing_parts(item: Indicator, entry: SelfAssessment | None) -> list[str]:
+    if entry is not None and entry.not_applicable:
+        return []
+    needs: list[str] = []
+    if is_modifier(item):
+        if entry is None or entry.triggered is None:
+            needs.append(_("是否发生"))
+        return needs
+    if entry is None or entry.self_score is None:
+        needs.append(_("自评分"))
+    for name, label in figure_names(item):
+        if entry is None or name not in (entry.figures or {}):
+            needs.append(_("数据“%(label)s”") % {"label": label})
+    if level_choices(item) and (entry is None or not entry.level):
+        needs.append(_("达成等级"))
+    if item.evidence.required and (entry is None or not any(not f.withdrawn for f in entry.evidence.all())):
+        needs.append(_("佐证材料"))
+    return needs
+
+
+def submission_submit(*, unit: CampaignUnit, actor: Any, scheme: Scheme) -> Submission:
+    with transaction.atomic():
+        submission = _submission_locked(unit)
+        reason = selectors.self_assessment_closed_reason(unit.campaign, submission)
+        if reason:
+            raise Closed(reason)
+        missing = missing_for_submission(unit, scheme)
+        if missing:
+            raise Incomplete(missing)
+        new_status = (
+            SubmissionStatus.RESUBMITTED
+            if submission.status == SubmissionStatus.RETURNED
+            else (SubmissionStatus.SUBMITTED)
+        )
+        return _set_status(submission, new_status, actor=actor, submitted_at=timezone.now())
+
+
+def submission_return(*, unit: CampaignUnit, actor: Any, reason: str) -> Submission:
+    reason = reason.strip()
+    if not reason:
+        raise AssessmentError(_("退回时必须写明原因"), {"reason": _("请填写退回原因")})
+    with transaction.atomic():
+        submission = _submission_locked(unit)
+        if submission.status not in (SubmissionStatus.SUBMITTED, SubmissionStatus.RESUBMITTED):
+            raise Closed(_("只有已提交的自评才能退回(当前:%(s)s)") % {"s": submission.get_status_display()})
+        return _set_status(submission, SubmissionStatus.RETURNED, actor=actor, reason=reason, return_reason=reason)
+
+
+def submission_lock(*, unit: CampaignUnit, actor: Any) -> Submission:
+    with transaction.atomic():
+        submission = _submission_locked(unit)
+        if submission.status not in (SubmissionStatus.SUBMITTED, SubmissionStatus.RESUBMITTED):
+            raise Closed(_("只有已提交的自评才能锁定(当前:%(s)s)") % {"s": submission.get_status_display()})
+        return _set_status(submission, SubmissionStatus.LOCKED, actor=actor)
+
+
+def _set_status(submission: Submission, status: str, *, actor: Any, reason: str = "", **extra: Any) -> Submission:
+    old = submission.status
+    Submission.objects.filter(pk=submission.pk).update(status=status, version=F("version") + 1, **extra)
+    audit_record(
+        chain=f"campaign:{submission.unit.campaign_id}",
+        action="status",
+        object_type="submission",
+        object_id=submission.unit_id,
+        actor=actor,
+        field="status",
+        old=old,
+        new=status,
+        reason=reason,
+    )
+    submission.refresh_from_db()
+    return submission
+
+
+def entries_editable(submission: Submission) -> bool:
+    return submission.status in EDITABLE_STATUSES
+
+
+# ---- department scores and review ----------------------------------------------------------------
+
+
+def department_score_save(
+    *,
+    unit: CampaignUnit,
+    item: Indicator,
+    department: Department,
+    actor: Any,
+    version: int,
+    score: object,
+    note: str = "",
+) -> DepartmentScore:
+    share = selectors.department_share(item, department.name)
+    assert share is not None
+    with transaction.atomic():
+        reason = selectors.scoring_closed_reason(unit.campaign)
+        if reason:
+            raise Closed(reason)
+        try:
+            value = parse_score(score, maximum=share, label=_("处室评分"))
+        except AssessmentError as exc:
+            raise AssessmentError(exc.message, {"score": exc.message}) from None
+        values = {"score": value, "note": note.strip()[:2000]}
+        row, old = _versioned_write(
+            DepartmentScore,
+            lookup={"unit": unit, "item_id": item.id, "department": department},
+            version=version,
+            values={**values, "updated_by": actor, "updated_at": timezone.now()},
+        )
+        _audit_changes(
+            unit=unit,
+            object_type="department_score",
+            item_id=item.id,
+            actor=actor,
+            old=old,
+            new=row,
+            fields=values,
+            label=department.name,
+        )
+    return row
+
+
+def basis_before_review(unit: CampaignUnit, item: Indicator) -> Decimal | None:
+    """The score a reviewer confirms: the departments' total when all shares are in, else the self score."""
+    if item.departments:
+        rows = DepartmentScore.objects.filter(unit=unit, item_id=item.id).select_related("department")
+        reviewed = selectors.reviewed_from_departments(item, {row.department.name: row.score for row in rows})
+        if reviewed is not None:
+            return reviewed
+    entry = SelfAssessment.objects.filter(unit=unit, item_id=item.id).first()
+    return entry.self_score if entry else None
+
+
+def review_save(
+    *, unit: CampaignUnit, item: Indicator, actor: Any, version: int, score: object, reason: str = ""
+) -> ReviewScore:
+    """Confirm (same as the department/self score) or adjust (needs a reason) one item's score."""
+    reason = reason.strip()
+    with transaction.atomic():
+        closed = selectors.scoring_closed_reason(unit.campaign)
+        if closed:
+            raise Closed(closed)
+        try:
+            value = parse_score(score, maximum=item.points, label=_("核定分"))
+        except AssessmentError as exc:
+            raise AssessmentError(exc.message, {"score": exc.message}) from None
+        basis = basis_before_review(unit, item)
+        if value is not None and value != basis and not reason:
+            message = _("核定分与%(what)s(%(basis)s)不同,必须填写调整理由") % {
+                "what": _("处室评分/自评分"),
+                "basis": _("缺失") if basis is None else _fmt(basis),
+            }
+            raise AssessmentError(message, {"reason": message})
+        values = {"confirmed_score": value, "reason": reason[:2000]}
+        row, old = _versioned_write(
+            ReviewScore,
+            lookup={"unit": unit, "item_id": item.id},
+            version=version,
+            values={**values, "updated_by": actor, "updated_at": timezone.now()},
+        )
+        _audit_changes(
+            unit=unit,
+            object_type="review_score",
+            item_id=item.id,
+            actor=actor,
+            old=old,
+            new=row,
+            fields=["confirmed_score"],
+            reason=reason,
+        )
+    return row
+
+
+def spot_check_record(
+    *, unit: CampaignUnit, actor: Any, checked_on: date, inspectors: str, findings: str, item_ids: Sequence[str]
+) -> SpotCheck:
+    if not findings.strip() or not inspectors.strip():
+        raise AssessmentError(_("请填写抽查人员和抽查发现"))
+    with transaction.atomic():
+        check = SpotCheck.objects.create(
+            unit=unit,
+            checked_on=checked_on,
+            inspectors=inspectors.strip()[:300],
+            findings=findings.strip(),
+            item_ids=list(item_ids),
+            recorded_by=actor,
+        )
+        audit_record(
+            chain=f"campaign:{unit.campaign_id}",
+            action="create",
+            object_type="spot_check",
+            object_id=check.pk,
+            actor=actor,
+            new={"unit": unit.pk, "on": str(checked_on), "inspectors": check.inspectors, "items": list(item_ids)},
+            reason=check.findings,
+        )
+    return check
+
+
+def recusal_add(*, unit: CampaignUnit, user: Any, actor: Any, reason: str) -> Recusal:
+    if not reason.strip():
+        raise AssessmentError(_("请填写回避原因"))
+    with transaction.atomic():
+        recusal = Recusal.objects.create(
+            campaign_id=unit.campaign_id, unit=unit, user=user, reason=reason.strip()[:300], created_by=actor
+        )
+        audit_record(
+            chain=f"campaign:{unit.campaign_id}",
+            action="recuse",
+            object_type="recusal",
+            object_id=recusal.pk,
+            actor=actor,
+            new={"unit": unit.pk, "user": getattr(user, "pk", None)},
+            reason=recusal.reason,
+        )
+    return recusal
+
+
+def recusal_revoke(*, recusal: Recusal, actor: Any, reason: str) -> None:
+    with transaction.atomic():
+        Recusal.objects.filter(pk=recusal.pk).update(active=False)
+        audit_record(
+            chain=f"campaign:{recusal.campaign_id}",
+            action="revoke",
+            object_type="recusal",
+            object_id=recusal.pk,
+            actor=actor,
+            old=True,
+            new=False,
+            reason=reason,
+        )
+
+
+# ---- evidence ---------------------------------------------------------------------------------
+
+
+def evidence_upload(
+    *, unit: CampaignUnit, actor: Any, upload: object, original_name: str, item_ids: Sequence[str] = ()
+) -> EvidenceFile:
+    """Check and store a file for the unit and attach it to ``item_ids``. Raises UploadRejected."""
+    with transaction.atomic():
+        _require_editable(unit)
+    stored_name, facts = uploads.store_upload(upload, original_name)
+    try:
+        with transaction.atomic():
+            evidence = EvidenceFile.objects.create(
+                unit=unit,
+                stored_name=stored_name,
+                original_name=facts.original_name,
+                content_type=facts.content_type,
+                kind=facts.kind,
+                size=facts.size,
+                sha256=facts.sha256,
+                uploaded_by=actor,
+            )
+            audit_record(
+                chain=f"campaign:{unit.campaign_id}",
+                action="upload",
+                object_type="evidence_file",
+                object_id=evidence.pk,
+                actor=actor,
+                new={"name": facts.original_name, "sha256": facts.sha256, "size": facts.size, "kind": facts.kind},
+            )
+            _require_editable(unit)
+            for item_id in item_ids:
+                _link(unit, item_id, evidence, actor, attach=True)
+    except BaseException:
+        uploads.stored_path(stored_name).unlink(missing_ok=True)
+        raise
+    return evidence
+
+
+def evidence_link(*, unit: CampaignUnit, item_id: str, evidence: EvidenceFile, actor: Any, attach: bool) -> None:
+    if evidence.unit_id != unit.pk or evidence.withdrawn:
+        raise AssessmentError(_("该文件不属于本单位或已撤回"))
+    with transaction.atomic():
+        _require_editable(unit)
+        _link(unit, item_id, evidence, actor, attach=attach)
+
+
+def _link(unit: CampaignUnit, item_id: str, evidence: EvidenceFile, actor: Any, *, attach: bool) -> None:
+    entry, _created = SelfAssessment.objects.get_or_create(unit=unit, item_id=item_id)
+    present = entry.evidence.filter(pk=evidence.pk).exists()
+    if attach == present:
+        return
+    if attach:
+        entry.evidence.add(evidence)
+    else:
+        entry.evidence.remove(evidence)
+    audit_record(
+        chain=f"campaign:{unit.campaign_id}",
+        action="attach" if attach else "detach",
+        object_type="evidence_link",
+        object_id=selectors.item_key(unit, item_id),
+        actor=actor,
+        field="evidence",
+        old=None if attach else {"file": evidence.pk, "name": evidence.original_name},
+        new={"file": evidence.pk, "name": evidence.original_name} if attach else None,
+    )
+
+
+def _require_editable(unit: CampaignUnit) -> None:
+    submission = _submission_locked(unit)
+    reason = selectors.self_assessment_closed_reason(unit.campaign, submission)
+    if reason:
+        raise Closed(reason)

@@ -1,0 +1,134 @@
+"""Runs the scoring engine on the data stored for a campaign.
+
+Self-assessment data counts once the unit has submitted it (drafts are the unit's own business);
+department and review scores count as soon as they are saved. Which score counts for an item is
+the scheme's ``score_basis`` (confirmed → reviewed → self), applied by the engine.
+
+Results are cached per campaign, keyed on the campaign's audit-chain length: every change to a
+score, status or file appends to that chain, so the key changes exactly when the data does.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.cache import cache
+
+from kaoping.assessments import selectors as assess
+from kaoping.assessments.models import DepartmentScore, ReviewScore, SelfAssessment
+from kaoping.audit.models import AuditEvent
+from kaoping.campaigns.models import Campaign, CampaignUnit
+from kaoping.engine import score
+from kaoping.engine.inputs import Ballot, Inputs, ItemInput, Unit
+from kaoping.engine.model import Indicator, Scheme
+from kaoping.engine.results import CampaignResult
+
+
+def unit_key(unit: CampaignUnit | int) -> str:
+    """The engine's unit id for a campaign unit."""
+    return str(unit if isinstance(unit, int) else unit.pk)
+
+
+def data_version(campaign: Campaign) -> tuple[int, int]:
+    """Changes whenever a score, status, file or scheme version of the campaign changes."""
+    last = AuditEvent.objects.filter(chain=f"campaign:{campaign.pk}").order_by("-seq").values_list("seq", flat=True)
+    version = campaign.scheme_versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return (last.first() or 0, version)
+
+
+def compute_campaign_result(campaign: Campaign, *, use_cache: bool = True) -> CampaignResult:
+    """Load the stored data into engine Inputs and score it with the campaign's scheme."""
+    marker = _ballot_marker(campaign)
+    use_cache = use_cache and marker is not None
+    key = f"kaoping:result:{campaign.pk}:{':'.join(map(str, data_version(campaign)))}:{marker}"
+    if use_cache:
+        cached = cache.get(key)
+        if isinstance(cached, CampaignResult):
+            return cached
+    scheme = assess.scheme_for(campaign)
+    result = score(scheme, build_inputs(campaign, scheme))
+    if use_cache:
+        cache.set(key, result, timeout=3600)
+    return result
+
+
+def build_inputs(campaign: Campaign, scheme: Scheme) -> Inputs:
+    units = list(CampaignUnit.objects.filter(campaign=campaign).select_related("organization").order_by("pk"))
+    engine_units = tuple(Unit(id=unit_key(u), name=u.organization.name, category=u.category) for u in units)
+    return Inputs(units=engine_units, items=_item_inputs(campaign, scheme, units), ballots=_ballots(campaign))
+
+
+def _item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -> tuple[ItemInput, ...]:
+    submitted = assess.submitted_unit_ids(u.pk for u in units)
+    entries = {
+        (row.unit_id, row.item_id): row
+        for row in SelfAssessment.objects.filter(unit__campaign=campaign, unit_id__in=submitted)
+    }
+    department: dict[tuple[int, str], dict[str, Decimal | None]] = defaultdict(dict)
+    for unit_id, item_id, name, value in DepartmentScore.objects.filter(unit__campaign=campaign).values_list(
+        "unit_id", "item_id", "department__name", "score"
+    ):
+        department[(unit_id, item_id)][name] = value
+    confirmed = {
+        (unit_id, item_id): value
+        for unit_id, item_id, value in ReviewScore.objects.filter(unit__campaign=campaign).values_list(
+            "unit_id", "item_id", "confirmed_score"
+        )
+    }
+    items_by_category = {c.id: [ref.item for ref in assess.leaf_items(scheme, c.id)] for c in scheme.categories}
+    inputs: list[ItemInput] = []
+    for unit in units:
+        for item in items_by_category.get(unit.category, []):
+            key = (unit.pk, item.id)
+            inputs.append(_item_input(unit, item, entries.get(key), department.get(key, {}), confirmed.get(key)))
+    return tuple(inputs)
+
+
+def _item_input(
+    unit: CampaignUnit,
+    item: Indicator,
+    entry: SelfAssessment | None,
+    department_scores: dict[str, Decimal | None],
+    confirmed: Decimal | None,
+) -> ItemInput:
+    split = assess.is_split(item)
+    return ItemInput(
+        unit_id=unit_key(unit),
+        item_id=item.id,
+        self_score=entry.self_score if entry else None,
+        reviewed_score=None if split else assess.reviewed_from_departments(item, department_scores),
+        confirmed_score=confirmed,
+        figures={name: Decimal(value) for name, value in (entry.figures if entry else {}).items()},
+        level=(entry.level or None) if entry else None,
+        triggered=entry.triggered if entry else None,
+        not_applicable=bool(entry and entry.not_applicable),
+        department_scores={k: v for k, v in department_scores.items() if v is not None} if split else {},
+        note=entry.note if entry else "",
+    )
+
+
+def _ballots(campaign: Campaign) -> tuple[Ballot, ...]:
+    """Live-rating ballots, when the ratings app provides them."""
+    try:
+        module = importlib.import_module("kaoping.ratings.selectors")
+    except ImportError:
+        return ()
+    engine_ballots = getattr(module, "engine_ballots", None)
+    return tuple(engine_ballots(campaign)) if callable(engine_ballots) else ()
+
+
+def _ballot_marker(campaign: Campaign) -> str | None:
+    """Part of the cache key owned by the ratings app: its own data version.
+
+    None (do not cache) when the ratings app supplies ballots but no version to key them on.
+    """
+    try:
+        module = importlib.import_module("kaoping.ratings.selectors")
+    except ImportError:
+        return "-"
+    if not callable(getattr(module, "engine_ballots", None)):
+        return "-"
+    version = getattr(module, "ballot_data_version", None)
+    return str(version(campaign)) if callable(version) else None
