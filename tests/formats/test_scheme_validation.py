@@ -137,6 +137,13 @@ def test_a_missing_file_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
     assert "无法读取文件" in problem.message
 
 
+def test_an_empty_file_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("", encoding="utf-8")
+    [problem] = validate_scheme_file(path)
+    assert "顶层" in problem.message
+
+
 def test_a_top_level_list_is_a_problem(tmp_path: Path) -> None:
     path = tmp_path / "list.yaml"
     path.write_text("- 1\n- 2\n", encoding="utf-8")
@@ -501,3 +508,25 @@ def test_json_file_with_the_same_structure_is_validated_the_same(tmp_path: Path)
     path = tmp_path / "scheme.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert_problem(validate_scheme_file(path), "components[0].rating.groups", "70%")
+
+
+def test_a_key_written_twice_is_reported_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "scheme.yaml"
+    path.write_text(SMALL_FLOW_SCHEME.replace("    points: 10\n", "    points: 10\n    points: 20\n"), encoding="utf-8")
+    problems = validate_scheme_file(path)
+    assert_problem(problems, "第8行第5列", "键“points”重复(第7行已写过)")
+    assert_problem(problems, "components[0].indicators[0].有成效", "不认识的字段")  # and the rest, at once
+
+
+def test_yaml_merge_keys_may_override_without_a_duplicate_warning(tmp_path: Path) -> None:
+    text = (
+        "scheme: {id: t, name: 测试}\n"
+        "categories: [{id: c, name: 县区, components: [a, b]}]\n"
+        "components:\n"
+        "  - &base {id: a, name: 甲, points: 10, method: imported, conversion: {method: proportional, raw_max: 100}}\n"
+        "  - {<<: *base, id: b, name: 乙}\n"
+    )
+    path = tmp_path / "scheme.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert validate_scheme_file(path) == []
+    assert [c.name for c in load_scheme(path).components] == ["甲", "乙"]

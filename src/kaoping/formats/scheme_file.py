@@ -28,9 +28,10 @@ import yaml
 
 from kaoping.engine.model import Scheme
 from kaoping.formats.problems import Problem, SchemeError
-from kaoping.formats.scheme_build import SchemeBuilder, at, collect, load_rule_validator
+from kaoping.formats.scheme_build import SchemeBuilder, collect, load_rule_validator
 from kaoping.formats.scheme_diff import SchemeChange, diff_schemes
 from kaoping.formats.scheme_dump import indicator_to_data, scheme_to_data
+from kaoping.formats.scheme_parts import at
 
 __all__ = [
     "Problem",
@@ -50,7 +51,29 @@ SCHEMA_RESOURCE = "schema/scheme.schema.json"
 
 
 class _DecimalLoader(yaml.SafeLoader):
-    """SafeLoader whose float literals become Decimal built from the literal's own text."""
+    """SafeLoader whose float literals become Decimal built from the literal's own text, and
+    which notes keys written twice in one mapping (plain YAML silently keeps the last)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicate_keys: list[Problem] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first_line: dict[object, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "<<":
+                continue  # merge keys (<<: *anchor) may be overridden on purpose
+            line = key_node.start_mark.line + 1
+            if key_node.value in first_line:
+                self.duplicate_keys.append(
+                    Problem(
+                        f"第{line}行第{key_node.start_mark.column + 1}列",
+                        f"键“{key_node.value}”重复(第{first_line[key_node.value]}行已写过),"
+                        "后写的值会覆盖前面的,请删去一个",
+                    )
+                )
+            first_line.setdefault(key_node.value, line)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal | float:
@@ -76,8 +99,10 @@ def parse_scheme_text(text: str, *, json_format: bool = False) -> tuple[Any, lis
         except json.JSONDecodeError as error:
             location = f"第{error.lineno}行第{error.colno}列"
             return None, [Problem(location, f"JSON 格式错误:{error.msg}")]
+    loader = _DecimalLoader(text)
     try:
-        return yaml.load(text, Loader=_DecimalLoader), []  # a SafeLoader subclass
+        data = loader.get_single_data()
+        return data, loader.duplicate_keys
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         location = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
@@ -90,6 +115,8 @@ def parse_scheme_text(text: str, *, json_format: bool = False) -> tuple[Any, lis
         ]
     except yaml.YAMLError as error:
         return None, [Problem("", f"YAML 格式错误:{error}")]
+    finally:
+        loader.dispose()  # type: ignore[no-untyped-call]
 
 
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
@@ -107,15 +134,14 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
 
 
 def read_scheme_data(path: str | Path) -> tuple[Any, list[Problem]]:
+    """Parsed data (None if the file cannot be read or parsed) and the problems found so far."""
     path = Path(path)
     text, problems = read_text(path)
     if text is None:
         return None, problems
     data, problems = parse_scheme_text(text, json_format=path.suffix.lower() == ".json")
-    if problems:
-        return None, problems
     if isinstance(data, Mapping):
-        problems = inline_indicator_files(data, path.parent)
+        problems = [*problems, *inline_indicator_files(data, path.parent)]
     return data, problems
 
 
@@ -243,7 +269,7 @@ def validate_scheme_data(data: Any) -> tuple[Scheme | None, list[Problem]]:
 
 def validate_scheme_file(path: str | Path) -> list[Problem]:
     data, problems = read_scheme_data(path)
-    if data is None:
+    if data is None and problems:
         return problems
     _, more = validate_scheme_data(data)
     return [*problems, *more]
@@ -251,7 +277,7 @@ def validate_scheme_file(path: str | Path) -> list[Problem]:
 
 def load_scheme(path: str | Path) -> Scheme:
     data, problems = read_scheme_data(path)
-    if data is None:
+    if data is None and problems:
         raise SchemeError(problems)
     scheme, more = validate_scheme_data(data)
     if scheme is None or problems:
