@@ -263,3 +263,55 @@ def test_help_is_chinese() -> None:
     assert result.exit_code == 0
     assert "考评" in result.stdout
     assert "写出一份空白的 Excel 量化考核表模板" in result.stdout
+
+
+def test_score_writes_no_output_when_any_output_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kaoping.formats import results_io
+
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(results_io, "write_results_xlsx", full_disk)
+    json_out, xlsx_out = tmp_path / "results.json", tmp_path / "results.xlsx"
+
+    result = _run("score", HONGGUTAN / "scheme.yaml", HONGGUTAN / "inputs", "--out", json_out, "--out", xlsx_out)
+
+    _assert_clean_failure(result, "无法写入结果文件(No space left on device")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- Excel 量化考核表
+
+
+def test_validate_excel_table_without_header_row(tmp_path: Path) -> None:
+    pytest.importorskip("kaoping.formats.excel_table")
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["随便写的标题"])
+    sheet.append(["x", "y"])
+    path = tmp_path / "量化考核表.xlsx"
+    workbook.save(path)
+
+    _assert_clean_failure(_run("validate", path), "量化考核表.xlsx 有 1 处问题", "A1")
+
+
+def test_validate_damaged_excel_file(tmp_path: Path) -> None:
+    pytest.importorskip("kaoping.formats.excel_table")
+    path = tmp_path / "量化考核表.xlsx"
+    path.write_bytes(b"not a zip file")
+
+    _assert_clean_failure(_run("validate", path), "量化考核表.xlsx 有 1 处问题")
+
+
+def test_template_passes_validate(tmp_path: Path) -> None:
+    pytest.importorskip("kaoping.formats.excel_table")
+    path = tmp_path / "模板.xlsx"
+    assert _run("template", "--out", path).exit_code == 0
+
+    result = _run("validate", path)
+
+    assert result.exit_code == 0, result.output
+    assert "模板.xlsx:没有发现问题" in result.stdout

@@ -158,17 +158,28 @@ def score(scheme_path: Path, inputs: tuple[Path, ...], outs: tuple[Path, ...]) -
         _check_out(out, RESULT_SUFFIXES)
     scheme = _load_scheme(scheme_path)
     result = _score(scheme, _load_inputs(scheme, inputs))
-    from kaoping.formats.results_io import write_results_json, write_results_xlsx
-
-    for out in outs:
-        writer = write_results_json if out.suffix.lower() == ".json" else write_results_xlsx
-        try:
-            writer(result, out, scheme)
-        except OSError as error:
-            raise KaopingError(f"无法写入 {out}({error.strerror or error})") from error
+    _write_results(scheme, result, outs)
     click.echo(_summary(scheme, result))
     for out in outs:
         click.echo(f"已写入 {out}")
+
+
+def _write_results(scheme: Scheme, result: CampaignResult, outs: Sequence[Path]) -> None:
+    """Write every output to a temporary file first; rename them all only when all succeeded."""
+    from kaoping.formats.results_io import write_results_json, write_results_xlsx
+
+    partials = [out.with_name(f".{out.name}.partial{out.suffix}") for out in outs]
+    try:
+        for out, partial in zip(outs, partials, strict=True):
+            writer = write_results_json if out.suffix.lower() == ".json" else write_results_xlsx
+            writer(result, partial, scheme)
+        for out, partial in zip(outs, partials, strict=True):
+            os.replace(partial, out)
+    except OSError as error:
+        raise KaopingError(f"无法写入结果文件({error.strerror or error}:{error.filename or ''})") from error
+    finally:
+        for partial in partials:
+            partial.unlink(missing_ok=True)
 
 
 def _summary(scheme: Scheme, result: CampaignResult) -> str:
