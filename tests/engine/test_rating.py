@@ -168,7 +168,7 @@ def test_group_weights_combine_group_means() -> None:
     # 95 × 50% + 80 × 25% + 70 × 25% = 47.5 + 20 + 17.5
     assert result.score == D("85.00")
     assert result.explanation.startswith(
-        "局领导 2票 均分 95.00 × 50.00% + 处室负责人 1票 均分 80.00 × 25.00% + 县区(学校) 1票 均分 70.00 × 25.00%"
+        "局领导 2票 均分 95.00 × 50% + 处室负责人 1票 均分 80.00 × 25% + 县区(学校) 1票 均分 70.00 × 25%"
         " = 85.00 → 85.00/100"
     )
     assert "等次票数:好 1、良好 1、较好 1、一般 1、差 0" in result.explanation
@@ -181,7 +181,7 @@ def test_empty_group_renormalizes_other_weights_and_explains_it() -> None:
     result = run(spec(groups=GROUPS), ballots).results["a"]
     # leaders 50 and units 25 scale up to 66.67% and 33.33%: (100 × 50 + 80 × 25) / 75
     assert result.score == D("93.33")
-    assert "处室负责人没有有效票,其余评委组的权重按比例放大到合计 100%" in result.explanation
+    assert "评委组“处室负责人”没有有效票,其余评委组的权重按比例放大到合计 100%" in result.explanation
     assert "× 66.67%(原 50%)" in result.explanation
     weights = {g.group_id: g.weight for g in result.groups}
     assert weights["heads"] == 0
@@ -195,7 +195,7 @@ def test_empty_group_with_fail_policy_gives_no_score_and_a_flag() -> None:
     assert result.raw is None
     (flag,) = result.flags
     assert flag.code is FlagCode.EMPTY_RATER_GROUP
-    assert "处室负责人没有有效票" in flag.message
+    assert flag.message == "东湖区“立德树人述职测评”:评委组“处室负责人”没有有效票,按方案规定不出结果"
 
 
 def test_ballot_from_an_unknown_rater_group_invalidates_its_sheet() -> None:
@@ -274,7 +274,8 @@ def test_group_trimmed_out_overall_shares_its_weight_even_under_fail_policy() ->
     rating = spec(groups=groups, trim=trim, empty_group=EmptyGroupPolicy.FAIL)
     result = run(rating, ballots).results["a"]
     assert result.score == D("85.00")  # 100 and 50 go; only the leaders' 90 and 80 remain
-    assert "评委组处室负责人的 1 票(50)在整体去掉最高最低分时全部去掉" in result.explanation
+    assert "评委组“处室负责人”的 1 票(50)在整体去掉最高最低分时全部去掉" in result.explanation
+    assert result.explanation.startswith("局领导 3票(去掉最高 100) 均分 85.00 × 100%(原 50%)")
     heads = result.groups[1]
     assert (heads.valid_ballots, heads.mean, heads.dropped) == (1, None, (D(50),))
 

@@ -113,7 +113,7 @@ def _fmt_plain(value: Decimal) -> str:
     return text
 
 
-def _grade_list(names: Iterable[str]) -> str:
+def _quoted(names: Iterable[str]) -> str:
     return "".join(f"“{name}”" for name in names)
 
 
@@ -142,7 +142,7 @@ def _points_problem(grade: ScaleGrade, points: Decimal | None) -> str | None:
 
 
 def _quota_problems(quota: BallotQuota, count: int, units_on_sheet: int) -> list[str]:
-    grades = _grade_list(quota.grades)
+    grades = _quoted(quota.grades)
     problems: list[str] = []
     if quota.max_count is not None and count > quota.max_count:
         problems.append(f"{grades}最多可评 {quota.max_count} 个单位,本票评了 {count} 个")
@@ -242,27 +242,41 @@ def _sheet_key(ballot: Ballot) -> str:
     return f"{ballot.rater_id}@{ballot.rater_group}"
 
 
-def _trim(votes: list[_Vote], trim: TrimSpec | None) -> tuple[list[_Vote], list[_Vote]]:
-    """(kept, dropped). Trims only with MORE than ``above`` votes and something left over."""
-    if trim is None or trim.per_side <= 0:
-        return votes, []
-    if len(votes) <= max(trim.above, 2 * trim.per_side):
-        return votes, []
+@dataclass(slots=True)
+class _Trimmed:
+    """One group's votes after trimming: kept, and the low and high values dropped."""
+
+    kept: list[_Vote]
+    low: list[_Vote]
+    high: list[_Vote]
+
+    @property
+    def dropped(self) -> list[_Vote]:
+        return self.low + self.high
+
+    @property
+    def count(self) -> int:
+        return len(self.kept) + len(self.low) + len(self.high)
+
+
+def _trim(votes: list[_Vote], trim: TrimSpec | None) -> _Trimmed:
+    """Trims only with MORE than ``above`` votes, and never down to nothing."""
+    if trim is None or trim.per_side <= 0 or len(votes) <= max(trim.above, 2 * trim.per_side):
+        return _Trimmed(votes, [], [])
     ordered = sorted(votes)
     cut = trim.per_side
-    return ordered[cut:-cut], ordered[:cut] + ordered[-cut:]
+    return _Trimmed(ordered[cut:-cut], ordered[:cut], ordered[-cut:])
 
 
-def _group_votes(
-    votes: list[_Vote], groups: Sequence[RaterGroup], trim: TrimSpec | None
-) -> list[tuple[list[_Vote], list[_Vote]]]:
-    """Per group (kept, dropped), trimming per group or over all the unit's votes."""
+def _group_votes(votes: list[_Vote], groups: Sequence[RaterGroup], trim: TrimSpec | None) -> list[_Trimmed]:
+    """Per group, trimming per group or over all the unit's votes."""
     if trim is not None and trim.scope is TrimScope.OVERALL:
-        kept, dropped = _trim(votes, trim)
+        overall = _trim(votes, trim)
         return [
-            (
-                [v for v in kept if v[1] == index],
-                [v for v in dropped if v[1] == index],
+            _Trimmed(
+                [v for v in overall.kept if v[1] == index],
+                [v for v in overall.low if v[1] == index],
+                [v for v in overall.high if v[1] == index],
             )
             for index in range(len(groups))
         ]
@@ -310,7 +324,7 @@ class _Aggregator:
         minimum = spec.ballot_rules.min_valid_ballots
 
         def without_score(message: str, code: FlagCode) -> RatingResult:
-            flag = Flag(code, f"{unit.name}:{self.component.name}{message}", ref)
+            flag = Flag(code, f"{unit.name}“{self.component.name}”:{message}", ref)
             return RatingResult(unit.id, None, None, (), counts, f"{message}。{notes}", (flag,))
 
         if valid == 0:
@@ -319,18 +333,16 @@ class _Aggregator:
             return without_score(f"有效票 {valid} 张,少于最低要求 {minimum} 张,不出结果", FlagCode.TOO_FEW_BALLOTS)
 
         per_group = _group_votes(tally.votes, spec.groups, spec.trim)
-        present = [
-            (group, kept, dropped) for group, (kept, dropped) in zip(spec.groups, per_group, strict=True) if kept
-        ]
+        present = [(group, votes) for group, votes in zip(spec.groups, per_group, strict=True) if votes.kept]
         # Empty: nobody of the group cast a valid ballot (the scheme's policy applies).
         # Trimmed out: OVERALL trimming removed all of a group's ballots; its raters did vote, so
         # its weight is always shared out over the other groups, whatever the policy.
-        absent = [(group, dropped) for group, (kept, dropped) in zip(spec.groups, per_group, strict=True) if not kept]
-        empty = [group for group, dropped in absent if not dropped]
+        absent = [(group, votes) for group, votes in zip(spec.groups, per_group, strict=True) if not votes.kept]
+        empty = [group for group, votes in absent if not votes.count]
         if empty and spec.empty_group is EmptyGroupPolicy.FAIL:
-            names = "、".join(group.name for group in empty)
+            names = _quoted(group.name for group in empty)
             return without_score(f"评委组{names}没有有效票,按方案规定不出结果", FlagCode.EMPTY_RATER_GROUP)
-        present_weight = sum((group.weight for group, _, _ in present), _ZERO)
+        present_weight = sum((group.weight for group, _ in present), _ZERO)
         if present_weight <= 0:
             return without_score("有票的评委组权重合计为 0,不出结果", FlagCode.EMPTY_RATER_GROUP)
 
@@ -341,33 +353,25 @@ class _Aggregator:
         unit: Unit,
         counts: tuple[tuple[str, int], ...],
         notes: str,
-        present: list[tuple[RaterGroup, list[_Vote], list[_Vote]]],
-        absent: list[tuple[RaterGroup, list[_Vote]]],
+        present: list[tuple[RaterGroup, _Trimmed]],
+        absent: list[tuple[RaterGroup, _Trimmed]],
         present_weight: Decimal,
     ) -> RatingResult:
         raw = _ZERO
         group_ratings: list[GroupRating] = []
         terms: list[str] = []
-        for group, kept, dropped in present:
-            mean = sum([v[0] for v in kept], _ZERO) / len(kept)
+        for group, votes in present:
+            mean = sum([v[0] for v in votes.kept], _ZERO) / len(votes.kept)
             weight = self._effective_weight(group.weight, present_weight)
             raw += mean * weight
             shown_mean = _round(mean, self.value_display)
-            group_ratings.append(
-                GroupRating(
-                    group.id,
-                    group.name,
-                    weight,
-                    len(kept) + len(dropped),
-                    shown_mean,
-                    tuple(sorted(v[0] for v in dropped)),
-                )
-            )
-            terms.append(self._term(group, kept, dropped, mean, weight, bool(absent)))
+            dropped = tuple(sorted(v[0] for v in votes.dropped))
+            group_ratings.append(GroupRating(group.id, group.name, weight, votes.count, shown_mean, dropped))
+            terms.append(self._term(group, votes, mean, weight, bool(absent)))
         raw /= _HUNDRED
-        for group, dropped in absent:
-            values = tuple(sorted(v[0] for v in dropped))
-            group_ratings.append(GroupRating(group.id, group.name, _ZERO, len(dropped), None, values))
+        for group, votes in absent:
+            dropped = tuple(sorted(v[0] for v in votes.dropped))
+            group_ratings.append(GroupRating(group.id, group.name, _ZERO, votes.count, None, dropped))
 
         points = self.component.points
         if self.coefficient:
@@ -392,38 +396,31 @@ class _Aggregator:
             effective = self._weights.setdefault(key, weight * _HUNDRED / present_weight)
         return effective
 
-    def _renormalized_note(self, absent: list[tuple[RaterGroup, list[_Vote]]]) -> str:
+    def _renormalized_note(self, absent: list[tuple[RaterGroup, _Trimmed]]) -> str:
         reasons = []
-        empty = "、".join(group.name for group, dropped in absent if not dropped)
+        empty = _quoted(group.name for group, votes in absent if not votes.count)
         if empty:
             reasons.append(f"评委组{empty}没有有效票")
-        for group, dropped in absent:
-            if dropped:
-                values = "、".join(_fmt_plain(v[0]) for v in sorted(dropped))
-                reasons.append(f"评委组{group.name}的 {len(dropped)} 票({values})在整体去掉最高最低分时全部去掉")
+        for group, votes in absent:
+            if votes.count:
+                values = "、".join(_fmt_plain(v[0]) for v in sorted(votes.dropped))
+                reasons.append(f"评委组“{group.name}”的 {votes.count} 票({values})在整体去掉最高最低分时全部去掉")
         return f"({';'.join(reasons)},其余评委组的权重按比例放大到合计 100%)"
 
     def _shown_score(self, score: Decimal) -> str:
         # A rounded score is shown exactly as it counts; an unrounded one to two places.
         return format(score, "f") if self.rounding.rating is not None else _fmt(score)
 
-    def _term(
-        self,
-        group: RaterGroup,
-        kept: list[_Vote],
-        dropped: list[_Vote],
-        mean: Decimal,
-        weight: Decimal,
-        renormalized: bool,
-    ) -> str:
-        text = f"{group.name} {len(kept) + len(dropped)}票"
-        if dropped:
-            ordered = sorted(dropped)
-            half = len(ordered) // 2
-            low = "、".join(_fmt_plain(v[0]) for v in ordered[:half])
-            high = "、".join(_fmt_plain(v[0]) for v in ordered[half:])
-            text += f"(去掉最高 {high}、最低 {low})" if half else f"(去掉 {high})"
-        text += f" 均分 {_fmt(mean, self.value_display)} × {_fmt(weight)}%"
+    def _term(self, group: RaterGroup, votes: _Trimmed, mean: Decimal, weight: Decimal, renormalized: bool) -> str:
+        text = f"{group.name} {votes.count}票"
+        removed = []
+        if votes.high:
+            removed.append("最高 " + "、".join(_fmt_plain(v[0]) for v in reversed(votes.high)))
+        if votes.low:
+            removed.append("最低 " + "、".join(_fmt_plain(v[0]) for v in votes.low))
+        if removed:
+            text += f"(去掉{'、'.join(removed)})"
+        text += f" 均分 {_fmt(mean, self.value_display)} × {_fmt_plain(_round(weight, _DISPLAY))}%"
         if renormalized:
             text += f"(原 {_fmt_plain(group.weight)}%)"
         return text
