@@ -1,0 +1,212 @@
+"""Reads of live rating: organizer pages, the rater's page, the board and the engine's ballots.
+
+Nothing here ever returns who voted: the board shows counts per group and unit only, and grades
+only after the unit (or session) is closed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, F, QuerySet
+from django.http import Http404
+
+from kaoping.campaigns.models import Campaign
+from kaoping.engine.inputs import Ballot as EngineBallot
+from kaoping.orgs.access import CampaignAccess, campaign_for
+from kaoping.ratings import scoring
+from kaoping.ratings.models import (
+    Ballot,
+    Participation,
+    RaterCredential,
+    RatingSession,
+    SessionMode,
+    SessionStatus,
+    SessionUnit,
+    UnitStatus,
+)
+
+
+def sessions_of(campaign: Campaign) -> QuerySet[RatingSession]:
+    return RatingSession.objects.filter(campaign=campaign).order_by("-created_at")
+
+
+def managed_session(user: object, session_id: object) -> tuple[RatingSession, CampaignAccess]:
+    """A session the user organizes, or 404 (a foreign session is never confirmed to exist)."""
+    session = _session(session_id)
+    _campaign, access = campaign_for(user, session.campaign_id)
+    if not access.organizer:
+        raise Http404
+    return session, access
+
+
+def board_session(user: object, session_id: object) -> RatingSession:
+    """The board is for the organizer and the bureau's leaders (the room sees it on the screen)."""
+    session = _session(session_id)
+    _campaign, access = campaign_for(user, session.campaign_id)
+    if not (access.organizer or access.leader):
+        raise Http404
+    return session
+
+
+def _session(session_id: object) -> RatingSession:
+    try:
+        pk = int(str(session_id))
+    except ValueError:
+        raise Http404 from None
+    session = RatingSession.objects.select_related("campaign", "scheme_version").filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def session_units(session: RatingSession) -> list[SessionUnit]:
+    return list(SessionUnit.objects.filter(session=session).select_related("campaign_unit__organization"))
+
+
+def credentials_of(session: RatingSession) -> list[RaterCredential]:
+    return list(RaterCredential.objects.filter(session=session).select_related("own_unit__organization"))
+
+
+def group_names(session: RatingSession) -> dict[str, str]:
+    return {group.id: group.name for group in scoring.session_spec(session).groups}
+
+
+def _counts(session: RatingSession) -> dict[int, dict[str, int]]:
+    rows = (
+        Ballot.objects.filter(session=session, is_test=session.is_test)
+        .values("session_unit_id", "rater_group")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        counts[row["session_unit_id"]][row["rater_group"]] = row["n"]
+    return counts
+
+
+def _expected(session: RatingSession, units: list[SessionUnit]) -> dict[int, dict[str, int]]:
+    """Raters due per unit and group: active credentials, minus those from the unit itself."""
+    per_group: dict[str, int] = defaultdict(int)
+    own: dict[tuple[int, str], int] = defaultdict(int)
+    active = RaterCredential.objects.filter(session=session, revoked=False).values("rater_group", "own_unit_id")
+    for row in active:
+        per_group[row["rater_group"]] += 1
+        if row["own_unit_id"]:
+            own[(row["own_unit_id"], row["rater_group"])] += 1
+    return {
+        unit.pk: {group: n - own[(unit.campaign_unit_id, group)] for group, n in per_group.items()} for unit in units
+    }
+
+
+def board_state(session: RatingSession) -> dict[str, Any]:
+    """What the room's screen shows: counts always, results only for closed units."""
+    session.refresh_from_db(fields=["status", "mode", "chain_head", "final_results"])
+    units = session_units(session)
+    groups = scoring.session_spec(session).groups
+    counts = _counts(session)
+    expected = _expected(session, units)
+    closed = session.status == SessionStatus.CLOSED
+    return {
+        "session": {
+            "name": session.name,
+            "mode": session.mode,
+            "mode_label": session.get_mode_display(),
+            "status": session.status,
+            "status_label": session.get_status_display(),
+            "chain_head": session.chain_head if closed else "",
+        },
+        "groups": [{"id": group.id, "name": group.name} for group in groups],
+        "units": [
+            {
+                "id": unit.pk,
+                "position": unit.position,
+                "name": unit.campaign_unit.organization.name,
+                "status": unit.status,
+                "status_label": unit.get_status_display(),
+                "counts": [
+                    {"group": g.id, "received": counts[unit.pk].get(g.id, 0), "due": expected[unit.pk].get(g.id, 0)}
+                    for g in groups
+                ],
+                "received": sum(counts[unit.pk].values()),
+                "result": unit.result if unit.status == UnitStatus.CLOSED else None,
+            }
+            for unit in units
+        ],
+    }
+
+
+def rater_page(credential: RaterCredential) -> dict[str, Any]:
+    """The units this rater grades (never their own) and what they already handed in."""
+    session = credential.session
+    spec = scoring.session_spec(session)
+    units = [u for u in session_units(session) if u.campaign_unit_id != credential.own_unit_id]
+    done = set(Participation.objects.filter(credential=credential).values_list("session_unit_id", flat=True))
+    return {
+        "session": session,
+        "grades": scoring.allowed_grades(spec),
+        "abstain": spec.scale.abstain or "",
+        "changeable": session.revote_policy == "changeable",
+        "units": [
+            {
+                "id": u.pk,
+                "name": u.campaign_unit.organization.name,
+                "status": u.status,
+                "done": u.pk in done,
+            }
+            for u in units
+        ],
+    }
+
+
+def rater_status(credential: RaterCredential) -> dict[str, Any]:
+    """The small JSON the phone polls: unit states and which units this rater has handed in."""
+    data = rater_page(credential)
+    return {
+        "session_status": credential.session.status,
+        "units": data["units"],
+    }
+
+
+def raw_ballots(session: RatingSession) -> QuerySet[Any]:
+    """Anonymous ballots of closed units, in a random (UUID) order: no identity, no time."""
+    return (
+        Ballot.objects.filter(session=session, is_test=session.is_test, session_unit__status=UnitStatus.CLOSED)
+        .order_by("id")
+        .values(
+            "id",
+            "rater_group",
+            "grade",
+            "receipt_hash",
+            "sheet",
+            unit_name=F("session_unit__campaign_unit__organization__name"),
+            position=F("session_unit__position"),
+        )
+    )
+
+
+def receipt_lookup(session: RatingSession, receipt_hash: str) -> str | None:
+    """The unit whose counted ballots include this receipt (never the grade)."""
+    ballot = (
+        Ballot.objects.filter(session=session, is_test=session.is_test, receipt_hash=receipt_hash)
+        .select_related("session_unit__campaign_unit__organization")
+        .first()
+    )
+    return ballot.session_unit.campaign_unit.organization.name if ballot else None
+
+
+def engine_ballots(campaign: Campaign) -> list[EngineBallot]:
+    """Live-mode ballots of closed units of every session of ``campaign``, for the standings.
+
+    Unit ids are ``str(CampaignUnit.pk)``; rater ids are pseudonymous sheet ids.
+    """
+    ballots: list[EngineBallot] = []
+    sessions = RatingSession.objects.filter(campaign=campaign, mode=SessionMode.LIVE)
+    for session in sessions:
+        rows = (
+            Ballot.objects.filter(session=session, is_test=False, session_unit__status=UnitStatus.CLOSED)
+            .order_by("id")
+            .values("sheet", "rater_group", "grade", campaign_unit_id=F("session_unit__campaign_unit_id"))
+        )
+        ballots.extend(scoring.engine_ballot(session.component_id, session.pk, row) for row in rows)
+    return ballots

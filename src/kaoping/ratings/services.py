@@ -1,0 +1,498 @@
+"""Writes of live rating. The database, not this code, guarantees one ballot per token and unit.
+
+Ballot write path (research §5.1): Participation and Ballot are inserted in one durable
+transaction; a concurrent duplicate hits a UniqueConstraint and is answered as a replay (same
+idempotency key and payload → 200), a conflict (final-on-submit → 409), a mismatch (same key,
+other payload → 422) or a supersede (revote allowed: the one current row is updated).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from kaoping.audit.services import audit_record, verify_chain
+from kaoping.campaigns.models import Campaign, CampaignUnit
+from kaoping.ratings import scoring, tokens
+from kaoping.ratings.models import (
+    Ballot,
+    Participation,
+    RaterCredential,
+    RatingSession,
+    RevotePolicy,
+    SessionMode,
+    SessionStatus,
+    SessionUnit,
+    SlipBatch,
+    SupersededKey,
+    UnitStatus,
+)
+
+# Negative control for the load harness: check-then-insert, to run on tables whose unique
+# constraints were dropped. Never set this outside benchmarks/rating_load.
+UNSAFE_ENV = "KAOPING_RATING_UNSAFE_CHECK_THEN_INSERT"
+
+
+class RatingError(Exception):
+    """A refusal with an HTTP status and a Chinese message for the rater or organizer."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RaterSpec:
+    label: str
+    group: str
+    own_unit_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    status: int  # 201 stored, 200 replay of an earlier identical request
+    receipt: str
+    superseded: bool = False  # a revote replaced the earlier grade
+    stale: bool = False  # this key was replaced by a later revote
+
+
+# --------------------------------------------------------------------------------------------
+# Sessions
+# --------------------------------------------------------------------------------------------
+
+
+def session_create(
+    *,
+    campaign: Campaign,
+    component_id: str,
+    name: str,
+    revote_policy: str = RevotePolicy.CHANGEABLE,
+    unit_order: list[int] | None = None,
+    actor: Any = None,
+) -> RatingSession:
+    """A session in test mode over the campaign's units (in ``unit_order`` if given)."""
+    version = campaign.current_scheme()
+    if version is None:
+        raise RatingError(400, _("该考核活动还没有考核方案"))
+    session = RatingSession(
+        campaign=campaign,
+        scheme_version=version,
+        component_id=component_id,
+        name=name,
+        revote_policy=revote_policy,
+        sheet_salt=tokens.new_salt(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    try:
+        scoring.session_component(session)
+    except (KeyError, ValueError):
+        raise RatingError(400, _("方案中没有测评项目“%(id)s”或它不是现场测评") % {"id": component_id}) from None
+    units = {u.pk: u for u in CampaignUnit.objects.filter(campaign=campaign).select_related("organization")}
+    order = unit_order if unit_order is not None else sorted(units, key=lambda pk: (units[pk].category, pk))
+    unknown = [pk for pk in order if pk not in units]
+    if unknown or len(set(order)) != len(order) or not order:
+        raise RatingError(400, _("出场顺序中的单位有误(重复、为空或不属于本考核活动)"))
+    with transaction.atomic():
+        session.save()
+        SessionUnit.objects.bulk_create(
+            SessionUnit(session=session, campaign_unit=units[pk], position=i) for i, pk in enumerate(order, 1)
+        )
+        _audit(session, "rating_session_created", actor, new={"component": component_id, "units": len(order)})
+    return session
+
+
+def _audit(session: RatingSession, action: str, actor: Any, *, new: Any = None, object_id: object = None) -> str:
+    event = audit_record(
+        chain=session.chain,
+        action=action,
+        object_type="rating_session",
+        object_id=object_id if object_id is not None else session.pk,
+        actor=actor,
+        new=new,
+    )
+    return event.hash
+
+
+def _require_open(session: RatingSession) -> None:
+    if session.status == SessionStatus.CLOSED:
+        raise RatingError(409, _("本场测评已结束,不能再修改"))
+
+
+def unit_open(*, session: RatingSession, session_unit: SessionUnit, actor: Any = None) -> None:
+    with transaction.atomic():
+        session = RatingSession.objects.select_for_update().get(pk=session.pk)
+        _require_open(session)
+        updated = SessionUnit.objects.filter(pk=session_unit.pk, session=session, status=UnitStatus.PENDING).update(
+            status=UnitStatus.OPEN
+        )
+        if not updated:
+            raise RatingError(409, _("只有未开始的单位才能开始测评"))
+        _audit(session, "rating_unit_opened", actor, new={"unit": session_unit.campaign_unit_id})
+
+
+def _ballot_digest(rows: list[tuple[str, str, str, str]]) -> str:
+    """A fingerprint of a unit's ballot set at close, written into the hash-chained audit log."""
+    text = "\n".join("|".join(row) for row in sorted(rows))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def unit_close(*, session: RatingSession, session_unit: SessionUnit, actor: Any = None) -> dict[str, Any]:
+    """Close one unit: no more ballots; the engine's result for it is stored for the board."""
+    with transaction.atomic():
+        session = RatingSession.objects.select_for_update().get(pk=session.pk)
+        _require_open(session)
+        updated = SessionUnit.objects.filter(pk=session_unit.pk, session=session, status=UnitStatus.OPEN).update(
+            status=UnitStatus.CLOSED
+        )
+        if not updated:
+            raise RatingError(409, _("只有测评中的单位才能关闭"))
+        unit = SessionUnit.objects.select_related("campaign_unit__organization").get(pk=session_unit.pk)
+        rows = list(_ballot_rows(session).filter(session_unit=unit))
+        results, _flags = scoring.compute_results(session, [unit], rows, final=False)
+        unit.result = results[unit.pk]
+        unit.save(update_fields=["result"])
+        result: dict[str, Any] = unit.result
+        digest = _ballot_digest([(str(r["id"]), r["rater_group"], r["grade"], r["receipt_hash"]) for r in rows])
+        _audit(
+            session,
+            "rating_unit_closed",
+            actor,
+            new={"unit": unit.campaign_unit_id, "ballots": len(rows), "ballot_digest": digest},
+        )
+        return result
+
+
+def _ballot_rows(session: RatingSession) -> Any:
+    return Ballot.objects.filter(session=session, is_test=session.is_test).values(
+        "id",
+        "sheet",
+        "rater_group",
+        "grade",
+        "receipt_hash",
+        "session_unit_id",
+        campaign_unit_id=F("session_unit__campaign_unit_id"),
+    )
+
+
+def session_close(*, session: RatingSession, actor: Any = None) -> str:
+    """Close every unit and the session; final engine results; returns the audit chain head."""
+    with transaction.atomic():
+        session = RatingSession.objects.select_for_update().get(pk=session.pk)
+        _require_open(session)
+        SessionUnit.objects.filter(session=session).exclude(status=UnitStatus.PENDING).update(status=UnitStatus.CLOSED)
+        units = list(SessionUnit.objects.filter(session=session).select_related("campaign_unit__organization"))
+        rows = list(_ballot_rows(session))
+        results, flags = scoring.compute_results(session, units, rows, final=True)
+        for unit in units:
+            unit.result = results[unit.pk] if unit.status == UnitStatus.CLOSED else None
+        SessionUnit.objects.bulk_update(units, ["result"])
+        session.status = SessionStatus.CLOSED
+        session.final_results = {"flags": flags}
+        digest = _ballot_digest([(str(r["id"]), r["rater_group"], r["grade"], r["receipt_hash"]) for r in rows])
+        head = _audit(session, "rating_session_closed", actor, new={"ballots": len(rows), "ballot_digest": digest})
+        session.chain_head = head
+        session.save(update_fields=["status", "final_results", "chain_head"])
+    return head
+
+
+def _wipe_ballots(session: RatingSession, *, is_test: bool) -> int:
+    SupersededKey.objects.filter(participation__credential__session=session, participation__is_test=is_test).delete()
+    Participation.objects.filter(credential__session=session, is_test=is_test).delete()
+    count, _detail = Ballot.objects.filter(session=session, is_test=is_test).delete()
+    return count
+
+
+def session_clear_test(*, session: RatingSession, actor: Any = None) -> int:
+    """One click: remove every test ballot and reopen the units for another rehearsal."""
+    with transaction.atomic():
+        session = RatingSession.objects.select_for_update().get(pk=session.pk)
+        _require_open(session)
+        if not session.is_test:
+            raise RatingError(409, _("正式测评中不能清除选票"))
+        count = _wipe_ballots(session, is_test=True)
+        SessionUnit.objects.filter(session=session).update(status=UnitStatus.PENDING, result=None)
+        _audit(session, "rating_test_cleared", actor, new={"test_ballots_removed": count})
+    return count
+
+
+def session_go_live(*, session: RatingSession, actor: Any = None) -> None:
+    """Leave test mode: test ballots are removed and every unit starts again as not yet opened."""
+    with transaction.atomic():
+        session = RatingSession.objects.select_for_update().get(pk=session.pk)
+        _require_open(session)
+        if not session.is_test:
+            raise RatingError(409, _("本场测评已经是正式模式"))
+        count = _wipe_ballots(session, is_test=True)
+        SessionUnit.objects.filter(session=session).update(status=UnitStatus.PENDING, result=None)
+        session.mode = SessionMode.LIVE
+        session.save(update_fields=["mode"])
+        _audit(session, "rating_went_live", actor, new={"test_ballots_removed": count})
+
+
+def session_destroy_links(*, session: RatingSession, actor: Any = None) -> None:
+    """After close: destroy the slip lists and the rater names; ballots stay for recounts."""
+    with transaction.atomic():
+        session = RatingSession.objects.select_for_update().get(pk=session.pk)
+        if session.status != SessionStatus.CLOSED:
+            raise RatingError(409, _("测评结束后才能销毁评分码名单"))
+        SlipBatch.objects.filter(session=session).update(entries=[], destroyed=True)
+        RaterCredential.objects.filter(session=session).update(label="", own_unit=None)
+        session.sheet_salt = ""
+        session.links_destroyed = True
+        session.save(update_fields=["sheet_salt", "links_destroyed"])
+        _audit(session, "rating_links_destroyed", actor)
+
+
+def chain_check(session: RatingSession) -> tuple[bool, str]:
+    check = verify_chain(session.chain)
+    return check.ok, check.head
+
+
+# --------------------------------------------------------------------------------------------
+# Credentials
+# --------------------------------------------------------------------------------------------
+
+
+def credentials_issue(*, session: RatingSession, raters: list[RaterSpec], actor: Any = None) -> SlipBatch:
+    """New personal tokens; the clear tokens live only in the returned slip batch."""
+    _require_open(session)
+    groups = {group.id: group.name for group in scoring.session_spec(session).groups}
+    unit_ids = set(SessionUnit.objects.filter(session=session).values_list("campaign_unit_id", flat=True))
+    unit_names = dict(CampaignUnit.objects.filter(pk__in=unit_ids).values_list("pk", "organization__name"))
+    problems = []
+    for line, rater in enumerate(raters, 1):
+        if not rater.label.strip():
+            problems.append(_("第 %(line)d 位评委没有姓名") % {"line": line})
+        if rater.group not in groups:
+            problems.append(
+                _("第 %(line)d 位评委的评委组“%(group)s”不是本测评的评委组") % {"line": line, "group": rater.group}
+            )
+        if rater.own_unit_id is not None and rater.own_unit_id not in unit_ids:
+            problems.append(_("第 %(line)d 位评委的所在单位不在本场测评中") % {"line": line})
+    if problems or not raters:
+        raise RatingError(400, ";".join(problems) or _("没有要发放的评委"))
+    entries = []
+    with transaction.atomic():
+        for rater in raters:
+            token = tokens.new_token()
+            credential = RaterCredential.objects.create(
+                session=session,
+                token_lookup=tokens.lookup_hmac(token),
+                label=rater.label.strip(),
+                rater_group=rater.group,
+                own_unit_id=rater.own_unit_id,
+            )
+            entries.append(_slip_entry(credential, token, groups, unit_names))
+        batch = SlipBatch.objects.create(session=session, entries=entries)
+        _audit(session, "rating_credentials_issued", actor, new={"count": len(entries)})
+    return batch
+
+
+def _slip_entry(
+    credential: RaterCredential, token: str, groups: dict[str, str], units: dict[int, str]
+) -> dict[str, Any]:
+    return {
+        "credential": credential.pk,
+        "label": credential.label,
+        "group": groups.get(credential.rater_group, credential.rater_group),
+        "unit": units.get(credential.own_unit_id, "") if credential.own_unit_id else "",
+        "token": token,
+    }
+
+
+def credential_reissue(*, credential: RaterCredential, actor: Any = None) -> SlipBatch:
+    """A lost slip: revoke it and issue a new token to the same person (same group and unit)."""
+    session = credential.session
+    _require_open(session)
+    groups = {group.id: group.name for group in scoring.session_spec(session).groups}
+    units = dict(CampaignUnit.objects.filter(campaign=session.campaign).values_list("pk", "organization__name"))
+    with transaction.atomic():
+        revoked = RaterCredential.objects.filter(pk=credential.pk, revoked=False).update(revoked=True)
+        if not revoked:
+            raise RatingError(409, _("该评分码已经作废"))
+        token = tokens.new_token()
+        fresh = RaterCredential.objects.create(
+            session=session,
+            token_lookup=tokens.lookup_hmac(token),
+            label=credential.label,
+            rater_group=credential.rater_group,
+            own_unit_id=credential.own_unit_id,
+            replaces=credential,
+        )
+        # The old token's grades stay counted; the new token starts a new sheet. Participation
+        # moves to the new credential so the person cannot grade a unit twice.
+        Participation.objects.filter(credential=credential).update(credential=fresh)
+        batch = SlipBatch.objects.create(session=session, entries=[_slip_entry(fresh, token, groups, units)])
+        _audit(session, "rating_credential_reissued", actor, object_id=credential.pk, new={"new": fresh.pk})
+    return batch
+
+
+def credential_exchange(*, token: str) -> tuple[RaterCredential, str]:
+    """The token → (credential, sheet id). Unknown, revoked or closed → RatingError."""
+    if not tokens.looks_like_token(token):
+        raise RatingError(404, _("评分码无效,请核对评分条或联系会务人员"))
+    credential = (
+        RaterCredential.objects.select_related("session").filter(token_lookup=tokens.lookup_hmac(token)).first()
+    )
+    if credential is None:
+        raise RatingError(404, _("评分码无效,请核对评分条或联系会务人员"))
+    if credential.revoked:
+        raise RatingError(403, _("该评分码已作废(已补发新的评分条),请使用新的评分条"))
+    if credential.session.status == SessionStatus.CLOSED:
+        raise RatingError(403, _("本场测评已结束"))
+    return credential, tokens.sheet_hmac(token, credential.session.sheet_salt)
+
+
+# --------------------------------------------------------------------------------------------
+# Ballots
+# --------------------------------------------------------------------------------------------
+
+
+def _parse_key(idem_key: str | None) -> uuid.UUID:
+    if not idem_key:
+        raise RatingError(400, _("缺少提交编号(Idempotency-Key),请刷新页面后重试"))
+    try:
+        return uuid.UUID(str(idem_key))
+    except ValueError:
+        raise RatingError(400, _("提交编号格式不正确,请刷新页面后重试")) from None
+
+
+def _check_receipt(receipt: str) -> str:
+    if len(receipt) != 32 or any(c not in "0123456789abcdef" for c in receipt):
+        raise RatingError(400, _("回执码格式不正确,请刷新页面后重试"))
+    return receipt
+
+
+def ballot_submit(
+    *,
+    credential_id: int,
+    sheet: str,
+    session_unit_id: int,
+    grade: str,
+    idem_key: str | None,
+    receipt: str,
+) -> SubmitResult:
+    """Store one grade. Safe to call again with the same key: it answers, it never duplicates."""
+    key = _parse_key(idem_key)
+    receipt = _check_receipt(receipt)
+    digest = tokens.request_digest(session_unit_id, grade, receipt)
+    unsafe = os.environ.get(UNSAFE_ENV) == "1"
+    for _attempt in range(5):
+        try:
+            with transaction.atomic(durable=True):
+                return _submit_once(credential_id, sheet, session_unit_id, grade, key, receipt, digest, unsafe)
+        except IntegrityError:
+            continue  # a concurrent request for the same key or (rater, unit) committed first
+    raise RatingError(409, _("提交冲突,请稍后重试"))
+
+
+def _replay(key: uuid.UUID, credential_id: int, digest: str, receipt: str) -> SubmitResult | None:
+    participation = Participation.objects.filter(idem_key=key).only("credential_id", "request_digest").first()
+    stale = False
+    if participation is None:
+        old = SupersededKey.objects.filter(idem_key=key).select_related("participation").first()
+        if old is None:
+            return None
+        participation, stale = old.participation, True
+        known_digest = old.request_digest
+    else:
+        known_digest = participation.request_digest
+    if participation.credential_id != credential_id or known_digest != digest:
+        raise RatingError(422, _("同一提交编号对应了不同的内容,请刷新页面后重新选择"))
+    return SubmitResult(status=200, receipt=receipt, stale=stale)
+
+
+def _submit_once(
+    credential_id: int,
+    sheet: str,
+    unit_id: int,
+    grade: str,
+    key: uuid.UUID,
+    receipt: str,
+    digest: str,
+    unsafe: bool,
+) -> SubmitResult:
+    replay = _replay(key, credential_id, digest, receipt)
+    if replay is not None:
+        return replay
+    credential = RaterCredential.objects.select_related("session").filter(pk=credential_id).first()
+    if credential is None or credential.revoked:
+        raise RatingError(403, _("该评分码已作废,请使用新的评分条"))
+    session = credential.session
+    if session.status == SessionStatus.CLOSED:
+        raise RatingError(403, _("本场测评已结束"))
+    unit = _open_unit(session, credential, unit_id)
+    spec = scoring.session_spec(session)
+    if grade not in scoring.allowed_grades(spec):
+        raise RatingError(400, _("等次“%(grade)s”不是本测评的等次") % {"grade": grade})
+    existing_qs = Participation.objects.filter(credential=credential, session_unit=unit)
+    existing = (existing_qs if unsafe else existing_qs.select_for_update()).first()
+    if existing is not None and session.revote_policy == RevotePolicy.FINAL:
+        raise RatingError(409, _("您已为该单位评分,本场测评提交后不可修改"))
+    _check_sheet(session, credential, sheet, unit, grade, spec)
+    if existing is not None:
+        SupersededKey.objects.create(
+            idem_key=existing.idem_key, participation=existing, request_digest=existing.request_digest
+        )
+        Participation.objects.filter(pk=existing.pk).update(idem_key=key, request_digest=digest)
+        updated = Ballot.objects.filter(session_unit=unit, sheet=sheet).update(
+            grade=grade, receipt_hash=tokens.receipt_hash(receipt)
+        )
+        if updated == 1:
+            return SubmitResult(status=201, receipt=receipt, superseded=True)
+        # A reissued slip: the person's earlier grade sits on the old sheet; replace it there.
+        raise RatingError(409, _("补发评分条后,已评过的单位不能再修改"))
+    Participation.objects.create(
+        credential=credential, session_unit=unit, idem_key=key, request_digest=digest, is_test=session.is_test
+    )
+    Ballot.objects.create(
+        session=session,
+        session_unit=unit,
+        rater_group=credential.rater_group,
+        sheet=sheet,
+        grade=grade,
+        receipt_hash=tokens.receipt_hash(receipt),
+        is_test=session.is_test,
+    )
+    return SubmitResult(status=201, receipt=receipt)
+
+
+def _open_unit(session: RatingSession, credential: RaterCredential, unit_id: int) -> SessionUnit:
+    unit = SessionUnit.objects.filter(pk=unit_id, session=session).first()
+    if unit is None:
+        raise RatingError(400, _("该单位不在本场测评中"))
+    if credential.own_unit_id is not None and unit.campaign_unit_id == credential.own_unit_id:
+        raise RatingError(403, _("评委不能为本单位评分"))
+    if unit.status == UnitStatus.PENDING:
+        raise RatingError(409, _("该单位的测评尚未开始"))
+    if unit.status == UnitStatus.CLOSED:
+        raise RatingError(409, _("该单位的测评已关闭,不能再提交"))
+    return unit
+
+
+def _check_sheet(
+    session: RatingSession, credential: RaterCredential, sheet: str, unit: SessionUnit, grade: str, spec: Any
+) -> None:
+    eligible = SessionUnit.objects.filter(session=session).exclude(campaign_unit_id=credential.own_unit_id or 0)
+    current: dict[int, str | None] = dict.fromkeys(eligible.values_list("pk", flat=True))
+    current.update(
+        Ballot.objects.filter(session=session, sheet=sheet, is_test=session.is_test).values_list(
+            "session_unit_id", "grade"
+        )
+    )
+    current[unit.pk] = grade
+    problems = scoring.sheet_problems(spec, {str(pk): value for pk, value in current.items()})
+    if problems:
+        names = dict(SessionUnit.objects.filter(session=session).values_list("pk", "campaign_unit__organization__name"))
+        text = ";".join(problems)
+        for pk, name in names.items():
+            text = text.replace(f"“{pk}”", f"“{name}”")
+        raise RatingError(400, _("这次选择不符合本测评的选票规则:%(problems)s") % {"problems": text})

@@ -1,0 +1,154 @@
+"""Rater slips: an A4 PDF (QR codes, cut lines), a CSV and an XLSX list; raw-ballot CSV.
+
+Every cell that a spreadsheet could read as a formula gets a leading apostrophe (ASVS V1.2.10).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import qrcode
+from openpyxl import Workbook
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+FONT = "STSong-Light"
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0", "＝", "＋", "－", "＠")
+COLUMNS, ROWS = 2, 5
+SLIP_W, SLIP_H = A4[0] / COLUMNS, A4[1] / ROWS
+
+
+def safe_text(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def _font() -> str:
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    return FONT
+
+
+def _draw_qr(pdf: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
+    """The QR as vector squares: no image library, crisp on any printer."""
+    code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(data)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    cell = size / len(matrix)
+    for row_index, row in enumerate(matrix):
+        for col_index, dark in enumerate(row):
+            if dark:
+                pdf.rect(x + col_index * cell, y + size - (row_index + 1) * cell, cell, cell, stroke=0, fill=1)
+
+
+def _cut_lines(pdf: canvas.Canvas) -> None:
+    pdf.saveState()
+    pdf.setDash(3, 3)
+    pdf.setLineWidth(0.3)
+    for col in range(1, COLUMNS):
+        pdf.line(col * SLIP_W, 0, col * SLIP_W, A4[1])
+    for row in range(1, ROWS):
+        pdf.line(0, row * SLIP_H, A4[0], row * SLIP_H)
+    pdf.restoreState()
+
+
+def slips_pdf(title: str, entries: Sequence[Mapping[str, Any]], url_for_token: Any) -> bytes:
+    """A4 pages of 10 slips: name, group, own unit, the QR of the personal link and the code."""
+    font = _font()
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(title)
+    per_page = COLUMNS * ROWS
+    for index, entry in enumerate(entries):
+        if index and index % per_page == 0:
+            _cut_lines(pdf)
+            pdf.showPage()
+        slot = index % per_page
+        x = (slot % COLUMNS) * SLIP_W
+        y = A4[1] - (slot // COLUMNS + 1) * SLIP_H
+        _slip(pdf, font, title, entry, url_for_token(entry["token"]), x, y)
+    _cut_lines(pdf)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _slip(pdf: canvas.Canvas, font: str, title: str, entry: Mapping[str, Any], url: str, x: float, y: float) -> None:
+    qr_size = SLIP_H - 14 * mm
+    _draw_qr(pdf, url, x + 5 * mm, y + 7 * mm, qr_size)
+    text_x = x + qr_size + 9 * mm
+    pdf.setFont(font, 10)
+    pdf.drawString(text_x, y + SLIP_H - 12 * mm, title[:18])
+    pdf.setFont(font, 13)
+    pdf.drawString(text_x, y + SLIP_H - 20 * mm, str(entry["label"])[:10])
+    pdf.setFont(font, 9)
+    pdf.drawString(text_x, y + SLIP_H - 27 * mm, f"评委组:{entry['group']}"[:20])
+    if entry.get("unit"):
+        pdf.drawString(text_x, y + SLIP_H - 33 * mm, f"所在单位:{entry['unit']}"[:20])
+    pdf.setFont("Courier", 7.5)
+    pdf.drawString(text_x, y + 14 * mm, str(entry["token"]))
+    pdf.setFont(font, 7.5)
+    pdf.drawString(text_x, y + 9 * mm, "微信扫码评分 · 本人专用 · 请勿转借拍照")
+
+
+def slips_rows(entries: Iterable[Mapping[str, Any]], url_for_token: Any) -> list[list[str]]:
+    rows = [["评委", "评委组", "所在单位", "评分码", "评分链接"]]
+    for entry in entries:
+        rows.append(
+            [
+                safe_text(entry["label"]),
+                safe_text(entry["group"]),
+                safe_text(entry.get("unit", "")),
+                safe_text(entry["token"]),
+                safe_text(url_for_token(entry["token"])),
+            ]
+        )
+    return rows
+
+
+def to_csv(rows: Iterable[Sequence[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL)
+    for row in rows:
+        writer.writerow([safe_text(cell) for cell in row])
+    return ("\ufeff" + buffer.getvalue()).encode()  # BOM so Excel opens UTF-8 Chinese correctly
+
+
+def to_xlsx(rows: Iterable[Sequence[object]], sheet_title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = sheet_title
+    for row_index, row in enumerate(rows, 1):
+        for col_index, value in enumerate(row, 1):
+            cell = sheet.cell(row=row_index, column=col_index)
+            cell.value = safe_text(value)
+            cell.data_type = "s"  # never a formula, whatever the text
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def raw_ballot_rows(ballots: Iterable[Mapping[str, Any]]) -> list[list[str]]:
+    """One row per counted ballot: no rater, no time; the sheet id only groups a rater's grades."""
+    rows = [["选票编号", "出场顺序", "被测评单位", "评委组", "等次", "选票组号(匿名)", "回执摘要"]]
+    for ballot in ballots:
+        rows.append(
+            [
+                str(ballot["id"]),
+                str(ballot["position"]),
+                safe_text(ballot["unit_name"]),
+                safe_text(ballot["rater_group"]),
+                safe_text(ballot["grade"]),
+                ballot["sheet"][:16],
+                ballot["receipt_hash"],
+            ]
+        )
+    return rows

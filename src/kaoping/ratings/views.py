@@ -1,0 +1,426 @@
+"""Thin views: organizer pages, the rater's phone page and its JSON, the room board.
+
+Responses on token paths are marked as already logged so Django's request logger never writes
+the token-bearing path; every page sends ``Referrer-Policy: no-referrer`` (settings).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from kaoping.campaigns.models import CampaignUnit
+from kaoping.orgs.access import campaign_for
+from kaoping.ratings import scoring, selectors, services, slips, tokens
+from kaoping.ratings.models import RaterCredential, RatingSession, RevotePolicy, SessionStatus, SessionUnit, SlipBatch
+
+# --------------------------------------------------------------------------------------------
+# Organizer pages
+# --------------------------------------------------------------------------------------------
+
+
+@login_required
+def session_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign, access = campaign_for(request.user, campaign_id)
+    if not (access.organizer or access.leader):
+        raise Http404
+    version = campaign.current_scheme()
+    scheme = scoring.scheme_for_version(version.pk) if version else None
+    components = [c for c in scheme.components if c.rating is not None] if scheme else []
+    if request.method == "POST":
+        if not access.organizer:
+            raise Http404
+        return _create_session(request, campaign, components)
+    return render(
+        request,
+        "ratings/session_list.html",
+        {
+            "campaign": campaign,
+            "sessions": selectors.sessions_of(campaign),
+            "components": components,
+            "can_manage": access.organizer,
+            "policies": RevotePolicy.choices,
+        },
+    )
+
+
+def _create_session(request: HttpRequest, campaign: Any, components: list[Any]) -> HttpResponse:
+    component_id = request.POST.get("component", "")
+    name = request.POST.get("name", "").strip() or next((c.name for c in components if c.id == component_id), "")
+    policy = request.POST.get("revote_policy", RevotePolicy.CHANGEABLE)
+    if policy not in RevotePolicy.values:
+        policy = RevotePolicy.CHANGEABLE
+    order = _unit_order(campaign, request.POST.get("order", ""))
+    try:
+        if isinstance(order, str):
+            raise services.RatingError(400, order)
+        session = services.session_create(
+            campaign=campaign,
+            component_id=component_id,
+            name=name,
+            revote_policy=policy,
+            unit_order=order,
+            actor=request.user,
+        )
+    except services.RatingError as error:
+        messages.error(request, error.message)
+        return redirect("ratings:session_list", campaign_id=campaign.pk)
+    messages.success(request, _("已创建现场测评(测试模式)"))
+    return redirect("ratings:session_detail", session_id=session.pk)
+
+
+def _unit_order(campaign: Any, text: str) -> list[int] | None | str:
+    """Unit codes or names, one per line → CampaignUnit ids; an error message on a bad line."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return None
+    units = CampaignUnit.objects.filter(campaign=campaign).select_related("organization")
+    by_key = {u.organization.code: u.pk for u in units} | {u.organization.name: u.pk for u in units}
+    order = []
+    for number, line in enumerate(lines, 1):
+        if line not in by_key:
+            return _("出场顺序第 %(n)d 行“%(text)s”不是本考核活动的单位") % {"n": number, "text": line}
+        order.append(by_key[line])
+    return order
+
+
+@login_required
+def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+    session, _access = selectors.managed_session(request.user, session_id)
+    ok, head = services.chain_check(session)
+    return render(
+        request,
+        "ratings/session_detail.html",
+        {
+            "session": session,
+            "units": selectors.session_units(session),
+            "credentials": selectors.credentials_of(session),
+            "groups": selectors.group_names(session),
+            "batches": SlipBatch.objects.filter(session=session),
+            "chain_ok": ok,
+            "chain_head": head,
+            "board": selectors.board_state(session),
+        },
+    )
+
+
+_SESSION_ACTIONS = {
+    "go_live": (services.session_go_live, _("已切换为正式模式,测试选票已清除")),
+    "clear_test": (services.session_clear_test, _("测试选票已清除")),
+    "close": (services.session_close, _("本场测评已结束")),
+    "destroy_links": (services.session_destroy_links, _("评分码名单已销毁")),
+}
+
+
+@login_required
+@require_POST
+def session_action(request: HttpRequest, session_id: int, action: str) -> HttpResponse:
+    session, _access = selectors.managed_session(request.user, session_id)
+    if action not in _SESSION_ACTIONS:
+        raise Http404
+    function, done = _SESSION_ACTIONS[action]
+    try:
+        function(session=session, actor=request.user)
+    except services.RatingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("ratings:session_detail", session_id=session.pk)
+
+
+@login_required
+@require_POST
+def unit_action(request: HttpRequest, session_id: int, unit_id: int, action: str) -> HttpResponse:
+    session, _access = selectors.managed_session(request.user, session_id)
+    unit = get_object_or_404(SessionUnit, pk=unit_id, session=session)
+    try:
+        if action == "open":
+            services.unit_open(session=session, session_unit=unit, actor=request.user)
+        elif action == "close":
+            services.unit_close(session=session, session_unit=unit, actor=request.user)
+        else:
+            raise Http404
+    except services.RatingError as error:
+        if request.headers.get("Accept", "").startswith("application/json"):
+            return JsonResponse({"error": error.message}, status=error.status)
+        messages.error(request, error.message)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"ok": True})
+    return redirect("ratings:session_detail", session_id=session.pk)
+
+
+@login_required
+@require_POST
+def credentials_issue(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Lines of "姓名,评委组,所在单位(代码或名称,可空)"."""
+    session, _access = selectors.managed_session(request.user, session_id)
+    groups = selectors.group_names(session)
+    group_by_text = {gid: gid for gid in groups} | {name: gid for gid, name in groups.items()}
+    units = CampaignUnit.objects.filter(campaign=session.campaign).select_related("organization")
+    unit_by_text = {u.organization.code: u.pk for u in units} | {u.organization.name: u.pk for u in units}
+    raters, problems = [], []
+    for number, line in enumerate(request.POST.get("raters", "").splitlines(), 1):
+        parts = [p.strip() for p in line.replace(",", ",").split(",")]
+        if not any(parts):
+            continue
+        label, group = parts[0], group_by_text.get(parts[1] if len(parts) > 1 else "", "")
+        unit_text = parts[2] if len(parts) > 2 else ""
+        if not group:
+            problems.append(
+                _("第 %(n)d 行:评委组不正确(可填:%(groups)s)") % {"n": number, "groups": "、".join(groups.values())}
+            )
+            continue
+        if unit_text and unit_text not in unit_by_text:
+            problems.append(_("第 %(n)d 行:所在单位“%(unit)s”不是本考核活动的单位") % {"n": number, "unit": unit_text})
+            continue
+        raters.append(services.RaterSpec(label=label, group=group, own_unit_id=unit_by_text.get(unit_text)))
+    if problems:
+        messages.error(request, ";".join(problems))
+        return redirect("ratings:session_detail", session_id=session.pk)
+    try:
+        batch = services.credentials_issue(session=session, raters=raters, actor=request.user)
+    except services.RatingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已生成 %(n)d 张评分条,请立即下载打印") % {"n": len(batch.entries)})
+    return redirect("ratings:session_detail", session_id=session.pk)
+
+
+@login_required
+@require_POST
+def credential_reissue(request: HttpRequest, session_id: int, credential_id: int) -> HttpResponse:
+    session, _access = selectors.managed_session(request.user, session_id)
+    credential = get_object_or_404(RaterCredential, pk=credential_id, session=session)
+    try:
+        services.credential_reissue(credential=credential, actor=request.user)
+    except services.RatingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("原评分条已作废,新的评分条已生成"))
+    return redirect("ratings:session_detail", session_id=session.pk)
+
+
+def _token_url(request: HttpRequest) -> Any:
+    base = request.build_absolute_uri(reverse("ratings:exchange", kwargs={"token": "TOKEN"}))
+    return lambda token: base.replace("TOKEN", token)
+
+
+@login_required
+@require_GET
+def slip_download(request: HttpRequest, session_id: int, batch_id: int, fmt: str) -> HttpResponse:
+    session, _access = selectors.managed_session(request.user, session_id)
+    batch = get_object_or_404(SlipBatch, pk=batch_id, session=session, destroyed=False)
+    url = _token_url(request)
+    if fmt == "pdf":
+        body, kind = slips.slips_pdf(session.name, batch.entries, url), "application/pdf"
+    elif fmt == "csv":
+        body, kind = slips.to_csv(slips.slips_rows(batch.entries, url)), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        body = slips.to_xlsx(slips.slips_rows(batch.entries, url), "评分条")
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        raise Http404
+    return _attachment(body, kind, f"rating-{session.pk}-slips-{batch.pk}.{fmt}")
+
+
+def _attachment(body: bytes, kind: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def ballots_export(request: HttpRequest, session_id: int) -> HttpResponse:
+    session, _access = selectors.managed_session(request.user, session_id)
+    rows = slips.raw_ballot_rows(selectors.raw_ballots(session))
+    return _attachment(slips.to_csv(rows), "text/csv; charset=utf-8", f"rating-{session.pk}-ballots.csv")
+
+
+# --------------------------------------------------------------------------------------------
+# The room board
+# --------------------------------------------------------------------------------------------
+
+
+def _qr_data_uri(text: str) -> str:
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=2)
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+
+
+@login_required
+def board(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = selectors.board_session(request.user, session_id)
+    join_url = request.build_absolute_uri(reverse("ratings:join", kwargs={"public_id": session.public_id}))
+    return render(
+        request,
+        "ratings/board.html",
+        {"session": session, "join_url": join_url, "join_qr": _qr_data_uri(join_url)},
+    )
+
+
+@login_required
+@never_cache
+def board_json(request: HttpRequest, session_id: int) -> JsonResponse:
+    session = selectors.board_session(request.user, session_id)
+    return JsonResponse(selectors.board_state(session), json_dumps_params={"ensure_ascii": False})
+
+
+# --------------------------------------------------------------------------------------------
+# Raters
+# --------------------------------------------------------------------------------------------
+
+
+def _unlogged(response: HttpResponse) -> HttpResponse:
+    # Django's request logger would write the token-bearing path of a 4xx; say it is logged.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
+
+
+def _rater_error(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return _unlogged(render(request, "ratings/rater_error.html", {"message": message}, status=status))
+
+
+def _signed_in(credential: RaterCredential, sheet: str) -> HttpResponse:
+    response = redirect("ratings:rater")
+    response.set_cookie(
+        tokens.COOKIE_NAME,
+        tokens.rater_cookie(credential.pk, sheet),
+        max_age=tokens.COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        path="/rating/",
+        secure=request_is_secure_default(),
+    )
+    return _unlogged(response)
+
+
+def request_is_secure_default() -> bool:
+    from django.conf import settings
+
+    return bool(getattr(settings, "SESSION_COOKIE_SECURE", False))
+
+
+@never_cache
+@require_GET
+def exchange(request: HttpRequest, token: str) -> HttpResponse:
+    """The slip's QR: exchange the token for a cookie and leave the token-bearing URL at once."""
+    try:
+        credential, sheet = services.credential_exchange(token=token)
+    except services.RatingError as error:
+        return _rater_error(request, error.message, error.status)
+    return _signed_in(credential, sheet)
+
+
+@never_cache
+def join(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The room's QR: opens the page, explains, and accepts a typed code. It cannot vote."""
+    session = get_object_or_404(RatingSession, public_id=public_id)
+    if request.method == "POST":
+        code = request.POST.get("code", "").strip()
+        try:
+            credential, sheet = services.credential_exchange(token=code)
+            if credential.session_id != session.pk:
+                raise services.RatingError(404, _("评分码无效,请核对评分条或联系会务人员"))
+        except services.RatingError as error:
+            return _unlogged(
+                render(request, "ratings/join.html", {"session": session, "error": error.message}, status=error.status)
+            )
+        return _signed_in(credential, sheet)
+    return render(request, "ratings/join.html", {"session": session})
+
+
+def _credential(request: HttpRequest) -> tuple[RaterCredential, str] | None:
+    signed = tokens.read_rater_cookie(request.COOKIES.get(tokens.COOKIE_NAME))
+    if signed is None:
+        return None
+    credential = RaterCredential.objects.select_related("session").filter(pk=signed[0]).first()
+    if credential is None:
+        return None
+    return credential, signed[1]
+
+
+@never_cache
+@require_GET
+def rater(request: HttpRequest) -> HttpResponse:
+    found = _credential(request)
+    if found is None:
+        return _rater_error(request, _("请用手机扫描您的个人评分条上的二维码"), 403)
+    credential, _sheet = found
+    if credential.revoked:
+        return _rater_error(request, _("该评分码已作废,请使用新的评分条"), 403)
+    if credential.session.status == SessionStatus.CLOSED:
+        return _rater_error(request, _("本场测评已结束,感谢参与"), 403)
+    context = selectors.rater_page(credential)
+    context["config"] = {
+        "session": str(credential.session.public_id),
+        "ballotUrl": reverse("ratings:ballot"),
+        "statusUrl": reverse("ratings:rater_status"),
+        "changeable": context["changeable"],
+        "csrf": get_token(request),
+    }
+    return render(request, "ratings/rater.html", context)
+
+
+@never_cache
+@require_GET
+def rater_status(request: HttpRequest) -> JsonResponse:
+    found = _credential(request)
+    if found is None:
+        return JsonResponse({"error": _("请重新扫描评分条")}, status=403)
+    return JsonResponse(selectors.rater_status(found[0]), json_dumps_params={"ensure_ascii": False})
+
+
+@never_cache
+@require_POST
+def ballot(request: HttpRequest) -> JsonResponse:
+    """One grade for one unit. Header Idempotency-Key (UUID4); body {unit, grade, receipt}."""
+    found = _credential(request)
+    if found is None:
+        return JsonResponse({"error": _("请重新扫描评分条")}, status=403)
+    credential, sheet = found
+    try:
+        payload = json.loads(request.body or b"{}")
+        unit_id, grade, receipt = int(payload["unit"]), str(payload["grade"]), str(payload["receipt"])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": _("提交的内容不完整,请刷新页面后重试")}, status=400)
+    try:
+        result = services.ballot_submit(
+            credential_id=credential.pk,
+            sheet=sheet,
+            session_unit_id=unit_id,
+            grade=grade,
+            idem_key=request.headers.get("Idempotency-Key"),
+            receipt=receipt,
+        )
+    except services.RatingError as error:
+        return JsonResponse({"error": error.message}, status=error.status)
+    return JsonResponse(
+        {"receipt": result.receipt, "superseded": result.superseded, "stale": result.stale},
+        status=result.status,
+    )
+
+
+@never_cache
+def receipt_check(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Anyone holding a receipt code can check that the ballot was counted (never its grade)."""
+    session = get_object_or_404(RatingSession, public_id=public_id)
+    context: dict[str, Any] = {"session": session}
+    code = request.GET.get("code", "").replace("-", "").replace(" ", "").lower()
+    if code:
+        unit = selectors.receipt_lookup(session, tokens.receipt_hash(code))
+        context.update(code=code, unit=unit, checked=True)
+    return render(request, "ratings/receipt.html", context)
