@@ -267,13 +267,12 @@ def _table_from_records(
     table = _Table(kind, source)
     if not _check_required(kind, source, headers, problems):
         return table  # known kind without rows: the missing column is already reported
+    columns = [(canon, positions[header]) for canon, header in headers.items()]
     for line, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
+        if not "".join(record).strip():
             continue
-        values = {
-            canon: _blank_to_none(record[positions[h]] if positions[h] < len(record) else "")
-            for canon, h in headers.items()
-        }
+        width = len(record)
+        values = {canon: (record[i].strip() or None) if i < width else None for canon, i in columns}
         table.rows.append(_Row(f"{source} 第{line}{row_word}", values, headers))
     return table
 
