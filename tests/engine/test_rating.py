@@ -280,6 +280,24 @@ def test_group_trimmed_out_overall_shares_its_weight_even_under_fail_policy() ->
     assert (heads.valid_ballots, heads.mean, heads.dropped) == (1, None, (D(50),))
 
 
+def test_overall_trim_drops_the_later_group_on_equal_values_which_can_lower_a_score() -> None:
+    # Documented limit (docs/rating-and-grading.md §6): overall trimming is not monotone.
+    groups = (RaterGroup("a", "甲组", D(10)), RaterGroup("b", "乙组", D(90)))
+    rating = spec(groups=groups, trim=TrimSpec(above=3, scope=TrimScope.OVERALL))
+    scale = GradeScale(grades=tuple(ScaleGrade(str(v), D(v)) for v in (100, 95, 90, 85, 80)))
+    rating = replace(rating, scale=scale)
+    before = [
+        ballot("a1", "a", "100", "a"),
+        ballot("a2", "a", "90", "a"),
+        ballot("b1", "a", "95", "b"),
+        ballot("b2", "a", "80", "b"),
+        ballot("b3", "a", "85", "b"),
+    ]
+    after = [*before[:2], ballot("b1", "a", "100", "b"), *before[3:]]
+    assert run(rating, before).results["a"].score == D("90.00")  # A keeps 90, B keeps 95 and 85
+    assert run(rating, after).results["a"].score == D("86.00")  # B's 100 is dropped, A keeps 100
+
+
 # --- own unit, other components, unknown units ---------------------------------------------
 
 

@@ -324,10 +324,11 @@ def rank_units(spec: RankingSpec, entries: Sequence[RankEntry]) -> dict[str, Ran
 
     outcomes = {e.unit_id: RankOutcome(None, "总分缺失,不参加排名") for e in entries}
     size = len(ranked)
+    among = "参加排名的" if size < len(entries) else ""
     for key, entry in keyed:
         assert entry.total is not None
         rank = rank_of_key[key]
-        text = f"总分 {_fmt(entry.total)},本类别 {size} 个单位中第 {rank} 名"
+        text = f"总分 {_fmt(entry.total)},本类别{among} {size} 个单位中第 {rank} 名"
         tied_total = [u for u in same_total[entry.total] if u != entry.unit_id]
         tied_all = [u for u in same_key[key] if u != entry.unit_id]
         if tied_total and spec.ties is TiePolicy.CHAIN and spec.chain:
