@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from kaoping.campaigns.models import Campaign, SchemeVersion
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kaoping.campaigns.models import PHASE_ORDER, Campaign, CampaignUnit, Phase, SchemeVersion
 from kaoping.engine.model import Scheme
+
+if TYPE_CHECKING:
+    from kaoping.formats.scheme_diff import SchemeChange
 
 
 def scheme_of(version: SchemeVersion) -> Scheme:
@@ -17,3 +25,54 @@ def current_scheme(campaign: Campaign) -> Scheme | None:
     """The engine's view of the campaign's newest scheme version, or None before one is set."""
     version = campaign.current_scheme()
     return scheme_of(version) if version else None
+
+
+# -- pages of the campaigns app ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhaseStep:
+    value: str
+    label: str
+    state: str  # "done", "current" or "todo"
+    deadline: datetime.datetime | None
+
+
+@dataclass(frozen=True)
+class CategoryUnits:
+    id: str
+    name: str
+    units: list[CampaignUnit]
+
+
+def phase_steps(campaign: Campaign) -> list[PhaseStep]:
+    deadlines = {d.phase: d.deadline for d in campaign.deadlines.all()}
+    current = PHASE_ORDER.index(campaign.phase)
+    steps = []
+    for index, value in enumerate(PHASE_ORDER):
+        state = "done" if index < current else "current" if index == current else "todo"
+        steps.append(PhaseStep(value, str(Phase(value).label), state, deadlines.get(value)))
+    return steps
+
+
+def units_by_category(campaign: Campaign, units: Iterable[CampaignUnit]) -> list[CategoryUnits]:
+    """The units the viewer may see, grouped under the scheme's categories (in scheme order);
+    a unit whose category the scheme lacks is listed under its raw id so it is never hidden."""
+    scheme = current_scheme(campaign)
+    names = {c.id: c.name for c in scheme.categories} if scheme else {}
+    grouped: dict[str, list[CampaignUnit]] = {key: [] for key in names}
+    for unit in units:
+        grouped.setdefault(unit.category, []).append(unit)
+    return [CategoryUnits(key, names.get(key, key), members) for key, members in grouped.items()]
+
+
+def scheme_categories(campaign: Campaign) -> list[tuple[str, str]]:
+    scheme = current_scheme(campaign)
+    return [(c.id, c.name) for c in scheme.categories] if scheme else []
+
+
+def version_changes(old: SchemeVersion, new: SchemeVersion) -> list[SchemeChange]:
+    from kaoping.formats.scheme_file import diff_schemes
+
+    changes: list[SchemeChange] = diff_schemes(scheme_of(old), scheme_of(new))
+    return changes

@@ -58,7 +58,8 @@ def user_memberships(user: object) -> list[Membership]:
         return []
     cached: list[Membership] | None = getattr(user, "_kaoping_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user_id=getattr(user, "pk", None)).select_related("organization", "department"))
+        user_id: int = getattr(user, "pk", 0)
+        cached = list(Membership.objects.filter(user_id=user_id).select_related("organization", "department"))
         user._kaoping_memberships = cached  # type: ignore[attr-defined]
     return cached
 
@@ -154,3 +155,51 @@ def _as_int(value: object) -> int:
         return int(str(value))
     except ValueError:
         raise Http404 from None
+
+
+# --- Organizations: which bureaus a user manages, and which units lie beneath them ---------------
+
+MANAGING_ROLES = (Role.ORGANIZER, Role.ADMIN)
+
+
+def managed_bureaus(user: object) -> list[Organization]:
+    """Bureaus where the user is organizer or administrator (the roots of what they manage)."""
+    bureaus = {m.organization.pk: m.organization for m in user_memberships(user) if m.role in MANAGING_ROLES}
+    return sorted(bureaus.values(), key=lambda org: org.path)
+
+
+def orgs_for(user: object) -> QuerySet[Organization]:
+    """Every organization the user manages: their bureaus and everything beneath them."""
+    condition = Q(pk__in=[])
+    for bureau in managed_bureaus(user):
+        condition |= Q(path__startswith=bureau.path)
+    return Organization.objects.filter(condition).select_related("parent", "category")
+
+
+def org_for(user: object, org_id: object) -> Organization:
+    """One organization the user manages, or 404 (never a hint that it exists)."""
+    org = orgs_for(user).filter(pk=_as_int(org_id)).first()
+    if org is None:
+        raise Http404
+    return org
+
+
+def bureau_for(user: object, org_id: object) -> Organization:
+    """One of the user's own bureaus (where they hold organizer/admin), or 404."""
+    for bureau in managed_bureaus(user):
+        if str(bureau.pk) == str(org_id):
+            return bureau
+    raise Http404
+
+
+def manager_of(user: object, organization: Organization) -> bool:
+    return any(organization.path.startswith(b.path) for b in managed_bureaus(user))
+
+
+def organizer_access_for(user: object, campaign_id: object) -> tuple[Campaign, CampaignAccess]:
+    """A campaign the user organizes, or 404 — also for people who may only read it, so a write
+    URL never confirms anything to them."""
+    campaign, access = campaign_for(user, campaign_id)
+    if not access.organizer:
+        raise Http404
+    return campaign, access
