@@ -167,9 +167,10 @@ def measure(units: int) -> dict[str, Any]:
     gc.collect()
     before_mb = _maxrss_mb()
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     result = score(scheme, inputs)
     engine_s = time.perf_counter() - started
+    engine_cpu_s = time.process_time() - cpu_started
     peak_mb = _maxrss_mb()
     assert len(result.units) == units
 
@@ -193,6 +194,7 @@ def measure(units: int) -> dict[str, Any]:
         "items": len(inputs.items),
         "ballots": len(inputs.ballots),
         "engine_s": engine_s,
+        "engine_cpu_s": engine_cpu_s,
         "decimal_s": decimal_s,
         "numpy_s": numpy_s,
         "inputs_mb": before_mb,
@@ -233,13 +235,15 @@ def run_child(units: int) -> dict[str, Any]:
 
 def table(rows: list[dict[str, Any]]) -> str:
     lines = [
-        "| units | items | ballots | engine s | µs/item | Decimal loop s | NumPy s | engine ÷ Decimal | engine ÷ NumPy "
+        "| units | items | ballots | engine s | engine CPU s | µs/item | Decimal loop s | NumPy s "
+        "| engine ÷ Decimal | engine ÷ NumPy "
         "| RSS after inputs MB | peak RSS MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(
             f"| {row['units']:,} | {row['items']:,} | {row['ballots']:,} | {row['engine_s']:.2f} "
+            f"| {row['engine_cpu_s']:.2f} "
             f"| {row['engine_s'] / row['items'] * 1e6:.2f} | {row['decimal_s']:.3f} | {row['numpy_s']:.4f} "
             f"| {row['engine_s'] / row['decimal_s']:.0f}× | {row['engine_s'] / row['numpy_s']:,.0f}× "
             f"| {row['inputs_mb']:,.0f} | {row['peak_mb']:,.0f} |"
@@ -286,8 +290,9 @@ def main() -> None:
             "# Engine benchmark",
             "",
             f"`benchmarks/bench_engine.py` on {platform.python_implementation()} {platform.python_version()}, "
-            f"{platform.machine()}, {_cpus()} CPUs. {ITEMS_PER_UNIT} items and {BALLOTS_PER_UNIT} ballots per unit; "
-            "each size in a fresh process.",
+            f"{platform.machine()}, {_cpus()} CPUs, load average {_load()} when it ended. "
+            f"{ITEMS_PER_UNIT} items and {BALLOTS_PER_UNIT} ballots per unit; each size in a fresh process. "
+            "A load above the CPU count means other work shared the machine: read CPU seconds then.",
             "",
             table(rows),
             "",
@@ -304,6 +309,12 @@ def main() -> None:
     if not args.no_write:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(report, encoding="utf-8")
+
+
+def _load() -> str:
+    import os
+
+    return ", ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def _cpus() -> int:
