@@ -304,3 +304,20 @@ def test_invalid_rules_are_all_reported_when_compiling() -> None:
         run(indicators, [])
     assert len(error.value.problems) == 2
     assert error.value.problems[0].startswith("考核项目 五看五比:指标 1 指标1:")
+
+
+def test_units_sharing_a_value_share_the_result_but_each_gets_its_own_flags() -> None:
+    rule = RuleSpec("deduct_per_occurrence", {"figure": "n", "deduct": 1})
+    indicators = (leaf("1", "5", rule=rule), leaf("2", "5"))
+    component = Component("wk", "五看五比", D(10), ComponentMethod.INDICATORS, indicators=indicators)
+    scheme = Scheme(
+        id="s", name="测试", year=None, categories=(Category("c", "县区", ("wk",)),), components=(component,)
+    )
+    tree = compile_tree(component, scheme)
+    first = score_tree(tree, {"1": ItemInput("a", "1", figures={"n": D(2)}), "2": self_score("2", "4")})
+    second = score_tree(tree, {"1": ItemInput("b", "1", figures={"n": D(2)}), "2": self_score("2", "4")})
+    assert first.items == second.items
+    assert first.score == second.score == D(7)
+    bad = ItemInput("c", "1", figures={"n": D(-1)})
+    assert len(score_tree(tree, {"1": bad, "2": self_score("2", "9")}).flags) == 2
+    assert len(score_tree(tree, {"1": bad, "2": self_score("2", "9")}).flags) == 2

@@ -52,7 +52,12 @@ from kaoping.engine.rules.manual import BASIS_LABELS, ManualRule
 NOT_APPLICABLE = "not_applicable"  # ItemResult.basis of a not-applicable item
 ZERO = Decimal(0)
 _DEFAULT_BASES = ("confirmed", "reviewed", "self")
-_CACHE_LIMIT = 512  # distinct values cached per item and basis
+_CACHE_LIMIT = 2048  # distinct values cached per item and basis
+# How _inner handles a child node (compared by identity)
+_FAST_MANUAL = "fast manual"
+_KEYED_RULE = "keyed rule"
+_LEAF = "leaf"
+_INNER = "inner"
 
 # ItemResult is a frozen dataclass; its generated __init__ costs ~1.5 µs, a third of the whole
 # per-item budget. Setting the slots through their descriptors builds the identical object in
@@ -91,13 +96,13 @@ class CompiledNode:
     __slots__ = (
         "cache",
         "children",
-        "fast",
         "id",
         "is_leaf",
         "kind",
         "na_result",
         "name",
         "normal_points",
+        "path",
         "points",
         "rounding",
         "rule",
@@ -131,7 +136,14 @@ class CompiledNode:
         # The fast path (see _inner) handles the common case inline: a normal item scored by
         # hand, bases in the default order. Its results depend only on (basis, value), so they
         # are shared between units through a small cache keyed by the value's text.
-        self.fast = default_basis and type(rule) is ManualRule and indicator.kind is ItemKind.NORMAL
+        if children:
+            self.path = _INNER
+        elif default_basis and type(rule) is ManualRule and indicator.kind is ItemKind.NORMAL:
+            self.path = _FAST_MANUAL
+        elif getattr(rule, "cache_key", None) is not None:
+            self.path = _KEYED_RULE
+        else:
+            self.path = _LEAF
         self.rounding = rounding
         self.texts = tuple(f"采用{BASIS_LABELS[basis]}" for basis in _DEFAULT_BASES)
         self.cache: tuple[dict[str, ItemResult], ...] = ({}, {}, {})
@@ -260,6 +272,24 @@ def _leaf(node: CompiledNode, walk: _Walk) -> ItemResult:
     return new_item_result(node.id, node.name, score, node.points, text, basis, ())
 
 
+def _keyed_leaf(node: CompiledNode, walk: _Walk, inp: ItemInput | None) -> ItemResult:
+    """A rule whose result depends on one value (a figure, a level): units with the same value
+    share the ItemResult, so the explanation is built once per distinct value."""
+    if inp is None or inp.not_applicable:
+        return _leaf(node, walk)
+    key = node.rule.cache_key(inp)  # type: ignore[union-attr]  # keyed leaves have a rule
+    if key is None:
+        return _leaf(node, walk)
+    cache = node.cache[0]
+    result = cache.get(key)
+    if result is None:
+        raised = len(walk.flags)
+        result = _leaf(node, walk)
+        if len(walk.flags) == raised and len(cache) < _CACHE_LIMIT:
+            cache[key] = result
+    return result
+
+
 def _inner(node: CompiledNode, walk: _Walk) -> ItemResult:
     results: list[ItemResult] = []
     normal = ZERO
@@ -269,8 +299,9 @@ def _inner(node: CompiledNode, walk: _Walk) -> ItemResult:
     normal_kind = ItemKind.NORMAL
     inputs_get = walk.inputs.get
     for child in node.children:
-        if child.fast:
-            # hot path, inlined: ~2M items per benchmark campaign (see the class comment)
+        path = child.path
+        if path is _FAST_MANUAL:
+            # hot path, inlined: ~2M items per benchmark campaign (see CompiledNode)
             inp = inputs_get(child.id)
             if inp is None or inp.not_applicable or inp.note:
                 result = _leaf(child, walk)
@@ -283,16 +314,26 @@ def _inner(node: CompiledNode, walk: _Walk) -> ItemResult:
                     if value is None:
                         basis = 2
                         value = inp.self_score
-                if value is None or value < ZERO or value > child.points:
+                if value is None:
                     result = _leaf(child, walk)
                 else:
                     key = str(value)
-                    result = child.cache[basis].get(key) or child.manual_result(value, basis, key)
-                    normal += result.score  # type: ignore[operator]  # never None here
-                    results.append(result)
-                    continue
+                    cached = child.cache[basis].get(key)  # a cached value was in range
+                    if cached is None:
+                        if value < ZERO or value > child.points:
+                            result = _leaf(child, walk)
+                        else:
+                            cached = child.manual_result(value, basis, key)
+                    if cached is not None:
+                        normal += cached.score  # type: ignore[operator]  # never None here
+                        results.append(cached)
+                        continue
+        elif path is _KEYED_RULE:
+            result = _keyed_leaf(child, walk, inputs_get(child.id))
+        elif path is _LEAF:
+            result = _leaf(child, walk)
         else:
-            result = _leaf(child, walk) if child.is_leaf else _inner(child, walk)
+            result = _inner(child, walk)
         results.append(result)
         score = result.score
         if score is None:

@@ -278,6 +278,11 @@ class FigureRule:
         self.unit = reader.text("unit", default="")
         self.missing = missing_figure(item, self.figure, self.label)
 
+    def cache_key(self, inp: ItemInput) -> str | None:
+        """The one value the outcome depends on (engine.items shares results by it)."""
+        value = inp.figures.get(self.figure)
+        return None if value is None else str(value)
+
     def missing_outcome(self) -> Outcome:
         return None, f"缺失:缺少数据“{self.label}”", BASIS_RULE, self.missing
 

@@ -72,6 +72,9 @@ class LevelRule:
         }
         self.missing: FlagNote = (FlagCode.MISSING_INPUT, f"指标 {item.id} {item.name}:未填等级")
 
+    def cache_key(self, inp: ItemInput) -> str | None:
+        return inp.level
+
     def evaluate(self, inp: ItemInput) -> Outcome:
         level = inp.level
         if level is None:

@@ -43,6 +43,13 @@ class RatioToTargetRule(FigureRule):
         self.rounding = reader.rounding()
         reader.finish()
 
+    def cache_key(self, inp: ItemInput) -> str | None:
+        actual = inp.figures.get(self.figure)
+        if actual is None or self.target_figure is None:
+            return None if actual is None else str(actual)
+        target = inp.figures.get(self.target_figure)
+        return None if target is None else f"{actual}/{target}"
+
     def evaluate(self, inp: ItemInput) -> Outcome:
         figures = inp.figures
         actual = figures.get(self.figure)
