@@ -315,3 +315,17 @@ def test_template_passes_validate(tmp_path: Path) -> None:
 
     assert result.exit_code == 0, result.output
     assert "模板.xlsx:没有发现问题" in result.stdout
+
+
+def test_json_scheme_validates_and_scores_like_yaml(tmp_path: Path) -> None:
+    import yaml
+
+    data = yaml.safe_load((HONGGUTAN / "scheme.yaml").read_text(encoding="utf-8"))
+    path = tmp_path / "scheme.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    assert _run("validate", path).exit_code == 0
+    result = _run("score", path, HONGGUTAN / "inputs", "--out", tmp_path / "r.json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["units"][0]["total"] == "99.1"
