@@ -263,6 +263,7 @@ def test_help_is_chinese() -> None:
     assert result.exit_code == 0
     assert "考评" in result.stdout
     assert "写出一份空白的 Excel 量化考核表模板" in result.stdout
+    assert "用法:" in result.stdout and "显示本帮助并退出" in result.stdout
 
 
 def test_score_writes_no_output_when_any_output_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -41,8 +41,43 @@ class KaopingError(click.ClickException):
             click.echo(f"  - {problem}", err=True)
 
 
+class ChineseHelpFormatter(click.HelpFormatter):
+    """click's help layout with Chinese headings."""
+
+    HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="用法:")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(self.HEADINGS.get(heading, heading))
+
+
+class KaopingContext(click.Context):
+    formatter_class = ChineseHelpFormatter
+
+
+def _chinese_help_option(option: click.Option | None) -> click.Option | None:
+    if option is not None:
+        option.help = "显示本帮助并退出。"
+    return option
+
+
+class KaopingCommand(click.Command):
+    context_class = KaopingContext
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _chinese_help_option(super().get_help_option(ctx))
+
+
 class KaopingGroup(click.Group):
     """Shows click's own usage errors in Chinese and turns surprises into a message."""
+
+    context_class = KaopingContext
+    command_class = KaopingCommand
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _chinese_help_option(super().get_help_option(ctx))
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
