@@ -330,3 +330,20 @@ def test_json_scheme_validates_and_scores_like_yaml(tmp_path: Path) -> None:
 
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["units"][0]["total"] == "99.1"
+
+
+def test_missing_score_shows_as_missing_never_zero(tmp_path: Path) -> None:
+    inputs = tmp_path / "inputs"
+    shutil.copytree(HONGGUTAN / "inputs", inputs)
+    items = inputs / "items.csv"
+    lines = items.read_text(encoding="utf-8-sig").splitlines()
+    items.write_text("\n".join(line for line in lines if not line.startswith("honggutan,3,")) + "\n", encoding="utf-8")
+    out = tmp_path / "results.json"
+
+    result = _run("score", HONGGUTAN / "scheme.yaml", inputs, "--out", out)
+
+    assert result.exit_code == 0, result.output
+    assert "红谷滩区  缺失 ⚑" in result.stdout
+    unit = json.loads(out.read_text(encoding="utf-8"))["units"][0]
+    assert (unit["total"], unit["grade"], unit["rank"]) == (None, None, None)
+    assert [flag["code"] for flag in unit["flags"]] == ["missing_input"]
