@@ -37,7 +37,6 @@ from kaoping.engine.model import (
     BallotQuota,
     Component,
     EmptyGroupPolicy,
-    GradeScale,
     GradeScaleMode,
     RaterGroup,
     RatingSpec,
@@ -122,10 +121,6 @@ def _quoted(names: Iterable[str]) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _is_abstain(scale: GradeScale, grade: str | None) -> bool:
-    return grade is None or (scale.abstain is not None and grade == scale.abstain)
-
-
 def ballot_value(grade: ScaleGrade, points: Decimal | None) -> Decimal:
     """The value a ballot carries: the chosen points within the grade, else the grade's value."""
     return grade.value if points is None else points
@@ -161,51 +156,67 @@ def _quota_problems(quota: BallotQuota, count: int, units_on_sheet: int) -> list
     return problems
 
 
-def _sheet_problems(
+@dataclass(slots=True)
+class _SheetReading:
+    """One pass over a sheet: its problems, and (if none) what it counts.
+
+    ``votes`` are (entry index, grade name, value); ``abstained`` are entry indexes.
+    """
+
+    problems: list[str]
+    votes: list[tuple[int, str, Decimal]]
+    abstained: list[int]
+
+
+def _read_sheet(
     spec: RatingSpec,
+    grades: Mapping[str, ScaleGrade],
     entries: Sequence[tuple[str, str | None, Decimal | None]],
-    unit_label: Mapping[str, str] | None = None,
-) -> list[str]:
-    """Why a sheet of (unit id, grade or None, chosen points or None) is invalid.
+    unit_label: Mapping[str, str],
+) -> _SheetReading:
+    """Read a sheet of (unit id, grade or None, chosen points or None).
 
     Quota shares are of all units on the sheet, abstentions included: the paper lists them
     all, so "优秀不超过 20%" means 20% of the units printed on it.
     """
-    scale = spec.scale
-    grades = {grade.name: grade for grade in scale.grades}
-    label = unit_label or {}
-    problems: list[str] = []
+    abstain_label = spec.scale.abstain
+    entry_problems: list[str] = []
+    votes: list[tuple[int, str, Decimal]] = []
+    abstained: list[int] = []
     graded: Counter[str] = Counter()
-    identities: set[tuple[str, Decimal]] = set()
-    seen: Counter[str] = Counter(unit_id for unit_id, _, _ in entries)
-
-    for unit_id, times in seen.items():
-        if times > 1:
-            problems.append(f"单位“{label.get(unit_id, unit_id)}”在本票上出现了 {times} 次")
-    for unit_id, grade_name, points in entries:
-        if _is_abstain(scale, grade_name):
+    seen: set[str] = set()
+    repeated: Counter[str] = Counter()
+    for index, (unit_id, grade_name, points) in enumerate(entries):
+        if unit_id in seen:
+            repeated[unit_id] += 1
+        else:
+            seen.add(unit_id)
+        if grade_name is None or grade_name == abstain_label:
+            abstained.append(index)
             continue
-        assert grade_name is not None  # _is_abstain covers None
         grade = grades.get(grade_name)
         if grade is None:
-            problems.append(f"单位“{label.get(unit_id, unit_id)}”的等次“{grade_name}”不是本测评的等次")
+            entry_problems.append(f"单位“{unit_label.get(unit_id, unit_id)}”的等次“{grade_name}”不是本测评的等次")
             continue
-        points_problem = _points_problem(grade, points)
-        if points_problem is not None:
-            problems.append(f"单位“{label.get(unit_id, unit_id)}”:{points_problem}")
-            continue
+        if points is not None:
+            points_problem = _points_problem(grade, points)
+            if points_problem is not None:
+                entry_problems.append(f"单位“{unit_label.get(unit_id, unit_id)}”:{points_problem}")
+                continue
         graded[grade_name] += 1
-        identities.add((grade_name, ballot_value(grade, points)))
+        votes.append((index, grade_name, grade.value if points is None else points))
 
-    for quota in spec.ballot_rules.quotas:
+    problems = [
+        f"单位“{unit_label.get(unit_id, unit_id)}”在本票上出现了 {times + 1} 次" for unit_id, times in repeated.items()
+    ]
+    problems += entry_problems
+    rules = spec.ballot_rules
+    for quota in rules.quotas:
         count = sum(graded[name] for name in quota.grades)
         problems.extend(_quota_problems(quota, count, len(entries)))
-
-    graded_total = sum(graded.values())
-    if spec.ballot_rules.all_identical_invalid and graded_total >= 2 and len(identities) == 1:
-        ((only_grade, _),) = identities
-        problems.append(f"{graded_total} 个单位全部评为“{only_grade}”,全部相同的选票无效")
-    return problems
+    if rules.all_identical_invalid and len(votes) >= 2 and len({(g, v) for _, g, v in votes}) == 1:
+        problems.append(f"{len(votes)} 个单位全部评为“{votes[0][1]}”,全部相同的选票无效")
+    return _SheetReading(problems, votes, abstained)
 
 
 def check_sheet(spec: RatingSpec, grades: Mapping[str, str | None]) -> list[str]:
@@ -213,7 +224,9 @@ def check_sheet(spec: RatingSpec, grades: Mapping[str, str | None]) -> list[str]
 
     The live-rating server calls this before it accepts a sheet.
     """
-    return _sheet_problems(spec, [(unit_id, grade, None) for unit_id, grade in grades.items()])
+    scale_grades = {grade.name: grade for grade in spec.scale.grades}
+    entries = [(unit_id, grade, None) for unit_id, grade in grades.items()]
+    return _read_sheet(spec, scale_grades, entries, {}).problems
 
 
 # --------------------------------------------------------------------------------------------
@@ -229,17 +242,11 @@ _Vote = tuple[Decimal, int, str, str]
 
 @dataclass(slots=True)
 class _UnitTally:
-    votes: list[_Vote]
+    by_group: list[list[_Vote]]  # valid votes, per rater group in the scheme's order
     grade_counts: Counter[str]
     abstentions: int = 0
     own_unit: int = 0
     invalid: int = 0
-
-
-def _sheet_key(ballot: Ballot) -> str:
-    if ballot.sheet is not None:
-        return ballot.sheet
-    return f"{ballot.rater_id}@{ballot.rater_group}"
 
 
 @dataclass(slots=True)
@@ -249,41 +256,47 @@ class _Trimmed:
     kept: list[_Vote]
     low: list[_Vote]
     high: list[_Vote]
+    count: int  # all of the group's valid votes, dropped ones included
 
     @property
     def dropped(self) -> list[_Vote]:
         return self.low + self.high
 
-    @property
-    def count(self) -> int:
-        return len(self.kept) + len(self.low) + len(self.high)
-
 
 def _trim(votes: list[_Vote], trim: TrimSpec | None) -> _Trimmed:
     """Trims only with MORE than ``above`` votes, and never down to nothing."""
     if trim is None or trim.per_side <= 0 or len(votes) <= max(trim.above, 2 * trim.per_side):
-        return _Trimmed(votes, [], [])
+        return _Trimmed(votes, [], [], len(votes))
     ordered = sorted(votes)
     cut = trim.per_side
-    return _Trimmed(ordered[cut:-cut], ordered[:cut], ordered[-cut:])
+    return _Trimmed(ordered[cut:-cut], ordered[:cut], ordered[-cut:], len(votes))
 
 
-def _group_votes(votes: list[_Vote], groups: Sequence[RaterGroup], trim: TrimSpec | None) -> list[_Trimmed]:
+def _group_votes(by_group: list[list[_Vote]], trim: TrimSpec | None) -> list[_Trimmed]:
     """Per group, trimming per group or over all the unit's votes."""
     if trim is not None and trim.scope is TrimScope.OVERALL:
-        overall = _trim(votes, trim)
+        overall = _trim([vote for votes in by_group for vote in votes], trim)
         return [
             _Trimmed(
                 [v for v in overall.kept if v[1] == index],
                 [v for v in overall.low if v[1] == index],
                 [v for v in overall.high if v[1] == index],
+                len(by_group[index]),
             )
-            for index in range(len(groups))
+            for index in range(len(by_group))
         ]
-    by_group: list[list[_Vote]] = [[] for _ in groups]
-    for vote in votes:
-        by_group[vote[1]].append(vote)
-    return [_trim(group_votes, trim) for group_votes in by_group]
+    return [_trim(votes, trim) for votes in by_group]
+
+
+def _removed_text(votes: _Trimmed) -> str:
+    if not votes.low and not votes.high:
+        return ""
+    removed = []
+    if votes.high:
+        removed.append("最高 " + "、".join(_fmt_plain(v[0]) for v in reversed(votes.high)))
+    if votes.low:
+        removed.append("最低 " + "、".join(_fmt_plain(v[0]) for v in votes.low))
+    return f"(去掉{'、'.join(removed)})"
 
 
 class _Aggregator:
@@ -294,59 +307,76 @@ class _Aggregator:
         self.spec: RatingSpec = component.rating
         self.rounding = rounding
         self.grades = {grade.name: grade for grade in self.spec.scale.grades}
+        self.grade_names = [grade.name for grade in self.spec.scale.grades]
+        self.total_weight = sum((group.weight for group in self.spec.groups), _ZERO)
         self.group_index = {group.id: index for index, group in enumerate(self.spec.groups)}
         self.coefficient = self.spec.scale.mode is GradeScaleMode.COEFFICIENT
         self.value_display = _COEFFICIENT_DISPLAY if self.coefficient else _DISPLAY
-        self._weights: dict[tuple[Decimal, Decimal], Decimal] = {}
+        self._weights: dict[tuple[str, Decimal, bool], tuple[Decimal, str]] = {}
         if not self.coefficient and self.spec.scale.scale_max <= 0:
             raise ValueError(f"测评项目“{component.name}”({component.id})的等次满分值必须大于 0")
         # raw (0…scale_max) → score on the component's points; 1 when both are 100.
         self.score_factor = component.points if self.coefficient else component.points / self.spec.scale.scale_max
+        scale_max = self.spec.scale.scale_max
+        self.points_text = _fmt_plain(component.points)
+        if self.coefficient:
+            self.formula_tail = f" × {self.points_text}"
+        elif component.points != scale_max:
+            self.formula_tail = f" ÷ {_fmt_plain(scale_max)} × {self.points_text}"
+        else:
+            self.formula_tail = ""
 
     # -- sheets ---------------------------------------------------------------------------
 
-    def sheet_problems(self, ballots: list[Ballot], labels: Mapping[str, str]) -> list[str]:
-        problems = [
-            f"评委组“{group}”不是本测评的评委组"
-            for group in sorted({b.rater_group for b in ballots} - self.group_index.keys())
-        ]
+    def read_sheet(self, ballots: list[Ballot], labels: Mapping[str, str]) -> _SheetReading:
         entries = [(b.target_unit, b.grade, b.points) for b in ballots]
-        return problems + _sheet_problems(self.spec, entries, labels)
+        reading = _read_sheet(self.spec, self.grades, entries, labels)
+        unknown = {b.rater_group for b in ballots} - self.group_index.keys()
+        if unknown:
+            groups = [f"评委组“{group}”不是本测评的评委组" for group in sorted(unknown)]
+            reading.problems[:0] = groups
+        return reading
 
     # -- per unit -------------------------------------------------------------------------
 
     def unit_result(self, unit: Unit, tally: _UnitTally) -> RatingResult:
         spec = self.spec
-        counts = tuple((grade.name, tally.grade_counts[grade.name]) for grade in spec.scale.grades)
+        grade_counts = tally.grade_counts
+        counts = tuple([(name, grade_counts[name]) for name in self.grade_names])
         notes = self._notes(tally, counts)
-        valid = len(tally.votes)
-        ref = self.component.id
+        valid = sum(map(len, tally.by_group))
         minimum = spec.ballot_rules.min_valid_ballots
-
-        def without_score(message: str, code: FlagCode) -> RatingResult:
-            flag = Flag(code, f"{unit.name}“{self.component.name}”:{message}", ref)
-            return RatingResult(unit.id, None, None, (), counts, f"{message}。{notes}", (flag,))
-
         if valid == 0:
-            return without_score("没有有效票,不出结果", FlagCode.TOO_FEW_BALLOTS)
+            return self._without_score(unit, counts, notes, "没有有效票,不出结果", FlagCode.TOO_FEW_BALLOTS)
         if valid < minimum:
-            return without_score(f"有效票 {valid} 张,少于最低要求 {minimum} 张,不出结果", FlagCode.TOO_FEW_BALLOTS)
+            message = f"有效票 {valid} 张,少于最低要求 {minimum} 张,不出结果"
+            return self._without_score(unit, counts, notes, message, FlagCode.TOO_FEW_BALLOTS)
 
-        per_group = _group_votes(tally.votes, spec.groups, spec.trim)
+        per_group = _group_votes(tally.by_group, spec.trim)
         present = [(group, votes) for group, votes in zip(spec.groups, per_group, strict=True) if votes.kept]
+        absent = (
+            [(group, votes) for group, votes in zip(spec.groups, per_group, strict=True) if not votes.kept]
+            if len(present) < len(per_group)
+            else []
+        )
         # Empty: nobody of the group cast a valid ballot (the scheme's policy applies).
         # Trimmed out: OVERALL trimming removed all of a group's ballots; its raters did vote, so
         # its weight is always shared out over the other groups, whatever the policy.
-        absent = [(group, votes) for group, votes in zip(spec.groups, per_group, strict=True) if not votes.kept]
         empty = [group for group, votes in absent if not votes.count]
         if empty and spec.empty_group is EmptyGroupPolicy.FAIL:
-            names = _quoted(group.name for group in empty)
-            return without_score(f"评委组{names}没有有效票,按方案规定不出结果", FlagCode.EMPTY_RATER_GROUP)
-        present_weight = sum((group.weight for group, _ in present), _ZERO)
+            message = f"评委组{_quoted(group.name for group in empty)}没有有效票,按方案规定不出结果"
+            return self._without_score(unit, counts, notes, message, FlagCode.EMPTY_RATER_GROUP)
+        present_weight = self.total_weight if not absent else sum((group.weight for group, _ in present), _ZERO)
         if present_weight <= 0:
-            return without_score("有票的评委组权重合计为 0,不出结果", FlagCode.EMPTY_RATER_GROUP)
-
+            message = "有票的评委组权重合计为 0,不出结果"
+            return self._without_score(unit, counts, notes, message, FlagCode.EMPTY_RATER_GROUP)
         return self._scored(unit, counts, notes, present, absent, present_weight)
+
+    def _without_score(
+        self, unit: Unit, counts: tuple[tuple[str, int], ...], notes: str, message: str, code: FlagCode
+    ) -> RatingResult:
+        flag = Flag(code, f"{unit.name}“{self.component.name}”:{message}", self.component.id)
+        return RatingResult(unit.id, None, None, (), counts, f"{message}。{notes}", (flag,))
 
     def _scored(
         self,
@@ -362,39 +392,40 @@ class _Aggregator:
         terms: list[str] = []
         for group, votes in present:
             mean = sum([v[0] for v in votes.kept], _ZERO) / len(votes.kept)
-            weight = self._effective_weight(group.weight, present_weight)
+            weight, weight_text = self._weight(group, present_weight, bool(absent))
             raw += mean * weight
             shown_mean = _round(mean, self.value_display)
-            dropped = tuple(sorted(v[0] for v in votes.dropped))
+            dropped = tuple(sorted([v[0] for v in votes.dropped])) if votes.low or votes.high else ()
             group_ratings.append(GroupRating(group.id, group.name, weight, votes.count, shown_mean, dropped))
-            terms.append(self._term(group, votes, mean, weight, bool(absent)))
+            terms.append(f"{group.name} {votes.count}票{_removed_text(votes)} 均分 {shown_mean:f}{weight_text}")
         raw /= _HUNDRED
         for group, votes in absent:
             dropped = tuple(sorted(v[0] for v in votes.dropped))
             group_ratings.append(GroupRating(group.id, group.name, _ZERO, votes.count, None, dropped))
 
-        points = self.component.points
         if self.coefficient:
-            unrounded = raw * points
-            formula = f"系数 {_fmt(raw, _COEFFICIENT_DISPLAY)} × {_fmt_plain(points)}"
+            formula = f"系数 {_fmt(raw, _COEFFICIENT_DISPLAY)}{self.formula_tail}"
         else:
-            unrounded = raw * self.score_factor
-            formula = _fmt(raw)
-            if points != self.spec.scale.scale_max:
-                formula += f" ÷ {_fmt_plain(self.spec.scale.scale_max)} × {_fmt_plain(points)}"
+            formula = f"{_fmt(raw)}{self.formula_tail}"
+        unrounded = raw * self.score_factor
         score = _round(unrounded, self.rounding.rating) if self.rounding.rating else unrounded
-        explanation = " + ".join(terms) + f" = {formula} → {self._shown_score(score)}/{_fmt_plain(points)}"
+        explanation = f"{' + '.join(terms)} = {formula} → {self._shown_score(score)}/{self.points_text}"
         if absent:
             explanation += self._renormalized_note(absent)
         shown_raw = _round(raw, self.value_display)
         return RatingResult(unit.id, score, shown_raw, tuple(group_ratings), counts, f"{explanation}。{notes}")
 
-    def _effective_weight(self, weight: Decimal, present_weight: Decimal) -> Decimal:
-        key = (weight, present_weight)
-        effective = self._weights.get(key)
-        if effective is None:
-            effective = self._weights.setdefault(key, weight * _HUNDRED / present_weight)
-        return effective
+    def _weight(self, group: RaterGroup, present_weight: Decimal, renormalized: bool) -> tuple[Decimal, str]:
+        """The group's effective weight (percent) and how the explanation shows it; cached."""
+        key = (group.id, present_weight, renormalized)
+        cached = self._weights.get(key)
+        if cached is None:
+            weight = group.weight * _HUNDRED / present_weight
+            text = f" × {_fmt_plain(_round(weight, _DISPLAY))}%"
+            if renormalized:
+                text += f"(原 {_fmt_plain(group.weight)}%)"
+            cached = self._weights.setdefault(key, (weight, text))
+        return cached
 
     def _renormalized_note(self, absent: list[tuple[RaterGroup, _Trimmed]]) -> str:
         reasons = []
@@ -411,22 +442,8 @@ class _Aggregator:
         # A rounded score is shown exactly as it counts; an unrounded one to two places.
         return format(score, "f") if self.rounding.rating is not None else _fmt(score)
 
-    def _term(self, group: RaterGroup, votes: _Trimmed, mean: Decimal, weight: Decimal, renormalized: bool) -> str:
-        text = f"{group.name} {votes.count}票"
-        removed = []
-        if votes.high:
-            removed.append("最高 " + "、".join(_fmt_plain(v[0]) for v in reversed(votes.high)))
-        if votes.low:
-            removed.append("最低 " + "、".join(_fmt_plain(v[0]) for v in votes.low))
-        if removed:
-            text += f"(去掉{'、'.join(removed)})"
-        text += f" 均分 {_fmt(mean, self.value_display)} × {_fmt_plain(_round(weight, _DISPLAY))}%"
-        if renormalized:
-            text += f"(原 {_fmt_plain(group.weight)}%)"
-        return text
-
     def _notes(self, tally: _UnitTally, counts: tuple[tuple[str, int], ...]) -> str:
-        notes = ["等次票数:" + "、".join(f"{name} {count}" for name, count in counts)]
+        notes = ["等次票数:" + "、".join([f"{name} {count}" for name, count in counts])]
         abstain_label = self.spec.scale.abstain or "弃权"
         if tally.abstentions:
             notes.append(f"{abstain_label} {tally.abstentions} 票不计")
@@ -447,19 +464,23 @@ def aggregate(
     engine = _Aggregator(component, rounding)
     unit_by_id = {unit.id: unit for unit in units}
     labels = {unit.id: unit.name for unit in units}
-    tallies = {unit.id: _UnitTally([], Counter()) for unit in units}
+    group_count = len(engine.spec.groups)
+    tallies = {unit.id: _UnitTally([[] for _ in range(group_count)], Counter()) for unit in units}
     sheets: dict[str, list[Ballot]] = defaultdict(list)
     outside = 0
+    component_id = component.id
     for ballot in ballots:
-        if ballot.component_id != component.id:
+        if ballot.component_id != component_id:
             continue
-        tally = tallies.get(ballot.target_unit)
+        target = ballot.target_unit
+        tally = tallies.get(target)
         if tally is None:
             outside += 1
-        elif ballot.rater_unit is not None and ballot.rater_unit == ballot.target_unit:
+        elif ballot.rater_unit is not None and ballot.rater_unit == target:
             tally.own_unit += 1
         else:
-            sheets[_sheet_key(ballot)].append(ballot)
+            key = ballot.sheet
+            sheets[f"{ballot.rater_id}@{ballot.rater_group}" if key is None else key].append(ballot)
 
     flags: list[Flag] = []
     if outside:
@@ -472,13 +493,13 @@ def aggregate(
         )
     for key in sorted(sheets):
         sheet = sheets[key]
-        problems = engine.sheet_problems(sheet, labels)
-        if problems:
+        reading = engine.read_sheet(sheet, labels)
+        if reading.problems:
             for ballot in sheet:
                 tallies[ballot.target_unit].invalid += 1
-            flags.append(_invalid_flag(component, key, sheet, problems))
-            continue
-        _count_sheet(engine, key, sheet, tallies)
+            flags.append(_invalid_flag(component, key, sheet, reading.problems))
+        else:
+            _count_sheet(engine, key, sheet, reading, tallies)
 
     results = {unit_id: engine.unit_result(unit_by_id[unit_id], t) for unit_id, t in tallies.items()}
     return RatingOutcome(results, tuple(flags))
@@ -493,18 +514,18 @@ def _invalid_flag(component: Component, key: str, sheet: list[Ballot], problems:
     )
 
 
-def _count_sheet(engine: _Aggregator, key: str, sheet: list[Ballot], tallies: dict[str, _UnitTally]) -> None:
-    scale = engine.spec.scale
-    for ballot in sheet:
+def _count_sheet(
+    engine: _Aggregator, key: str, sheet: list[Ballot], reading: _SheetReading, tallies: dict[str, _UnitTally]
+) -> None:
+    group_index = engine.group_index
+    for index, grade_name, value in reading.votes:
+        ballot = sheet[index]
         tally = tallies[ballot.target_unit]
-        if _is_abstain(scale, ballot.grade):
-            tally.abstentions += 1
-            continue
-        assert ballot.grade is not None
-        grade = engine.grades[ballot.grade]
-        tally.grade_counts[grade.name] += 1
-        value = grade.value if ballot.points is None else ballot.points
-        tally.votes.append((value, engine.group_index[ballot.rater_group], ballot.rater_id, key))
+        tally.grade_counts[grade_name] += 1
+        group = group_index[ballot.rater_group]
+        tally.by_group[group].append((value, group, ballot.rater_id, key))
+    for index in reading.abstained:
+        tallies[sheet[index].target_unit].abstentions += 1
 
 
 def top_share(result: RatingResult, top_grades: Iterable[str]) -> Decimal | None:
