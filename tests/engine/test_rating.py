@@ -412,6 +412,13 @@ def test_same_grade_with_different_chosen_points_is_not_identical() -> None:
     assert outcome.results["b"].score == D("95.00")
 
 
+def test_check_sheet_checks_chosen_points_against_the_grade_choices() -> None:
+    scale = GradeScale(grades=(ScaleGrade("优秀", D(100), choices=(D(100), D(95), D(90))),))
+    rating = spec(scale=scale)
+    assert check_sheet(rating, {"a": "优秀", "b": "优秀"}, {"a": D(95)}) == []
+    assert check_sheet(rating, {"a": "优秀"}, {"a": D(93)}) == ["单位“a”:“优秀”档可选分值为 100/95/90,本票为 93"]
+
+
 def test_check_sheet_reports_grade_not_on_the_scale() -> None:
     assert check_sheet(spec(), {"a": "优"}) == ["单位“a”的等次“优”不是本测评的等次"]
 

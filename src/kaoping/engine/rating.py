@@ -219,13 +219,17 @@ def _read_sheet(
     return _SheetReading(problems, votes, abstained)
 
 
-def check_sheet(spec: RatingSpec, grades: Mapping[str, str | None]) -> list[str]:
+def check_sheet(
+    spec: RatingSpec, grades: Mapping[str, str | None], points: Mapping[str, Decimal] | None = None
+) -> list[str]:
     """Why a rater's sheet (unit id → grade name, None = abstain) is invalid; [] if valid.
 
+    ``points`` (unit id → chosen points) is checked against the grades' choices (档内可选分).
     The live-rating server calls this before it accepts a sheet.
     """
     scale_grades = {grade.name: grade for grade in spec.scale.grades}
-    entries = [(unit_id, grade, None) for unit_id, grade in grades.items()]
+    chosen = points or {}
+    entries = [(unit_id, grade, chosen.get(unit_id)) for unit_id, grade in grades.items()]
     return _read_sheet(spec, scale_grades, entries, {}).problems
 
 
