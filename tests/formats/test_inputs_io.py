@@ -293,3 +293,80 @@ def test_load_inputs_raises_with_all_problems(tmp_path: Path) -> None:
         load_inputs(_scheme(), [tmp_path])
 
     assert len(caught.value.problems) == 2  # unknown unit, and no units table at all
+
+
+def _split_scheme() -> Scheme:
+    from kaoping.engine.model import DepartmentShare
+
+    base = _scheme()
+    split = Indicator(
+        "1",
+        "财务",
+        Decimal(10),
+        children=(
+            Indicator(
+                "1.1",
+                "财务与资产管理",
+                Decimal(10),
+                departments=(DepartmentShare("财务处", Decimal(6)), DepartmentShare("审计处", Decimal(4))),
+            ),
+        ),
+    )
+    wukan = Component("wukan", "五看五比", Decimal(10), ComponentMethod.INDICATORS, indicators=(split,))
+    return Scheme(
+        id=base.id,
+        name=base.name,
+        year=base.year,
+        categories=base.categories,
+        components=(base.components[0], wukan, base.components[2]),
+    )
+
+
+def test_split_item_gets_one_score_per_department(tmp_path: Path) -> None:
+    _write(tmp_path, "units.csv", UNITS_CSV)
+    _write(tmp_path, "items.csv", "unit,item,department,reviewed\nnc,1.1,财务处,5\nnc,1.1,审计处,4\n")
+
+    inputs, problems = read_inputs(_split_scheme(), [tmp_path])
+
+    assert problems == []
+    assert inputs.items[0].department_scores == {"财务处": Decimal(5), "审计处": Decimal(4)}
+    assert inputs.items[0].reviewed_score is None
+
+
+def test_same_department_twice_on_a_split_item_is_reported(tmp_path: Path) -> None:
+    _write(tmp_path, "units.csv", UNITS_CSV)
+    _write(tmp_path, "items.csv", "unit,item,department,reviewed\nnc,1.1,财务处,5\nnc,1.1,财务处,4\n")
+
+    _, problems = read_inputs(_split_scheme(), [tmp_path])
+
+    assert _messages(problems) == ["items.csv 第3行 department: 处室“财务处”对该指标重复评分"]
+
+
+def test_duplicate_rows_are_reported_with_the_first_row(tmp_path: Path) -> None:
+    _write(tmp_path, "units.csv", UNITS_CSV)
+    _write(tmp_path, "items.csv", "unit,item,self\nnc,1.1,1\nnc,1.1,2\n")
+    _write(
+        tmp_path,
+        "ballots.csv",
+        "component,rater,rater_group,unit,grade\nlide,r1,leaders,nc,好\nlide,r1,leaders,nc,差\n",
+    )
+    _write(tmp_path, "imported.csv", "unit,component,raw,raw_max\nez,dangjian,90,0\nez,dangjian,90,\nez,dangjian,91,\n")
+
+    _, problems = read_inputs(_scheme(), [tmp_path])
+
+    assert _messages(problems) == [
+        "items.csv 第3行: 单位“nc”指标“1.1”重复(已在 items.csv 第2行 给出)",
+        "ballots.csv 第3行: 评委“r1”对单位“nc”重复投票(已在 ballots.csv 第2行)",
+        "imported.csv 第2行 raw_max: 满分必须大于 0",
+        "imported.csv 第4行: 单位“ez”的“基层党建工作考核”分数重复(已在 imported.csv 第3行)",
+    ]
+
+
+def test_percent_sign_and_thousands_separator_in_figures(tmp_path: Path) -> None:
+    _write(tmp_path, "units.csv", UNITS_CSV)
+    _write(tmp_path, "figures.csv", 'unit,item,figure,value\nnc,1.2,ratio,80.84%\nnc,1.2,spend,"77,673"\n')
+
+    inputs, problems = read_inputs(_scheme(), [tmp_path])
+
+    assert problems == []
+    assert inputs.items[0].figures == {"ratio": Decimal("80.84"), "spend": Decimal("77673")}
