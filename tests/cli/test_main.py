@@ -347,3 +347,14 @@ def test_missing_score_shows_as_missing_never_zero(tmp_path: Path) -> None:
     unit = json.loads(out.read_text(encoding="utf-8"))["units"][0]
     assert (unit["total"], unit["grade"], unit["rank"]) == (None, None, None)
     assert [flag["code"] for flag in unit["flags"]] == ["missing_input"]
+
+
+def test_every_command_and_option_is_documented() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+
+    for name, command in main.commands.items():
+        assert f"## `kaoping {name}" in docs, name
+        for parameter in command.params:
+            for option in getattr(parameter, "opts", []):
+                if option.startswith("--") and option != "--help":
+                    assert option in docs, f"{name} {option}"
