@@ -184,7 +184,7 @@ def test_empty_group_renormalizes_other_weights_and_explains_it() -> None:
     assert "评委组“处室负责人”没有有效票,其余评委组的权重按比例放大到合计 100%" in result.explanation
     assert "× 66.67%(原 50%)" in result.explanation
     weights = {g.group_id: g.weight for g in result.groups}
-    assert weights["heads"] == 0
+    assert weights == {"leaders": D("66.67"), "heads": 0, "units": D("33.33")}
     assert result.flags == ()
 
 

@@ -400,7 +400,9 @@ class _Aggregator:
             raw += mean * weight
             shown_mean = _round(mean, self.value_display)
             dropped = tuple(sorted([v[0] for v in votes.dropped])) if votes.low or votes.high else ()
-            group_ratings.append(GroupRating(group.id, group.name, weight, votes.count, shown_mean, dropped))
+            # Stored for display: the scheme's weight, or the shared-out weight to 0.01.
+            shown_weight = _round(weight, _DISPLAY) if absent else group.weight
+            group_ratings.append(GroupRating(group.id, group.name, shown_weight, votes.count, shown_mean, dropped))
             terms.append(f"{group.name} {votes.count}票{_removed_text(votes)} 均分 {shown_mean:f}{weight_text}")
         raw /= _HUNDRED
         for group, votes in absent:
