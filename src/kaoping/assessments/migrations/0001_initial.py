@@ -6,140 +6,280 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0002_initial'),
-        ('orgs', '0001_initial'),
+        ("campaigns", "0002_initial"),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EvidenceFile',
+            name="EvidenceFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stored_name', models.CharField(editable=False, max_length=80, unique=True)),
-                ('original_name', models.CharField(max_length=255, verbose_name='原文件名')),
-                ('content_type', models.CharField(max_length=100)),
-                ('kind', models.CharField(max_length=16)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('withdrawn', models.BooleanField(default=False)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence_files', to='campaigns.campaignunit')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("stored_name", models.CharField(editable=False, max_length=80, unique=True)),
+                ("original_name", models.CharField(max_length=255, verbose_name="原文件名")),
+                ("content_type", models.CharField(max_length=100)),
+                ("kind", models.CharField(max_length=16)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                ("withdrawn", models.BooleanField(default=False)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence_files",
+                        to="campaigns.campaignunit",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '佐证材料',
-                'ordering': ['-uploaded_at'],
+                "verbose_name": "佐证材料",
+                "ordering": ["-uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='SpotCheck',
+            name="SpotCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checked_on', models.DateField(verbose_name='抽查日期')),
-                ('inspectors', models.CharField(max_length=300, verbose_name='抽查人员')),
-                ('item_ids', models.JSONField(blank=True, default=list, verbose_name='抽查指标')),
-                ('findings', models.TextField(verbose_name='抽查发现')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='spot_checks', to='campaigns.campaignunit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("checked_on", models.DateField(verbose_name="抽查日期")),
+                ("inspectors", models.CharField(max_length=300, verbose_name="抽查人员")),
+                ("item_ids", models.JSONField(blank=True, default=list, verbose_name="抽查指标")),
+                ("findings", models.TextField(verbose_name="抽查发现")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="spot_checks",
+                        to="campaigns.campaignunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '实地抽查',
-                'ordering': ['-checked_on', '-recorded_at'],
+                "verbose_name": "实地抽查",
+                "ordering": ["-checked_on", "-recorded_at"],
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', '填报中'), ('submitted', '已提交'), ('returned', '已退回修改'), ('resubmitted', '已重新提交'), ('locked', '已锁定')], default='draft', max_length=16, verbose_name='状态')),
-                ('return_reason', models.TextField(blank=True, verbose_name='退回原因')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('unit', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='submission', to='campaigns.campaignunit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "填报中"),
+                            ("submitted", "已提交"),
+                            ("returned", "已退回修改"),
+                            ("resubmitted", "已重新提交"),
+                            ("locked", "已锁定"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("return_reason", models.TextField(blank=True, verbose_name="退回原因")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "unit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submission",
+                        to="campaigns.campaignunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '自评提交',
+                "verbose_name": "自评提交",
             },
         ),
         migrations.CreateModel(
-            name='DepartmentScore',
+            name="DepartmentScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_id', models.CharField(max_length=64)),
-                ('score', models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True, verbose_name='处室评分')),
-                ('note', models.TextField(blank=True, verbose_name='评分说明')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='orgs.department')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='department_scores', to='campaigns.campaignunit')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("item_id", models.CharField(max_length=64)),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=12, null=True, verbose_name="处室评分"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="评分说明")),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="scores", to="orgs.department"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="department_scores",
+                        to="campaigns.campaignunit",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '处室评分',
-                'constraints': [models.UniqueConstraint(fields=('unit', 'item_id', 'department'), name='unique_department_score')],
+                "verbose_name": "处室评分",
+                "constraints": [
+                    models.UniqueConstraint(fields=("unit", "item_id", "department"), name="unique_department_score")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Recusal',
+            name="Recusal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=300, verbose_name='回避原因')),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recusals', to='campaigns.campaign')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recusals', to='campaigns.campaignunit')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recusals', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.CharField(max_length=300, verbose_name="回避原因")),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="recusals", to="campaigns.campaign"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recusals",
+                        to="campaigns.campaignunit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recusals",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '回避',
-                'indexes': [models.Index(fields=['campaign', 'user', 'active'], name='assessments_campaig_17b3aa_idx')],
+                "verbose_name": "回避",
+                "indexes": [models.Index(fields=["campaign", "user", "active"], name="assessments_campaig_17b3aa_idx")],
             },
         ),
         migrations.CreateModel(
-            name='ReviewScore',
+            name="ReviewScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_id', models.CharField(max_length=64)),
-                ('confirmed_score', models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True, verbose_name='核定分')),
-                ('reason', models.TextField(blank=True, verbose_name='调整理由')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='review_scores', to='campaigns.campaignunit')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("item_id", models.CharField(max_length=64)),
+                (
+                    "confirmed_score",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True, verbose_name="核定分"),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="调整理由")),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="review_scores",
+                        to="campaigns.campaignunit",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '复核确认',
-                'constraints': [models.UniqueConstraint(fields=('unit', 'item_id'), name='unique_review_score')],
+                "verbose_name": "复核确认",
+                "constraints": [models.UniqueConstraint(fields=("unit", "item_id"), name="unique_review_score")],
             },
         ),
         migrations.CreateModel(
-            name='SelfAssessment',
+            name="SelfAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_id', models.CharField(max_length=64)),
-                ('self_score', models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True, verbose_name='自评分')),
-                ('note', models.TextField(blank=True, verbose_name='得失分说明')),
-                ('figures', models.JSONField(blank=True, default=dict)),
-                ('not_applicable', models.BooleanField(default=False, verbose_name='不适用')),
-                ('level', models.CharField(blank=True, max_length=32, verbose_name='达成等级')),
-                ('triggered', models.BooleanField(blank=True, null=True, verbose_name='是否发生')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('evidence', models.ManyToManyField(blank=True, related_name='entries', to='assessments.evidencefile')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='self_assessments', to='campaigns.campaignunit')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("item_id", models.CharField(max_length=64)),
+                (
+                    "self_score",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True, verbose_name="自评分"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="得失分说明")),
+                ("figures", models.JSONField(blank=True, default=dict)),
+                ("not_applicable", models.BooleanField(default=False, verbose_name="不适用")),
+                ("level", models.CharField(blank=True, max_length=32, verbose_name="达成等级")),
+                ("triggered", models.BooleanField(blank=True, null=True, verbose_name="是否发生")),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("evidence", models.ManyToManyField(blank=True, related_name="entries", to="assessments.evidencefile")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="self_assessments",
+                        to="campaigns.campaignunit",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '自评',
-                'constraints': [models.UniqueConstraint(fields=('unit', 'item_id'), name='unique_self_assessment')],
+                "verbose_name": "自评",
+                "constraints": [models.UniqueConstraint(fields=("unit", "item_id"), name="unique_self_assessment")],
             },
         ),
     ]

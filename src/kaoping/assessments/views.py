@@ -1,0 +1,608 @@
+"""Pages of the assessment workflow. Thin: access via selectors, writes via services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kaoping.assessments import forms, selectors, services, uploads
+from kaoping.assessments.models import (
+    SUBMITTED_STATUSES,
+    DepartmentScore,
+    Recusal,
+    ReviewScore,
+    SelfAssessment,
+    SpotCheck,
+    Submission,
+    SubmissionStatus,
+)
+from kaoping.campaigns.models import CampaignUnit
+from kaoping.engine.model import Indicator
+from kaoping.orgs.access import CampaignAccess, campaign_for
+from kaoping.orgs.models import User
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def dom_id(prefix: str, *parts: object) -> str:
+    """An HTML id for item ids like "1.1" or "一" (hex keeps CSS selectors simple)."""
+    return prefix + "-" + "-".join(str(p).encode().hex() for p in parts)
+
+
+# ---- landing ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def campaign_home(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign, access = campaign_for(request.user, campaign_id)
+    units = list(selectors.visible_units(request.user, access).order_by("category", "organization__name"))
+    statuses = dict(Submission.objects.filter(unit__in=units).values_list("unit_id", "status"))
+    rows = [(u, SubmissionStatus(statuses.get(u.pk, SubmissionStatus.DRAFT)).label) for u in units]
+    return render(
+        request,
+        "assessments/campaign_home.html",
+        {
+            "campaign": campaign,
+            "access": access,
+            "my_units": [u for u in units if access.can_report_for(u.organization)],
+            "review_rows": [r for r in rows if access.can_review_unit(r[0].organization)],
+            "departments": selectors.user_departments(access),
+        },
+    )
+
+
+# ---- self-assessment ----------------------------------------------------------------------------
+
+
+@dataclass
+class ItemRow:
+    ref: selectors.ItemRef
+    entry: SelfAssessment | None
+    dom: str
+    figures: list[tuple[str, str, str]] = field(default_factory=list)  # (name, label, value)
+    levels: list[str] = field(default_factory=list)
+    modifier: bool = False
+    error: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def item(self) -> Indicator:
+        return self.ref.item
+
+    @property
+    def version(self) -> int:
+        return self.entry.version if self.entry else 0
+
+    @property
+    def score_text(self) -> str:
+        typed: str | None = getattr(self.entry, "typed_score", None)
+        if typed is not None:
+            return typed
+        if self.entry is None or self.entry.self_score is None:
+            return ""
+        return format(self.entry.self_score.normalize(), "f")
+
+    @property
+    def attached_ids(self) -> set[int]:
+        if self.entry is None or self.entry.pk is None:
+            return set()
+        return {f.pk for f in self.entry.evidence.all()}
+
+
+def _item_row(unit: CampaignUnit, ref: selectors.ItemRef, entry: SelfAssessment | None) -> ItemRow:
+    values = entry.figures if entry else {}
+    return ItemRow(
+        ref=ref,
+        entry=entry,
+        dom=dom_id("item", unit.pk, ref.id),
+        figures=[(name, label, values.get(name, "")) for name, label in services.figure_names(ref.item)],
+        levels=services.level_choices(ref.item),
+        modifier=services.is_modifier(ref.item),
+    )
+
+
+def _sections(unit: CampaignUnit) -> list[selectors.ItemRef]:
+    """One ItemRef per first-level indicator (the first leaf stands for its section)."""
+    scheme = selectors.scheme_for(unit.campaign)
+    firsts: dict[tuple[str, str], selectors.ItemRef] = {}
+    for ref in selectors.leaf_items(scheme, unit.category):
+        firsts.setdefault((ref.component.id, ref.top.id), ref)
+    return list(firsts.values())
+
+
+@login_required
+@require_GET
+def unit_overview(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpResponse:
+    campaign, access = campaign_for(request.user, campaign_id)
+    unit = selectors.reporter_unit(request.user, access, unit_id)
+    scheme = selectors.scheme_for(campaign)
+    submission = selectors.submission_of(unit)
+    missing = services.missing_for_submission(unit, scheme)
+    missing_ids = {m[0] for m in missing}
+    refs = selectors.leaf_items(scheme, unit.category)
+    sections: list[dict[str, Any]] = []
+    item_sections: dict[str, int] = {}
+    for index, first in enumerate(_sections(unit)):
+        leaves = [r for r in refs if r.top.id == first.top.id and r.component.id == first.component.id]
+        done = sum(1 for r in leaves if r.id not in missing_ids)
+        item_sections.update((r.id, index) for r in leaves)
+        sections.append(
+            {"index": index, "top": first.top, "component": first.component, "done": done, "total": len(leaves)}
+        )
+    return render(
+        request,
+        "assessments/unit_overview.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "submission": submission,
+            "sections": sections,
+            "missing": [(mid, name, what, item_sections.get(mid)) for mid, name, what in missing],
+            "closed_reason": selectors.self_assessment_closed_reason(campaign, submission),
+            "submitted": submission.status in SUBMITTED_STATUSES,
+        },
+    )
+
+
+def _section_context(request: HttpRequest, access: CampaignAccess, unit: CampaignUnit, index: int) -> dict[str, Any]:
+    scheme = selectors.scheme_for(unit.campaign)
+    sections = _sections(unit)
+    if not 0 <= index < len(sections):
+        raise Http404
+    first = sections[index]
+    refs = [
+        r
+        for r in selectors.leaf_items(scheme, unit.category)
+        if r.top.id == first.top.id and r.component.id == first.component.id
+    ]
+    entries = selectors.entries_by_item(unit)
+    submission = selectors.submission_of(unit)
+    return {
+        "campaign": unit.campaign,
+        "unit": unit,
+        "top": first.top,
+        "component": first.component,
+        "index": index,
+        "previous": index - 1 if index > 0 else None,
+        "next": index + 1 if index + 1 < len(sections) else None,
+        "rows": [_item_row(unit, r, entries.get(r.id)) for r in refs],
+        "files": list(selectors.unit_files(unit)),
+        "submission": submission,
+        "closed_reason": selectors.self_assessment_closed_reason(unit.campaign, submission),
+    }
+
+
+@login_required
+@require_GET
+def unit_section(request: HttpRequest, campaign_id: int, unit_id: int, index: int) -> HttpResponse:
+    _campaign, access = campaign_for(request.user, campaign_id)
+    unit = selectors.reporter_unit(request.user, access, unit_id)
+    return render(request, "assessments/unit_section.html", _section_context(request, access, unit, index))
+
+
+@login_required
+@require_POST
+def entry_save(request: HttpRequest, campaign_id: int, unit_id: int, item_id: str) -> HttpResponse:
+    campaign, access = campaign_for(request.user, campaign_id)
+    unit = selectors.reporter_unit(request.user, access, unit_id)
+    ref = selectors.item_ref(selectors.scheme_for(campaign), unit.category, item_id)
+    data = forms.entry_input(request.POST, ref.item)
+    dom = dom_id("item", unit.pk, ref.id)
+    status = 200
+    context: dict[str, Any] = {"dom": dom, "unit": unit, "campaign": campaign}
+    try:
+        row = services.entry_save(
+            unit=unit, item=ref.item, actor=request.user, version=forms.posted_version(request.POST), data=data
+        )
+        context.update(saved=row, at=timezone.localtime(row.updated_at))
+    except services.Conflict as exc:
+        status = 409
+        context.update(error=exc.message, current=exc.current)
+    except services.AssessmentError as exc:
+        status = 409 if isinstance(exc, services.Closed) else 422
+        context.update(error=exc.message, errors=exc.errors)
+    if _is_htmx(request):
+        return render(request, "assessments/_save_status.html", context, status=status)
+    return _entry_save_fallback(request, access, unit, ref, data, context, status)
+
+
+def _entry_save_fallback(
+    request: HttpRequest,
+    access: CampaignAccess,
+    unit: CampaignUnit,
+    ref: selectors.ItemRef,
+    data: services.EntryInput,
+    context: dict[str, Any],
+    status: int,
+) -> HttpResponse:
+    """Without htmx: redirect back on success, or re-render the section keeping what was typed."""
+    index = next(i for i, s in enumerate(_sections(unit)) if s.top.id == ref.top.id)
+    url = reverse("assessments:unit_section", args=[unit.campaign_id, unit.pk, index]) + f"#{context['dom']}"
+    if status == 200:
+        messages.success(request, _("第 %(id)s 项已保存") % {"id": ref.id})
+        return HttpResponseRedirect(url)
+    page = _section_context(request, access, unit, index)
+    for row in page["rows"]:
+        if row.ref.id == ref.id:
+            _overlay_typed(row, data)
+            row.error = context.get("error", "")
+            row.errors = context.get("errors", {})
+    return render(request, "assessments/unit_section.html", page, status=status)
+
+
+def _overlay_typed(row: ItemRow, data: services.EntryInput) -> None:
+    typed = SelfAssessment(
+        item_id=row.ref.id,
+        self_score=None,
+        note=data.note,
+        not_applicable=data.not_applicable,
+        level=data.level,
+        triggered=data.triggered,
+        version=row.version,
+    )
+    typed.typed_score = data.self_score  # type: ignore[attr-defined]
+    row.entry = typed
+    row.figures = [(name, label, str(data.figures.get(name, ""))) for name, label, _v in row.figures]
+
+
+@login_required
+@require_POST
+def submission_submit(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpResponse:
+    campaign, access = campaign_for(request.user, campaign_id)
+    unit = selectors.reporter_unit(request.user, access, unit_id)
+    try:
+        services.submission_submit(unit=unit, actor=request.user, scheme=selectors.scheme_for(campaign))
+        messages.success(request, _("自评已提交"))
+    except services.AssessmentError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(reverse("assessments:unit_overview", args=[campaign.pk, unit.pk]))
+
+
+# ---- evidence ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpResponse:
+    campaign, access = campaign_for(request.user, campaign_id)
+    unit = selectors.reporter_unit(request.user, access, unit_id)
+    scheme = selectors.scheme_for(campaign)
+    item_ids = [i for i in request.POST.getlist("item_id") if i]
+    for item_id in item_ids:
+        selectors.item_ref(scheme, unit.category, item_id)
+    upload = request.FILES.get("file")
+    back = request.POST.get("back", "")
+    if upload is None:
+        messages.error(request, _("请选择要上传的文件"))
+    else:
+        try:
+            evidence = services.evidence_upload(
+                unit=unit, actor=request.user, upload=upload, original_name=upload.name or "", item_ids=item_ids
+            )
+            messages.success(request, _("已上传:%(name)s") % {"name": evidence.original_name})
+        except (uploads.UploadRejected, services.AssessmentError) as exc:
+            messages.error(request, str(exc))
+    return HttpResponseRedirect(_safe_back(back, campaign.pk, unit.pk))
+
+
+def _safe_back(back: str, campaign_id: int, unit_id: int) -> str:
+    prefix = reverse("assessments:unit_overview", args=[campaign_id, unit_id])
+    return back if back.startswith(prefix) else prefix
+
+
+@login_required
+@require_POST
+def evidence_link(request: HttpRequest, campaign_id: int, unit_id: int, item_id: str) -> HttpResponse:
+    campaign, access = campaign_for(request.user, campaign_id)
+    unit = selectors.reporter_unit(request.user, access, unit_id)
+    selectors.item_ref(selectors.scheme_for(campaign), unit.category, item_id)
+    evidence = selectors.unit_files(unit).filter(pk=_int(request.POST.get("file_id"))).first()
+    if evidence is None:
+        raise Http404
+    try:
+        services.evidence_link(
+            unit=unit, item_id=item_id, evidence=evidence, actor=request.user, attach=request.POST.get("attach") == "1"
+        )
+    except services.AssessmentError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(_safe_back(request.POST.get("back", ""), campaign.pk, unit.pk))
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, campaign_id: int, file_id: int) -> FileResponse:
+    campaign, access = campaign_for(request.user, campaign_id)
+    evidence = selectors.evidence_file_for(request.user, access, file_id, selectors.scheme_for(campaign))
+    path = uploads.stored_path(evidence.stored_name)
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type=evidence.content_type)
+    response["Content-Disposition"] = uploads.content_disposition(evidence.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---- history ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def item_history(request: HttpRequest, campaign_id: int, unit_id: int, item_id: str) -> HttpResponse:
+    campaign, access = campaign_for(request.user, campaign_id)
+    unit = selectors.visible_unit(request.user, access, unit_id)
+    ref = selectors.item_ref(selectors.scheme_for(campaign), unit.category, item_id)
+    if access.department_ids and not (
+        access.can_review_unit(unit.organization) or access.can_report_for(unit.organization) or access.leader
+    ):
+        names = {d.name for d in selectors.user_departments(access)}
+        if not any(s.department in names for s in ref.item.departments):
+            raise Http404
+    template = "assessments/_history.html" if _is_htmx(request) else "assessments/history.html"
+    return render(
+        request,
+        template,
+        {"campaign": campaign, "unit": unit, "item": ref.item, "events": selectors.item_history(unit, ref.id)},
+    )
+
+
+# ---- department scoring -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def department_items(request: HttpRequest, campaign_id: int, department_id: int) -> HttpResponse:
+    campaign, access = campaign_for(request.user, campaign_id)
+    department = selectors.department_for(access, department_id)
+    refs = selectors.department_items(selectors.scheme_for(campaign), department)
+    return render(
+        request,
+        "assessments/department_items.html",
+        {"campaign": campaign, "department": department, "refs": refs},
+    )
+
+
+@dataclass
+class Cell:
+    unit: CampaignUnit
+    row: DepartmentScore | None
+    self_score: Any
+    dom: str
+    submitted: bool
+
+
+@login_required
+@require_GET
+def department_grid(request: HttpRequest, campaign_id: int, department_id: int, item_id: str) -> HttpResponse:
+    campaign, access = campaign_for(request.user, campaign_id)
+    department = selectors.department_for(access, department_id)
+    scheme = selectors.scheme_for(campaign)
+    ref = next((r for r in selectors.department_items(scheme, department) if r.id == item_id), None)
+    if ref is None:
+        raise Http404
+    categories = selectors.units_taking_item(scheme, item_id)
+    units = (
+        selectors.visible_units(request.user, access)
+        .filter(category__in=categories)
+        .order_by("category", "organization__name")
+    )
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    page_units = list(page.object_list)
+    scores = {
+        row.unit_id: row
+        for row in DepartmentScore.objects.filter(unit__in=page_units, item_id=item_id, department=department)
+    }
+    submitted = selectors.submitted_unit_ids(u.pk for u in page_units)
+    selfs = dict(
+        SelfAssessment.objects.filter(unit__in=page_units, item_id=item_id, unit_id__in=submitted).values_list(
+            "unit_id", "self_score"
+        )
+    )
+    cells = [
+        Cell(u, scores.get(u.pk), selfs.get(u.pk), dom_id("cell", u.pk, item_id), u.pk in submitted) for u in page_units
+    ]
+    return render(
+        request,
+        "assessments/department_grid.html",
+        {
+            "campaign": campaign,
+            "department": department,
+            "item": ref.item,
+            "share": selectors.department_share(ref.item, department.name),
+            "cells": cells,
+            "page": page,
+            "closed_reason": selectors.scoring_closed_reason(campaign),
+        },
+    )
+
+
+@login_required
+@require_POST
+def department_cell_save(
+    request: HttpRequest, campaign_id: int, department_id: int, item_id: str, unit_id: int
+) -> HttpResponse:
+    campaign, access = campaign_for(request.user, campaign_id)
+    department = selectors.department_for(access, department_id)
+    unit = selectors.visible_unit(request.user, access, unit_id)
+    ref = selectors.item_ref(selectors.scheme_for(campaign), unit.category, item_id)
+    selectors.department_share(ref.item, department.name)  # 404 unless assigned
+    context: dict[str, Any] = {"dom": dom_id("cell", unit.pk, item_id), "unit": unit, "campaign": campaign}
+    status = 200
+    try:
+        row = services.department_score_save(
+            unit=unit,
+            item=ref.item,
+            department=department,
+            actor=request.user,
+            version=forms.posted_version(request.POST),
+            score=request.POST.get("score", ""),
+            note=request.POST.get("note", ""),
+        )
+        context.update(saved=row, at=timezone.localtime(row.updated_at))
+    except services.Conflict as exc:
+        status = 409
+        context.update(error=exc.message, current=exc.current, current_value=getattr(exc.current, "score", None))
+    except services.AssessmentError as exc:
+        status = 409 if isinstance(exc, services.Closed) else 422
+        context.update(error=exc.message)
+    if _is_htmx(request):
+        return render(request, "assessments/_save_status.html", context, status=status)
+    if status != 200:
+        messages.error(request, context["error"])
+    return HttpResponseRedirect(
+        reverse("assessments:department_grid", args=[campaign.pk, department.pk, item_id])
+        + f"?page={_int(request.POST.get('page')) or 1}"
+    )
+
+
+# ---- review -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewRow:
+    ref: selectors.ItemRef
+    entry: SelfAssessment | None
+    department_scores: list[DepartmentScore]
+    review: ReviewScore | None
+    dom: str
+    basis: Any = None
+
+
+@login_required
+@require_GET
+def review_unit(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpResponse:
+    campaign, access = campaign_for(request.user, campaign_id)
+    unit = selectors.reviewable_unit(request.user, access, unit_id)
+    scheme = selectors.scheme_for(campaign)
+    submission = selectors.submission_of(unit)
+    visible = submission.status in SUBMITTED_STATUSES or access.organizer
+    entries = selectors.entries_by_item(unit) if visible else {}
+    dept = selectors.department_scores_by_item(unit)
+    reviews = selectors.review_scores_by_item(unit)
+    rows = []
+    for ref in selectors.leaf_items(scheme, unit.category):
+        scores = dept.get(ref.id, [])
+        entry = entries.get(ref.id)
+        basis = selectors.reviewed_from_departments(ref.item, {s.department.name: s.score for s in scores})
+        if basis is None and entry is not None:
+            basis = entry.self_score
+        rows.append(ReviewRow(ref, entry, scores, reviews.get(ref.id), dom_id("review", unit.pk, ref.id), basis))
+    return render(
+        request,
+        "assessments/review_unit.html",
+        {
+            "campaign": campaign,
+            "access": access,
+            "unit": unit,
+            "submission": submission,
+            "rows": rows,
+            "spot_checks": SpotCheck.objects.filter(unit=unit),
+            "recusals": Recusal.objects.filter(unit=unit, active=True).select_related("user"),
+            "closed_reason": selectors.scoring_closed_reason(campaign),
+            "today": timezone.localdate().isoformat(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_save(request: HttpRequest, campaign_id: int, unit_id: int, item_id: str) -> HttpResponse:
+    campaign, access = campaign_for(request.user, campaign_id)
+    unit = selectors.reviewable_unit(request.user, access, unit_id)
+    ref = selectors.item_ref(selectors.scheme_for(campaign), unit.category, item_id)
+    context: dict[str, Any] = {"dom": dom_id("review", unit.pk, item_id), "unit": unit, "campaign": campaign}
+    status = 200
+    try:
+        row = services.review_save(
+            unit=unit,
+            item=ref.item,
+            actor=request.user,
+            version=forms.posted_version(request.POST),
+            score=request.POST.get("score", ""),
+            reason=request.POST.get("reason", ""),
+        )
+        context.update(saved=row, at=timezone.localtime(row.updated_at))
+    except services.Conflict as exc:
+        status = 409
+        context.update(
+            error=exc.message, current=exc.current, current_value=getattr(exc.current, "confirmed_score", None)
+        )
+    except services.AssessmentError as exc:
+        status = 409 if isinstance(exc, services.Closed) else 422
+        context.update(error=exc.message)
+    if _is_htmx(request):
+        return render(request, "assessments/_save_status.html", context, status=status)
+    if status != 200:
+        messages.error(request, context["error"])
+    else:
+        messages.success(request, _("第 %(id)s 项核定分已保存") % {"id": item_id})
+    return HttpResponseRedirect(reverse("assessments:review_unit", args=[campaign.pk, unit.pk]))
+
+
+@login_required
+@require_POST
+def review_action(request: HttpRequest, campaign_id: int, unit_id: int, action: str) -> HttpResponse:
+    """Return / lock a submission, record a spot check, add or revoke a recusal."""
+    campaign, access = campaign_for(request.user, campaign_id)
+    unit = selectors.reviewable_unit(request.user, access, unit_id)
+    post = request.POST
+    try:
+        if action == "return":
+            services.submission_return(unit=unit, actor=request.user, reason=post.get("reason", ""))
+            messages.success(request, _("已退回,单位可以修改后重新提交"))
+        elif action == "lock":
+            services.submission_lock(unit=unit, actor=request.user)
+            messages.success(request, _("自评已锁定"))
+        elif action == "spot_check":
+            services.spot_check_record(
+                unit=unit,
+                actor=request.user,
+                checked_on=forms.posted_date(post.get("checked_on", "")),
+                inspectors=post.get("inspectors", ""),
+                findings=post.get("findings", ""),
+                item_ids=[i.strip() for i in post.get("item_ids", "").replace(",", ",").split(",") if i.strip()],
+            )
+            messages.success(request, _("抽查记录已保存"))
+        elif action in ("recuse", "revoke") and access.organizer:
+            _recusal_action(request, unit, action)
+        else:
+            raise Http404
+    except services.AssessmentError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(reverse("assessments:review_unit", args=[campaign.pk, unit.pk]))
+
+
+def _recusal_action(request: HttpRequest, unit: CampaignUnit, action: str) -> None:
+    if action == "recuse":
+        user = User.objects.filter(username=request.POST.get("username", "").strip()).first()
+        if user is None:
+            raise services.AssessmentError(_("找不到该用户名"))
+        services.recusal_add(unit=unit, user=user, actor=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("已登记回避:%(user)s") % {"user": user})
+    else:
+        recusal = Recusal.objects.filter(unit=unit, pk=_int(request.POST.get("recusal_id")), active=True).first()
+        if recusal is None:
+            raise Http404
+        services.recusal_revoke(recusal=recusal, actor=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("已撤销回避"))
