@@ -53,6 +53,7 @@ NOT_APPLICABLE = "not_applicable"  # ItemResult.basis of a not-applicable item
 ZERO = Decimal(0)
 _DEFAULT_BASES = ("confirmed", "reviewed", "self")
 _CACHE_LIMIT = 2048  # distinct values cached per item and basis
+_SUM_TEXTS: dict[str, str] = {}  # "下级指标合计 …" by sum; sums have few distinct values
 # How _inner handles a child node (compared by identity)
 _FAST_MANUAL = "fast manual"
 _KEYED_RULE = "keyed rule"
@@ -346,6 +347,15 @@ def _inner(node: CompiledNode, walk: _Walk) -> ItemResult:
         else:
             extra += score
     children = tuple(results)
+    if not (missing or extra or na_points):
+        # the common case: a plain sum, whose wording depends on the sum alone
+        key = str(normal)
+        text = _SUM_TEXTS.get(key)
+        if text is None:
+            text = f"下级指标合计 {fmt(normal)}"
+            if len(_SUM_TEXTS) < _CACHE_LIMIT:
+                _SUM_TEXTS[key] = text
+        return new_item_result(node.id, node.name, normal, node.points, text, None, children)
     if missing:
         text = _missing_text(missing, normal + extra)
         return new_item_result(node.id, node.name, None, node.points, text, None, children)
