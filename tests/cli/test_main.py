@@ -358,3 +358,17 @@ def test_every_command_and_option_is_documented() -> None:
             for option in getattr(parameter, "opts", []):
                 if option.startswith("--") and option != "--help":
                     assert option in docs, f"{name} {option}"
+
+
+def test_scoring_error_is_reported_as_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kaoping.engine.scoring import ScoringError
+
+    def refuse(*args: object) -> None:
+        raise ScoringError(["单位“x”的类别“乡镇”不在方案中"])
+
+    monkeypatch.setattr(kaoping.engine, "score", refuse)
+
+    result = _run("score", HONGGUTAN / "scheme.yaml", HONGGUTAN / "inputs", "--out", tmp_path / "r.json")
+
+    _assert_clean_failure(result, "方案与输入数据不能一起计分,有 1 处问题", "单位“x”的类别“乡镇”不在方案中")
+    assert "意外" not in result.stderr

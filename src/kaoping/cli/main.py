@@ -325,6 +325,12 @@ def _load_inputs(scheme: Scheme, paths: Sequence[Path]) -> Inputs:
 
 
 def _score(scheme: Scheme, inputs: Inputs) -> CampaignResult:
-    from kaoping.engine import score as score_campaign
+    import kaoping.engine
+    from kaoping.engine.rules import RuleError
+    from kaoping.engine.scoring import ScoringError
 
-    return score_campaign(scheme, inputs)
+    try:
+        return kaoping.engine.score(scheme, inputs)
+    except (ScoringError, RuleError) as error:
+        problems = [Problem("", message) for message in error.problems]
+        raise KaopingError(f"方案与输入数据不能一起计分,有 {len(problems)} 处问题:", problems) from error
