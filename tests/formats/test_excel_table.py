@@ -7,7 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from kaoping.engine.model import DepartmentShare, Indicator, ItemKind
 from kaoping.formats.excel_table import (
@@ -246,3 +249,71 @@ def test_excel_problems_surface_through_the_scheme_validator(tmp_path: Path) -> 
     )
     problems = validate_scheme_file(tmp_path / "scheme.yaml")
     assert problems[0] == Problem("量化考核表!B2", "量化考核表 第2行:分值“abc”不是数字")
+
+
+# -- any tree ----------------------------------------------------------------------------------------
+
+NAME = st.text(alphabet="党建教育质量保障安全师资经费课程评价考核甲乙丙丁ABC123=+-", min_size=1, max_size=12).filter(
+    lambda text: text.replace(" ", "") not in {"合计", "总计", "总分", "小计"}
+)
+POINTS = st.decimals(min_value=0, max_value=50, places=1, allow_nan=False, allow_infinity=False)
+DEPARTMENTS = st.lists(st.sampled_from(["办公室", "财务处", "人事处", "基础教育处"]), max_size=2, unique=True)
+
+
+@st.composite
+def leaf(draw: st.DrawFn) -> Indicator:
+    kind = draw(st.sampled_from([ItemKind.NORMAL, ItemKind.NORMAL, ItemKind.BONUS, ItemKind.PENALTY]))
+    standard = draw(st.text(max_size=30).map(str.strip))
+    names = draw(DEPARTMENTS)
+    return Indicator(
+        id="",
+        name=draw(NAME),
+        points=draw(POINTS),
+        kind=kind,
+        standard=standard,
+        departments=tuple(DepartmentShare(n) for n in names),
+    )
+
+
+def tree(depth: int) -> st.SearchStrategy[Indicator]:
+    if depth == 0:
+        return leaf()
+    children = st.lists(tree(depth - 1), min_size=1, max_size=3)
+    return st.one_of(
+        leaf(),
+        st.builds(
+            lambda name, kids: Indicator(
+                id="",
+                name=name,
+                points=sum((k.points for k in kids if k.kind is ItemKind.NORMAL), Decimal(0)),
+                children=tuple(kids),
+            ),
+            NAME,
+            children,
+        ),
+    )
+
+
+def numbered(indicators: tuple[Indicator, ...], prefix: str = "") -> tuple[Indicator, ...]:
+    return tuple(
+        dataclasses.replace(i, id=f"{prefix}{n}", children=numbered(i.children, f"{prefix}{n}."))
+        for n, i in enumerate(indicators, start=1)
+    )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(tree(2), min_size=1, max_size=4).map(tuple))
+def test_any_indicator_tree_survives_excel(tmp_path: Path, indicators: tuple[Indicator, ...]) -> None:
+    indicators = numbered(indicators)
+    path = tmp_path / "any.xlsx"
+    write_indicator_table(path, indicators)
+    cleaned = read_indicator_table(path)
+    assert cleaned == tuple(strip_control(i) for i in indicators)
+
+
+def strip_control(indicator: Indicator) -> Indicator:
+    return dataclasses.replace(
+        indicator,
+        standard=ILLEGAL_CHARACTERS_RE.sub("", indicator.standard.replace("\r\n", "\n").replace("\r", "\n")).strip(),
+        children=tuple(strip_control(c) for c in indicator.children),
+    )

@@ -264,6 +264,18 @@ def test_an_item_worth_more_than_its_parent(tmp_path: Path) -> None:
     assert_problem(problems, "components[1].indicators[0].children[0].points", "分值 45 超过上级“党建”的 40 分")
 
 
+def test_negative_points_and_a_zero_component(tmp_path: Path) -> None:
+    def change(data: Data) -> None:
+        table(data)["indicators"][0]["children"][1]["points"] = -20
+        data["components"][2]["points"] = 0
+        rating(data)["groups"][1]["weight"] = -50
+
+    problems = problems_of(tmp_path, change)
+    assert_problem(problems, "components[1].indicators[0].children[1].points", "分值 -20 不能为负数")
+    assert_problem(problems, "components[2].points", "考核项目分值 0 应大于 0")
+    assert_problem(problems, "components[0].rating.groups[1].weight", "评委组权重 -50 应大于 0")
+
+
 def test_points_and_weight_together(tmp_path: Path) -> None:
     problems = problems_of(tmp_path, lambda d: table(d)["indicators"][1].update(weight=60))
     assert_problem(problems, "components[1].indicators[1]", "同时写了 points 和 weight")

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -117,9 +117,11 @@ def level_header(level: int) -> str:
 
 
 def put_text(cell: Cell | MergedCell, text: str) -> None:
-    """Store text as text: a leading "=" must never become a formula."""
+    """Store text as text: a leading "=" must never become a formula. Control characters
+    (pasted from Word) are not allowed in .xlsx and are dropped."""
     assert isinstance(cell, Cell)  # we never write into merged ranges
-    cell.value = text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # XML would turn a lone \r into \n anyway
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
     cell.data_type = "s"
 
 

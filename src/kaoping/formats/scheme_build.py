@@ -171,6 +171,8 @@ class SchemeBuilder(PartsBuilder):
         component_id = as_id(raw.get("id"))
         name = as_text(raw.get("name")) or component_id
         points = self.required_number(raw, "points", location)
+        if "points" in raw:
+            self.positive(points, at(location, "points"), "考核项目分值")
         method = self.maybe_enum(ComponentMethod, raw.get("method"))
         indicators: tuple[Indicator, ...] = ()
         if "indicators" in raw:
@@ -283,6 +285,8 @@ class SchemeBuilder(PartsBuilder):
         weight = self.number(raw.get("weight"), at(location, "weight"))
         if "points" in raw and "weight" in raw:
             self.report(location, f"指标“{name}”同时写了 points 和 weight,只能写其中一个")
+        self.positive(points, at(location, "points"), "分值", zero_ok=True)
+        self.positive(weight, at(location, "weight"), "权重", zero_ok=True)
         if points is not None or weight is None:
             return points
         if parent_points is None:

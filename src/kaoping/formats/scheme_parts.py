@@ -91,6 +91,13 @@ class BuilderBase:
         """A Decimal, or None (schema errors are reported by the schema, so stay quiet here)."""
         return parse_decimal(value)
 
+    def positive(self, value: Decimal | None, location: str, what: str, *, zero_ok: bool = False) -> None:
+        """Report a negative (or, unless ``zero_ok``, a zero) number."""
+        if value is None or value > 0 or (zero_ok and value == 0):
+            return
+        rule = "不能为负数" if zero_ok else "应大于 0"
+        self.report(location, f"{what} {format_decimal(value)} {rule}")
+
     def required_number(self, raw: Mapping[str, Any], key: str, location: str) -> Decimal:
         value = self.number(raw.get(key), at(location, key))
         return value if value is not None else ZERO
@@ -214,6 +221,8 @@ class PartsBuilder(BuilderBase):
                 weight=self.required_number(raw, "weight", at(location, index)),
             )
             self.unique(seen, group.id, at(at(location, index), "id"), "评委组")
+            if "weight" in raw:
+                self.positive(group.weight, at(at(location, index), "weight"), "评委组权重")
             groups.append(group)
         if not groups:
             self.report(location, "至少需要一个评委组")
