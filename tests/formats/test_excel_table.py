@@ -248,7 +248,7 @@ def test_excel_problems_surface_through_the_scheme_validator(tmp_path: Path) -> 
         encoding="utf-8",
     )
     problems = validate_scheme_file(tmp_path / "scheme.yaml")
-    assert problems[0] == Problem("量化考核表!B2", "量化考核表 第2行:分值“abc”不是数字")
+    assert problems == [Problem("量化考核表!B2", "量化考核表 第2行:分值“abc”不是数字")]
 
 
 # -- any tree ----------------------------------------------------------------------------------------

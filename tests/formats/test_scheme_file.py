@@ -165,6 +165,7 @@ def test_diff_reports_changed_added_and_removed_items() -> None:
     by_location = {(c.kind, c.location): c for c in changes}
     changed = by_location[(ChangeKind.CHANGED, "components[wukan-county].indicators[C1].children[C1.1].points")]
     assert (changed.field, changed.old, changed.new) == ("points", "15", "14")
+    assert changed.describe() == "修改 components[wukan-county].indicators[C1].children[C1.1].points:15 → 14"
     added = by_location[(ChangeKind.ADDED, "components[wukan-county].indicators[C3].children[C3.2]")]
     assert added.new["name"] == "新增指标"
     removed = by_location[(ChangeKind.REMOVED, "components[minban]")]

@@ -18,7 +18,7 @@ import yaml
 
 from kaoping.formats import scheme_build
 from kaoping.formats.problems import Problem, SchemeError
-from kaoping.formats.scheme_file import load_scheme, validate_scheme_file
+from kaoping.formats.scheme_file import load_scheme, scheme_from_data, validate_scheme_file
 
 Data = dict[str, Any]
 
@@ -542,3 +542,13 @@ def test_yaml_merge_keys_may_override_without_a_duplicate_warning(tmp_path: Path
     path.write_text(text, encoding="utf-8")
     assert validate_scheme_file(path) == []
     assert [c.name for c in load_scheme(path).components] == ["甲", "乙"]
+
+
+def test_indicators_file_in_plain_data_is_a_problem() -> None:
+    data = copy.deepcopy(BASE)
+    del table(data)["indicators"]
+    table(data)["indicators_file"] = "量化考核表.xlsx"
+    with pytest.raises(SchemeError) as caught:
+        scheme_from_data(data)
+    assert caught.value.problems[0].location == "components[1].indicators_file"
+    assert "只能在读取方案文件时引用" in caught.value.problems[0].message

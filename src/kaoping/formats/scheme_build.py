@@ -88,9 +88,10 @@ def load_rule_validator() -> RuleValidator | None:
 class SchemeBuilder(PartsBuilder):
     """Builds a Scheme from data while collecting problems instead of raising."""
 
-    def __init__(self, rule_validator: RuleValidator | None = None) -> None:
+    def __init__(self, rule_validator: RuleValidator | None = None, *, files_read: bool = False) -> None:
         super().__init__()
         self.rule_validator = rule_validator
+        self.files_read = files_read  # indicators_file was resolved (or reported) by the file reader
 
     # -- the scheme -----------------------------------------------------------------------
 
@@ -209,7 +210,12 @@ class SchemeBuilder(PartsBuilder):
             self.report(at(at(location, "rating"), "scale"), f"测评类考核项目“{name}”没有设置等次")
         if method is ComponentMethod.IMPORTED and conversion is None:
             self.report(location, f"导入类考核项目“{name}”缺少 conversion(折算方法)")
-        if method is ComponentMethod.INDICATORS and not raw.get("indicators") and "indicators_file" not in raw:
+        if "indicators_file" in raw and not self.files_read:
+            self.report(
+                at(location, "indicators_file"),
+                "indicators_file(Excel 指标表)只能在读取方案文件时引用;请把指标写在 indicators 中",
+            )
+        elif method is ComponentMethod.INDICATORS and not raw.get("indicators") and "indicators_file" not in raw:
             self.report(location, f"量化考核项目“{name}”缺少 indicators(指标)")
         if (
             conversion

@@ -37,11 +37,23 @@ class SchemeChange:
     new: Any = None
 
     def describe(self) -> str:
+        """One line of Chinese for the version history: "修改 components[lide].points:100 → 120"."""
         if self.kind is ChangeKind.CHANGED:
-            return f"{self.location}:{self.old!r} → {self.new!r}"
+            return f"修改 {self.location}:{shown(self.old)} → {shown(self.new)}"
         value = self.new if self.kind is ChangeKind.ADDED else self.old
-        label = value.get("name", "") if isinstance(value, Mapping) else value
-        return f"{KIND_WORDS[self.kind]} {self.location} {label}".rstrip()
+        return f"{KIND_WORDS[self.kind]} {self.location} {shown(value)}".rstrip()
+
+
+def shown(value: Any) -> str:
+    if value is None:
+        return "(空)"
+    if isinstance(value, Mapping):
+        return str(value.get("name", ""))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(shown(v) for v in value)
+    return str(value)
 
 
 def diff_schemes(old: Scheme, new: Scheme) -> list[SchemeChange]:

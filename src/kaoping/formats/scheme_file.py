@@ -253,12 +253,15 @@ def schema_problem(error: jsonschema.ValidationError) -> Problem:
     return Problem(location, messages.get(keyword, f"不符合格式要求:{error.message}"))
 
 
-def validate_scheme_data(data: Any) -> tuple[Scheme | None, list[Problem]]:
-    """Schema and semantic checks of parsed data; the Scheme is None when there are problems."""
+def validate_scheme_data(data: Any, *, from_file: bool = False) -> tuple[Scheme | None, list[Problem]]:
+    """Schema and semantic checks of parsed data; the Scheme is None when there are problems.
+
+    ``from_file``: the data was read by ``read_scheme_data``, which has already replaced each
+    ``indicators_file`` by its indicators or reported why it could not."""
     if not isinstance(data, Mapping):
         return None, [Problem("", "考核方案文件的顶层应为“键: 值”结构(scheme、categories、components …)")]
     problems = schema_problems(data)
-    builder = SchemeBuilder(load_rule_validator())
+    builder = SchemeBuilder(load_rule_validator(), files_read=from_file)
     scheme = builder.build(data)
     problems = collect(builder.problems, problems)
     return (None if problems else scheme), problems
@@ -271,7 +274,7 @@ def validate_scheme_file(path: str | Path) -> list[Problem]:
     data, problems = read_scheme_data(path)
     if data is None and problems:
         return problems
-    _, more = validate_scheme_data(data)
+    _, more = validate_scheme_data(data, from_file=True)
     return [*problems, *more]
 
 
@@ -279,7 +282,7 @@ def load_scheme(path: str | Path) -> Scheme:
     data, problems = read_scheme_data(path)
     if data is None and problems:
         raise SchemeError(problems)
-    scheme, more = validate_scheme_data(data)
+    scheme, more = validate_scheme_data(data, from_file=True)
     if scheme is None or problems:
         raise SchemeError([*problems, *more])
     return scheme
