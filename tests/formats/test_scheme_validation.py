@@ -552,3 +552,13 @@ def test_indicators_file_in_plain_data_is_a_problem() -> None:
         scheme_from_data(data)
     assert caught.value.problems[0].location == "components[1].indicators_file"
     assert "只能在读取方案文件时引用" in caught.value.problems[0].message
+
+
+def test_a_bad_number_is_reported_once(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, lambda d: table(d)["indicators"][1].update(points="abc"))
+    assert [p.location for p in problems] == ["components[1].indicators[1].points"]
+
+
+def test_a_leaf_without_points_or_weight(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, lambda d: table(d)["indicators"][1].pop("points"))
+    assert_problem(problems, "components[1].indicators[1]", "指标“质量”缺少分值(points 或 weight)")

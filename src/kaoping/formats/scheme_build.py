@@ -262,7 +262,7 @@ class SchemeBuilder(PartsBuilder):
         points = own_points
         if points is None:
             points = sum((c.points for c in children if c.kind is ItemKind.NORMAL), ZERO)
-            if not children_raw:
+            if not children_raw and "points" not in raw and "weight" not in raw:
                 self.report(location, f"指标“{name}”缺少分值(points 或 weight)")
         self.unique(self.item_ids, item_id, at(location, "id") if "id" in raw else location, "指标")
         indicator = Indicator(
@@ -313,8 +313,11 @@ class SchemeBuilder(PartsBuilder):
     ) -> None:
         """Normal children add up to the parent; bonus and penalty items stand apart."""
         normal = [(as_map(raw), node) for raw, node in zip(raws, siblings, strict=True) if node.kind is ItemKind.NORMAL]
-        if not normal:
-            return
+        unreadable = any(
+            key in raw and parse_decimal(raw[key]) is None for raw, _ in normal for key in ("points", "weight")
+        )
+        if not normal or unreadable:
+            return  # a number that is not a number was reported already; a sum would only echo it
         if all("weight" in raw and "points" not in raw for raw, _ in normal):
             weights = [parse_decimal(raw.get("weight")) for raw, _ in normal]
             if None not in weights:
