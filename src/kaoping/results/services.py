@@ -31,11 +31,15 @@ def unit_key(unit: CampaignUnit | int) -> str:
     return str(unit if isinstance(unit, int) else unit.pk)
 
 
-def data_version(campaign: Campaign) -> tuple[int, int]:
-    """Changes whenever a score, status, file or scheme version of the campaign changes."""
-    last = AuditEvent.objects.filter(chain=f"campaign:{campaign.pk}").order_by("-seq").values_list("seq", flat=True)
+def data_version(campaign: Campaign) -> tuple[int, str, int]:
+    """Changes whenever a score, status, file or scheme version of the campaign changes.
+
+    The audit chain's head hash covers every audited change, so it is the data version.
+    """
+    head = AuditEvent.objects.filter(chain=f"campaign:{campaign.pk}").order_by("-seq").values_list("seq", "hash")
+    seq, digest = head.first() or (0, "")
     version = campaign.scheme_versions.order_by("-number").values_list("number", flat=True).first() or 0
-    return (last.first() or 0, version)
+    return (seq, digest[:16], version)
 
 
 def compute_campaign_result(campaign: Campaign, *, use_cache: bool = True) -> CampaignResult:

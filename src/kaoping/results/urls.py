@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kaoping.results import views
 
 app_name = "results"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("<int:campaign_id>/", views.standings, name="standings"),
+    path("<int:campaign_id>/unit/<int:unit_id>/", views.unit_result, name="unit_result"),
+    path("<int:campaign_id>/unit/<int:unit_id>/explain/", views.explain, name="explain"),
+]

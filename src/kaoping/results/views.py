@@ -1,0 +1,99 @@
+"""Standings while the campaign runs, and every number opened to the engine's explanation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from kaoping.assessments import selectors as assess
+from kaoping.engine.explain import explain_unit
+from kaoping.engine.results import ItemResult
+from kaoping.orgs.access import campaign_for
+from kaoping.results import selectors
+from kaoping.results.services import compute_campaign_result, unit_key
+
+
+@login_required
+@require_GET
+def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign, access = campaign_for(request.user, campaign_id)
+    if not selectors.can_see_standings(access):
+        own = [u for u in assess.visible_units(request.user, access) if access.can_report_for(u.organization)]
+        if campaign.results_published and own:
+            return HttpResponseRedirect(reverse("results:unit_result", args=[campaign.pk, own[0].pk]))
+        raise Http404
+    scheme = assess.scheme_for(campaign)
+    result = compute_campaign_result(campaign)
+    visible = {unit_key(pk): pk for pk in assess.visible_units(request.user, access).values_list("pk", flat=True)}
+    categories = []
+    for category in scheme.categories:
+        rows = [u for u in result.units if u.category == category.id and u.unit_id in visible]
+        components = [scheme.component(cid) for cid in category.components]
+        categories.append({"category": category, "components": components, "rows": _rows(rows, components)})
+    return render(
+        request,
+        "results/standings.html",
+        {
+            "campaign": campaign,
+            "categories": categories,
+            "flags": result.flags,
+            "published": campaign.results_published,
+        },
+    )
+
+
+def _rows(units: list[Any], components: list[Any]) -> list[dict[str, Any]]:
+    rows = []
+    for unit in units:
+        by_id = {c.component_id: c for c in unit.components}
+        rows.append({"unit": unit, "pk": unit.unit_id, "components": [by_id.get(c.id) for c in components]})
+    return rows
+
+
+@login_required
+@require_GET
+def unit_result(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpResponse:
+    campaign, access = campaign_for(request.user, campaign_id)
+    unit = selectors.result_unit(request.user, access, unit_id)
+    result = selectors.unit_result(compute_campaign_result(campaign), unit)
+    return render(
+        request,
+        "results/unit_result.html",
+        {"campaign": campaign, "unit": unit, "result": result, "full_text": explain_unit(result)},
+    )
+
+
+@login_required
+@require_GET
+def explain(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpResponse:
+    """The engine's explanation for one number: the total, a component, or an item (htmx fragment)."""
+    campaign, access = campaign_for(request.user, campaign_id)
+    unit = selectors.result_unit(request.user, access, unit_id)
+    result = selectors.unit_result(compute_campaign_result(campaign), unit)
+    component_id = request.GET.get("component", "")
+    item_id = request.GET.get("item", "")
+    context: dict[str, Any] = {"campaign": campaign, "unit": unit, "result": result}
+    if not component_id:
+        context.update(title=str(result.name), text=explain_unit(result))
+    else:
+        component = selectors.find_component(result, component_id)
+        if item_id:
+            item = selectors.find_item(component.items, item_id)
+            context.update(title=f"{item.item_id} {item.name}", text=_item_text(item), item=item, component=component)
+        else:
+            context.update(title=component.name, text=component.explanation, component=component)
+    template = "results/_explain.html" if request.headers.get("HX-Request") else "results/explain.html"
+    return render(request, template, context)
+
+
+def _item_text(item: ItemResult, depth: int = 0) -> str:
+    score = "缺失" if item.score is None else format(item.score.normalize(), "f")
+    line = f"{'  ' * depth}{item.item_id} {item.name}:{score}/{format(item.max.normalize(), 'f')}"
+    if item.explanation:
+        line += f"({item.explanation})"
+    return "\n".join([line, *(_item_text(child, depth + 1) for child in item.children)])
