@@ -317,3 +317,31 @@ def strip_control(indicator: Indicator) -> Indicator:
         standard=ILLEGAL_CHARACTERS_RE.sub("", indicator.standard.replace("\r\n", "\n").replace("\r", "\n")).strip(),
         children=tuple(strip_control(c) for c in indicator.children),
     )
+
+
+def test_a_points_column_after_each_level(tmp_path: Path) -> None:
+    header: Row = ["一级指标", "分值", "二级指标", "分值", "评价要点", "分值"]
+    rows: list[Row] = [
+        ["党建", 10, "班子", 6, "换届", 4],
+        [None, None, None, None, "学习", 2],
+        [None, None, "制度", 4, "三会一课", 4],
+        ["安全", 5, "校园安全", 5, None, None],
+    ]
+    path = sheet_file(tmp_path, header, rows)
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.merge_cells("A2:A4")
+    sheet.merge_cells("B2:B4")
+    workbook.save(path)
+    party, safety = read_indicator_table(path)
+    assert [(c.name, c.points) for c in party.children] == [("班子", Decimal(6)), ("制度", Decimal(4))]
+    assert [leaf.points for leaf in party.leaves()] == [Decimal(4), Decimal(2), Decimal(4)]
+    assert (safety.points, safety.children[0].name, safety.children[0].is_leaf) == (Decimal(5), "校园安全", True)
+
+
+def test_a_level_points_column_that_disagrees_with_the_children(tmp_path: Path) -> None:
+    header: Row = ["一级指标", "分值", "二级指标", "分值"]
+    rows: list[Row] = [["党建", 10, "班子", 6], [None, None, "制度", 3]]
+    problems = problems_of(sheet_file(tmp_path, header, rows))
+    assert any(p.location == "量化考核表!B2" and "与下级指标合计 9 不一致" in p.message for p in problems)

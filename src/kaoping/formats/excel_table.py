@@ -117,6 +117,19 @@ class Columns:
 
     levels: list[int] = field(default_factory=list)
     fields: dict[str, int] = field(default_factory=dict)
+    # Several 分值 columns ("一级指标 | 分值 | 二级指标 | 分值 …"): each belongs to the level on its left.
+    level_points: dict[int, int] = field(default_factory=dict)
+
+    def add_points_columns(self, points_columns: list[int]) -> None:
+        if not points_columns:
+            return
+        self.fields["points"] = points_columns[-1]
+        if len(points_columns) < 2:
+            return
+        for column in points_columns:
+            level = sum(1 for level_column in self.levels if level_column < column) - 1
+            if level >= 0:
+                self.level_points[level] = column
 
 
 @dataclass
@@ -176,12 +189,16 @@ class TableReader:
         best: tuple[int, Columns] | None = None
         for row in self.sheet.iter_rows(min_row=1, max_row=min(self.sheet.max_row, 15)):
             columns = Columns()
+            points_columns: list[int] = []
             for cell in row:
                 name = header_field(normalise_header(cell.value))
                 if name == "level":
                     columns.levels.append(int(cell.column or 0))
+                elif name == "points":
+                    points_columns.append(int(cell.column or 0))
                 elif name is not None and name not in columns.fields:
                     columns.fields[name] = int(cell.column or 0)
+            columns.add_points_columns(points_columns)
             if columns.levels and "points" in columns.fields:
                 score = len(columns.levels) + len(columns.fields)
                 if best is None or score > len(best[1].levels) + len(best[1].fields):
@@ -208,7 +225,7 @@ class TableReader:
         values = {int(c.column): c.value for c in row if getattr(c, "column", None) is not None}
         number = int(row[0].row)
         names = [cell_text(values.get(column)) for column in columns.levels]
-        others = [cell_text(values.get(column)) for column in columns.fields.values()]
+        others = [cell_text(values.get(c)) for c in [*columns.fields.values(), *columns.level_points.values()]]
         if not any(names) and not any(others):
             return  # a blank row
         if next((n for n in names if n), "").replace(" ", "") in TOTAL_ROWS:
@@ -220,13 +237,22 @@ class TableReader:
         for level, name in enumerate(names):
             if not name:
                 continue
-            if level < deepest and any(n.level == level and n.name == name for n in stack):
+            repeated = [n for n in stack if n.level == level and n.name == name]
+            if level < deepest and repeated:
+                self.fill_level_points(repeated[0], values, columns, number)
                 continue  # the parent repeated on each of its rows
             node = self.new_node(name, level, number, columns.levels[level])
             parents = [n for n in stack if n.level < level]
             (parents[-1].children if parents else self.roots).append(node)
             stack[:] = [*parents, node]
+            if level < deepest:
+                self.fill_level_points(node, values, columns, number)
         self.fill(stack[-1], values, columns, number)
+
+    def fill_level_points(self, node: Node, values: dict[int, object], columns: Columns, row: int) -> None:
+        """A parent's points from its own 分值 column, when the table has one per level."""
+        if node.level in columns.level_points:
+            self.fill_points(node, values, columns.level_points[node.level], row)
 
     @staticmethod
     def new_node(text: str, level: int, row: int, column: int) -> Node:
@@ -240,7 +266,7 @@ class TableReader:
 
     def fill(self, node: Node, values: dict[int, object], columns: Columns, row: int) -> None:
         fields = columns.fields
-        self.fill_points(node, values, fields["points"], row)
+        self.fill_points(node, values, columns.level_points.get(node.level, fields["points"]), row)
         if "id" in fields:
             node.item_id = cell_text(values.get(fields["id"]))
         if "standard" in fields:
