@@ -37,13 +37,15 @@ Campaigns:
                      ``campaign_units`` maps "county_a" … "school_b" to their CampaignUnit.
     other_campaign   owned by other_bureau, participant other_school.
 
-Helpers: ``personas`` (name → user, ``anonymous`` included), ``client_for(user)`` → a logged-in
+Helpers: ``small_scheme`` (a deep copy of ``SMALL_SCHEME``, scheme-file data),
+``personas`` (name → user, ``anonymous`` included), ``client_for(user)`` → a logged-in
 ``django.test.Client`` (anonymous → a fresh client), ``cast`` (everything above as one object).
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -128,6 +130,14 @@ class Cast:
     other_campaign: Any
 
 
+@functools.cache
+def _cheap_hash() -> str:
+    """PASSWORD hashed with few PBKDF2 rounds: the default 1.2 million cost a second per user."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    return PBKDF2PasswordHasher().encode(PASSWORD, "kaopingtestsalt", iterations=1000)
+
+
 def _build_cast() -> Cast:
     from django.contrib.auth.models import AnonymousUser
 
@@ -157,7 +167,7 @@ def _build_cast() -> Cast:
     dept_y = Department.objects.create(bureau=city, name="督导室")
 
     def user(username: str, display: str, role: str, at: Organization, department: Any = None) -> User:
-        u = User.objects.create_user(username=username, password=PASSWORD, display_name=display)
+        u = User.objects.create(username=username, password=_cheap_hash(), display_name=display)
         Membership.objects.create(user=u, organization=at, role=role, department=department)
         return u
 
@@ -209,6 +219,12 @@ def _build_cast() -> Cast:
 @pytest.fixture
 def cast(db: Any) -> Cast:
     return _build_cast()
+
+
+@pytest.fixture
+def small_scheme() -> dict[str, Any]:
+    """A fresh copy of SMALL_SCHEME (scheme-file data) to modify freely."""
+    return copy.deepcopy(SMALL_SCHEME)
 
 
 @pytest.fixture

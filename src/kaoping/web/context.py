@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kaoping.orgs import access
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -16,10 +18,17 @@ class NavItem:
     active: bool = False
 
 
+def nav_items_for(user: object) -> list[NavItem]:
+    items = [NavItem(_("首页"), reverse("web:home")), NavItem(_("考核活动"), reverse("campaigns:list"))]
+    if access.managed_bureaus(user):
+        items += [NavItem(_("单位"), reverse("orgs:tree")), NavItem(_("用户"), reverse("orgs:users"))]
+    return items
+
+
 def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
     user = request.user
     if not user.is_authenticated:
         return {"nav_items": []}
-    items = [NavItem(_("首页"), reverse("web:home"))]
     path = request.path
+    items = nav_items_for(user)
     return {"nav_items": [NavItem(i.label, i.url, active=path == i.url) for i in items]}

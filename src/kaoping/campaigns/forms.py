@@ -1,0 +1,71 @@
+"""Forms of the campaign pages. Labels and errors are Chinese."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kaoping.campaigns.models import PHASE_ORDER, Phase
+
+SCHEME_MAX_BYTES = 5 * 1024 * 1024
+
+
+class SchemeFileField(forms.FileField):
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        if upload is not None and upload.size > SCHEME_MAX_BYTES:
+            raise forms.ValidationError(_("文件过大(上限 5 MB)"))
+        return upload
+
+
+class CampaignCreateForm(forms.Form):
+    owner = forms.TypedChoiceField(label=_("组织单位"), coerce=int)
+    name = forms.CharField(label=_("考核名称"), max_length=200)
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    scheme_file = SchemeFileField(label=_("考核方案文件"), help_text=_("YAML/JSON 方案文件,或 Excel 量化考核表(.xlsx)"))
+
+    def __init__(self, *args: Any, bureaus: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [(b.pk, b.name) for b in bureaus]  # type: ignore[attr-defined]
+
+
+class SchemeVersionForm(forms.Form):
+    scheme_file = SchemeFileField(label=_("新的方案文件"))
+    reason = forms.CharField(label=_("变更原因"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PhaseForm(forms.Form):
+    expected = forms.ChoiceField(choices=Phase.choices, widget=forms.HiddenInput)
+    target = forms.ChoiceField(choices=Phase.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("原因"), required=False, max_length=500)
+
+
+class DeadlinesForm(forms.Form):
+    """One optional date-time field per phase."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for phase in PHASE_ORDER:
+            self.fields[phase] = forms.DateTimeField(
+                label=Phase(phase).label,
+                required=False,
+                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+            )
+
+
+class AddUnitsForm(forms.Form):
+    organizations = forms.TypedMultipleChoiceField(label=_("单位"), coerce=int)
+    category = forms.ChoiceField(label=_("考核类别"))
+
+    def __init__(self, *args: Any, candidates: list[Any], categories: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organizations"].choices = [(o.pk, o.name) for o in candidates]  # type: ignore[attr-defined]
+        self.fields["category"].choices = categories  # type: ignore[attr-defined]
+
+
+class PublishForm(forms.Form):
+    published = forms.BooleanField(required=False)
+    reason = forms.CharField(label=_("原因"), required=False, max_length=500)

@@ -1,0 +1,258 @@
+"""Campaign pages. Thin: access through orgs.access, writes through campaigns.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaoping.campaigns import selectors, services
+from kaoping.campaigns.forms import (
+    AddUnitsForm,
+    CampaignCreateForm,
+    DeadlinesForm,
+    PhaseForm,
+    PublishForm,
+    SchemeVersionForm,
+)
+from kaoping.campaigns.links import campaign_links
+from kaoping.campaigns.models import Phase
+from kaoping.formats.problems import SchemeError
+from kaoping.orgs import access
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = access.campaigns_for(request.user)
+    can_create = bool(access.managed_bureaus(request.user))
+    return render(request, "campaigns/list.html", {"campaigns": campaigns, "can_create": can_create})
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    bureaus = access.managed_bureaus(request.user)
+    if not bureaus:
+        raise Http404
+    form = CampaignCreateForm(request.POST or None, request.FILES or None, bureaus=bureaus)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        owner = access.bureau_for(request.user, form.cleaned_data["owner"])
+        upload = form.cleaned_data["scheme_file"]
+        try:
+            data = services.scheme_data_from_upload(filename=upload.name, content=upload.read())
+            campaign = services.campaign_create(
+                owner=owner,
+                name=form.cleaned_data["name"],
+                year=form.cleaned_data["year"],
+                scheme_data=data,
+                source_name=upload.name,
+                actor=request.user,
+            )
+        except SchemeError as error:
+            problems = services.problems_as_text(error.problems)
+        else:
+            messages.success(request, _("考核已创建。下一步:添加参评单位并设置各阶段截止时间。"))
+            return redirect("campaigns:detail", campaign.pk)
+    return render(request, "campaigns/create.html", {"form": form, "problems": problems})
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign, grant = access.campaign_for(request.user, pk)
+    units = access.units_for(grant)
+    context: dict[str, Any] = {
+        "campaign": campaign,
+        "access": grant,
+        "steps": selectors.phase_steps(campaign),
+        "categories": selectors.units_by_category(campaign, units),
+        "links": campaign_links(campaign, grant),
+        "version": campaign.current_scheme(),
+    }
+    if grant.organizer:
+        context.update(_organizer_forms(campaign))
+    return render(request, "campaigns/detail.html", context)
+
+
+def _organizer_forms(campaign: Any) -> dict[str, Any]:
+    deadlines = {d.phase: d.deadline for d in campaign.deadlines.all()}
+    following = services.next_phase(campaign.phase)
+    preceding = services.previous_phase(campaign.phase)
+    return {
+        "next_phase": following,
+        "previous_phase": preceding,
+        "next_label": Phase(following).label if following else "",
+        "previous_label": Phase(preceding).label if preceding else "",
+        "deadlines_form": DeadlinesForm(initial=deadlines),
+        "can_publish": campaign.phase in (Phase.NOTICE, Phase.FINAL, Phase.ARCHIVED),
+    }
+
+
+@login_required
+@require_POST
+def campaign_phase(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign, _grant = access.organizer_access_for(request.user, pk)
+    form = PhaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("阶段参数无效,请刷新页面后再操作"))
+        return redirect("campaigns:detail", pk)
+    try:
+        services.campaign_set_phase(
+            campaign=campaign,
+            expected=form.cleaned_data["expected"],
+            target=form.cleaned_data["target"],
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except services.CampaignError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        status = 409 if isinstance(error, services.PhaseConflict) else 400
+        if request.headers.get("HX-Request"):
+            return HttpResponse("; ".join(error.messages), status=status)
+    else:
+        messages.success(request, _("阶段已变更为“%(phase)s”") % {"phase": Phase(campaign.phase).label})
+    return redirect("campaigns:detail", pk)
+
+
+@login_required
+@require_POST
+def campaign_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign, _grant = access.organizer_access_for(request.user, pk)
+    form = DeadlinesForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}:{' '.join(str(e) for e in errors)}")
+        return redirect("campaigns:detail", pk)
+    changed = services.campaign_set_deadlines(campaign=campaign, deadlines=form.cleaned_data, actor=request.user)
+    messages.success(request, _("已更新 %(count)d 个截止时间") % {"count": len(changed)})
+    return redirect("campaigns:detail", pk)
+
+
+@login_required
+@require_POST
+def campaign_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign, _grant = access.organizer_access_for(request.user, pk)
+    form = PublishForm(request.POST)
+    form.is_valid()
+    try:
+        services.campaign_publish_results(
+            campaign=campaign,
+            published=form.cleaned_data.get("published", False),
+            actor=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except services.CampaignError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("结果已发布") if campaign.results_published else _("结果已撤回"))
+    return redirect("campaigns:detail", pk)
+
+
+@login_required
+def campaign_units(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign, grant = access.organizer_access_for(request.user, pk)
+    taking_part = access.units_for(grant).order_by("category", "organization__path")
+    candidates = list(campaign.owner.descendants().exclude(participations__campaign=campaign))
+    form = AddUnitsForm(request.POST or None, candidates=candidates, categories=selectors.scheme_categories(campaign))
+    if request.method == "POST" and form.is_valid():
+        chosen = [o for o in candidates if o.pk in set(form.cleaned_data["organizations"])]
+        try:
+            added = services.campaign_add_units(
+                campaign=campaign, organizations=chosen, category=form.cleaned_data["category"], actor=request.user
+            )
+        except services.CampaignError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("已添加 %(count)d 个单位") % {"count": len(added)})
+            return redirect("campaigns:units", pk)
+    context = {"campaign": campaign, "form": form, "units": taking_part, "candidates": candidates}
+    return render(request, "campaigns/units.html", context)
+
+
+@login_required
+@require_POST
+def campaign_unit_remove(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
+    campaign, grant = access.organizer_access_for(request.user, pk)
+    unit = access.unit_for(grant, unit_id)
+    try:
+        services.campaign_remove_unit(
+            campaign=campaign, unit=unit, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except services.CampaignError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已移除“%(name)s”") % {"name": unit.organization.name})
+    return redirect("campaigns:units", pk)
+
+
+@login_required
+def scheme_versions(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign, grant = access.campaign_for(request.user, pk)
+    versions = list(campaign.scheme_versions.select_related("created_by").order_by("-number"))
+    form = SchemeVersionForm(request.POST or None, request.FILES or None) if grant.organizer else None
+    problems: list[str] = []
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            problems = _upload_version(request, campaign, form)
+            if not problems:
+                return redirect("campaigns:scheme", pk)
+    current = versions[0] if versions else None
+    context = {
+        "campaign": campaign,
+        "access": grant,
+        "versions": versions,
+        "form": form,
+        "problems": problems,
+        "scheme": selectors.scheme_of(current) if current else None,
+        "changes": selectors.version_changes(versions[1], versions[0]) if len(versions) > 1 else [],
+    }
+    return render(request, "campaigns/scheme.html", context)
+
+
+def _upload_version(request: HttpRequest, campaign: Any, form: SchemeVersionForm) -> list[str]:
+    upload = form.cleaned_data["scheme_file"]
+    try:
+        data = services.scheme_data_from_upload(filename=upload.name, content=upload.read())
+        version = services.scheme_version_upload(
+            campaign=campaign,
+            scheme_data=data,
+            source_name=upload.name,
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+    except SchemeError as error:
+        return services.problems_as_text(error.problems)
+    except services.CampaignError as error:
+        return error.messages
+    messages.success(request, _("已保存方案第 %(number)d 版") % {"number": version.number})
+    return []
+
+
+@login_required
+def scheme_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign, _grant = access.campaign_for(request.user, pk)
+    versions = {v.number: v for v in campaign.scheme_versions.all()}
+    old = versions.get(_int(request.GET.get("old")))
+    new = versions.get(_int(request.GET.get("new")))
+    if old is None or new is None:
+        raise Http404
+    changes = selectors.version_changes(old, new)
+    context = {"campaign": campaign, "old": old, "new": new, "changes": changes}
+    return render(request, "campaigns/scheme_diff.html", context)
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return -1

@@ -1,0 +1,52 @@
+"""Reads for the organization pages, always scoped by ``kaoping.orgs.access``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from kaoping.orgs.access import managed_bureaus, orgs_for
+from kaoping.orgs.models import Department, Membership, Organization, UnitCategory
+
+
+@dataclass
+class OrgNode:
+    org: Organization
+    children: list[OrgNode] = field(default_factory=list)
+
+
+def org_tree(user: object) -> list[OrgNode]:
+    """One tree per bureau the user manages, built from a single query."""
+    orgs = list(orgs_for(user).order_by("path"))
+    nodes = {o.pk: OrgNode(o) for o in orgs}
+    roots: list[OrgNode] = []
+    for org in orgs:
+        parent = nodes.get(org.parent_id) if org.parent_id else None
+        (parent.children if parent else roots).append(nodes[org.pk])
+    for node in nodes.values():
+        node.children.sort(key=lambda n: (n.org.kind, n.org.name))
+    return roots
+
+
+def departments_for(user: object) -> QuerySet[Department]:
+    bureau_ids = [b.pk for b in managed_bureaus(user)]
+    return Department.objects.filter(bureau_id__in=bureau_ids).select_related("bureau").order_by("bureau", "name")
+
+
+def categories_for(user: object) -> QuerySet[UnitCategory]:
+    bureau_ids = [b.pk for b in managed_bureaus(user)]
+    return UnitCategory.objects.filter(owner_id__in=bureau_ids).select_related("owner").order_by("owner", "code")
+
+
+def memberships_for(user: object) -> QuerySet[Membership]:
+    """Role assignments at organizations the user manages."""
+    return (
+        Membership.objects.filter(organization__in=orgs_for(user))
+        .select_related("user", "organization", "department")
+        .order_by("organization__path", "user__username")
+    )
+
+
+def membership_for(user: object, membership_id: int) -> Membership | None:
+    return memberships_for(user).filter(pk=membership_id).first()

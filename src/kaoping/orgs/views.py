@@ -1,0 +1,241 @@
+"""Organization pages: tree, unit, categories, departments, users and roles, Excel import.
+
+Only organizers and administrators manage organizations; everyone else gets 404 here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kaoping.orgs import access, imports, selectors, services
+from kaoping.orgs.models import Department, OrgKind, Role, User
+
+IMPORT_SESSION_KEY = "orgs_import"
+
+
+def _bureaus_or_404(request: HttpRequest) -> list[Any]:
+    bureaus = access.managed_bureaus(request.user)
+    if not bureaus:
+        raise Http404
+    return bureaus
+
+
+def _show_errors(request: HttpRequest, error: services.OrgError | imports.ImportFileError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+class UnitForm(forms.Form):
+    parent = forms.TypedChoiceField(label=gettext_lazy("上级单位"), coerce=int)
+    name = forms.CharField(label=gettext_lazy("名称"), max_length=200)
+    code = forms.CharField(label=gettext_lazy("代码"), max_length=64)
+    kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=OrgKind.choices, initial=OrgKind.SCHOOL)
+    category = forms.TypedChoiceField(label=gettext_lazy("单位类别"), coerce=int, required=False, empty_value=None)
+
+
+@login_required
+def org_tree(request: HttpRequest) -> HttpResponse:
+    _bureaus_or_404(request)
+    orgs = list(access.orgs_for(request.user))
+    categories = list(selectors.categories_for(request.user))
+    form = UnitForm(request.POST or None)
+    form.fields["parent"].choices = [(o.pk, o.name) for o in orgs]  # type: ignore[attr-defined]
+    form.fields["category"].choices = [("", "—"), *((c.pk, f"{c.name}({c.owner})") for c in categories)]  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        parent = access.org_for(request.user, form.cleaned_data["parent"])
+        category = next((c for c in categories if c.pk == form.cleaned_data["category"]), None)
+        try:
+            unit = services.unit_create(
+                parent=parent,
+                name=form.cleaned_data["name"],
+                code=form.cleaned_data["code"],
+                kind=form.cleaned_data["kind"],
+                category=category,
+                actor=request.user,
+            )
+        except services.OrgError as error:
+            _show_errors(request, error)
+        else:
+            messages.success(request, _("已添加单位“%(name)s”") % {"name": unit.name})
+            return redirect("orgs:tree")
+    return render(request, "orgs/tree.html", {"roots": selectors.org_tree(request.user), "form": form})
+
+
+@login_required
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.org_for(request.user, pk)
+    members = selectors.memberships_for(request.user).filter(organization=unit)
+    context = {
+        "unit": unit,
+        "children": unit.children.select_related("category").order_by("name"),
+        "members": members,
+        "ancestors": [a for a in access.orgs_for(request.user) if unit.path.startswith(a.path) and a.pk != unit.pk],
+    }
+    return render(request, "orgs/unit.html", context)
+
+
+@login_required
+def categories(request: HttpRequest) -> HttpResponse:
+    bureaus = _bureaus_or_404(request)
+    if request.method == "POST":
+        bureau = access.bureau_for(request.user, request.POST.get("bureau", ""))
+        try:
+            services.category_create(
+                owner=bureau, code=request.POST.get("code", ""), name=request.POST.get("name", ""), actor=request.user
+            )
+        except services.OrgError as error:
+            _show_errors(request, error)
+        else:
+            messages.success(request, _("已添加单位类别"))
+            return redirect("orgs:categories")
+    context = {"bureaus": bureaus, "categories": selectors.categories_for(request.user)}
+    return render(request, "orgs/categories.html", context)
+
+
+@login_required
+def departments(request: HttpRequest) -> HttpResponse:
+    bureaus = _bureaus_or_404(request)
+    if request.method == "POST":
+        bureau = access.bureau_for(request.user, request.POST.get("bureau", ""))
+        try:
+            services.department_create(bureau=bureau, name=request.POST.get("name", ""), actor=request.user)
+        except services.OrgError as error:
+            _show_errors(request, error)
+        else:
+            messages.success(request, _("已添加处室"))
+            return redirect("orgs:departments")
+    context = {"bureaus": bureaus, "departments": selectors.departments_for(request.user)}
+    return render(request, "orgs/departments.html", context)
+
+
+class AssignForm(forms.Form):
+    username = forms.CharField(label=gettext_lazy("用户名"), max_length=150)
+    display_name = forms.CharField(label=gettext_lazy("姓名"), max_length=100, required=False)
+    password = forms.CharField(
+        label=gettext_lazy("初始密码(新用户,可空)"), required=False, min_length=10, widget=forms.PasswordInput
+    )
+    organization = forms.TypedChoiceField(label=gettext_lazy("单位"), coerce=int)
+    role = forms.ChoiceField(label=gettext_lazy("角色"), choices=Role.choices)
+    department = forms.TypedChoiceField(label=gettext_lazy("处室"), coerce=int, required=False, empty_value=None)
+
+
+@login_required
+def users(request: HttpRequest) -> HttpResponse:
+    _bureaus_or_404(request)
+    memberships = selectors.memberships_for(request.user)
+    depts = list(selectors.departments_for(request.user))
+    form = AssignForm(request.POST or None)
+    form.fields["organization"].choices = [(o.pk, o.name) for o in access.orgs_for(request.user)]  # type: ignore[attr-defined]
+    form.fields["department"].choices = [("", "—"), *((d.pk, f"{d.bureau} · {d.name}") for d in depts)]  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        try:
+            _assign(request, form.cleaned_data, depts)
+        except services.OrgError as error:
+            _show_errors(request, error)
+        else:
+            messages.success(request, _("已分配角色"))
+            return redirect("orgs:users")
+    return render(request, "orgs/users.html", {"memberships": memberships, "form": form})
+
+
+def _assign(request: HttpRequest, data: dict[str, Any], depts: list[Department]) -> None:
+    organization = access.org_for(request.user, data["organization"])
+    department = next((d for d in depts if d.pk == data["department"]), None)
+    user = User.objects.filter(username=data["username"].strip()).first()
+    if user is None:
+        user = services.user_create(
+            username=data["username"],
+            display_name=data["display_name"],
+            password=data["password"] or None,
+            actor=request.user,
+        )
+    elif not selectors.memberships_for(request.user).filter(user=user).exists():
+        # An account outside the bureau is not ours to extend (and its existence is not confirmed).
+        raise services.OrgError(_("用户名“%(name)s”已被占用") % {"name": user.username})
+    services.membership_assign(
+        user=user, organization=organization, role=data["role"], department=department, actor=request.user
+    )
+
+
+@login_required
+@require_POST
+def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = selectors.membership_for(request.user, pk)
+    if membership is None:
+        raise Http404
+    try:
+        services.membership_revoke(membership=membership, actor=request.user, reason=request.POST.get("reason", ""))
+    except services.OrgError as error:
+        _show_errors(request, error)
+    else:
+        messages.success(request, _("已撤销角色"))
+    return redirect("orgs:users")
+
+
+# -- Excel import -------------------------------------------------------------------------------------
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    bureaus = _bureaus_or_404(request)
+    preview = None
+    file_errors: list[str] = []
+    if request.method == "POST":
+        bureau = access.bureau_for(request.user, request.POST.get("bureau", ""))
+        upload = request.FILES.get("file")
+        if upload is None:
+            file_errors = [_("请选择要导入的 Excel 文件")]
+        else:
+            try:
+                rows = imports.read_workbook(upload.read())
+            except imports.ImportFileError as error:
+                file_errors = error.messages
+            else:
+                preview = imports.validate(rows, bureau=bureau)
+                request.session[IMPORT_SESSION_KEY] = {"bureau": bureau.pk, "rows": rows}
+    context = {"bureaus": bureaus, "preview": preview, "file_errors": file_errors}
+    return render(request, "orgs/import.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    _bureaus_or_404(request)
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    if not pending:
+        messages.error(request, _("没有待导入的数据,请重新上传文件"))
+        return redirect("orgs:import")
+    bureau = access.bureau_for(request.user, pending["bureau"])
+    try:
+        preview = imports.apply(pending["rows"], bureau=bureau, actor=request.user)
+    except (imports.ImportFileError, services.OrgError) as error:
+        _show_errors(request, error)
+        return redirect("orgs:import")
+    del request.session[IMPORT_SESSION_KEY]
+    messages.success(
+        request,
+        _("导入完成:单位 %(units)d 个,用户 %(users)d 个") % {"units": len(preview.units), "users": len(preview.users)},
+    )
+    return redirect("orgs:tree")
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    _bureaus_or_404(request)
+    response = HttpResponse(
+        imports.template_bytes(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    disposition = content_disposition_header(as_attachment=True, filename="单位用户导入模板.xlsx")
+    response["Content-Disposition"] = disposition or "attachment"
+    return response
