@@ -1,0 +1,77 @@
+"""Results API: standings for the bureau; a unit's own result after publication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from ninja.security import django_auth
+
+from kaoping.assessments import selectors as assess
+from kaoping.engine.explain import explain_unit
+from kaoping.engine.results import UnitResult
+from kaoping.orgs.access import campaign_for
+from kaoping.results import selectors
+from kaoping.results.services import compute_campaign_result, unit_key
+
+router = Router(auth=django_auth, tags=["results"])
+
+
+class ComponentOut(Schema):
+    id: str
+    name: str
+    score: str | None
+    max: str
+
+
+class UnitOut(Schema):
+    unit_id: int
+    name: str
+    category: str
+    total: str | None
+    max: str
+    grade: str | None
+    stars: str | None
+    rank: int | None
+    components: list[ComponentOut]
+    flags: list[str]
+    explanation: str | None = None
+
+
+def _num(value: Any) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _unit_out(unit: UnitResult, *, explain: bool = False) -> dict[str, Any]:
+    return {
+        "unit_id": int(unit.unit_id),
+        "name": unit.name,
+        "category": unit.category,
+        "total": _num(unit.total),
+        "max": _num(unit.max),
+        "grade": unit.grade,
+        "stars": unit.stars,
+        "rank": unit.rank,
+        "components": [
+            {"id": c.component_id, "name": c.name, "score": _num(c.score), "max": _num(c.max)} for c in unit.components
+        ],
+        "flags": [f.message for f in unit.flags],
+        "explanation": explain_unit(unit) if explain else None,
+    }
+
+
+@router.get("/{campaign_id}/standings", response=list[UnitOut])
+def standings(request: HttpRequest, campaign_id: int) -> list[dict[str, Any]]:
+    campaign, access = campaign_for(request.user, campaign_id)
+    if not selectors.can_see_standings(access):
+        raise Http404
+    visible = {unit_key(pk) for pk in assess.visible_units(request.user, access).values_list("pk", flat=True)}
+    return [_unit_out(u) for u in compute_campaign_result(campaign).units if u.unit_id in visible]
+
+
+@router.get("/{campaign_id}/units/{unit_id}", response=UnitOut)
+def unit_result(request: HttpRequest, campaign_id: int, unit_id: int) -> dict[str, Any]:
+    campaign, access = campaign_for(request.user, campaign_id)
+    unit = selectors.result_unit(request.user, access, unit_id)
+    return _unit_out(selectors.unit_result(compute_campaign_result(campaign), unit), explain=True)
