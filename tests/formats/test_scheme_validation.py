@@ -562,3 +562,25 @@ def test_a_bad_number_is_reported_once(tmp_path: Path) -> None:
 def test_a_leaf_without_points_or_weight(tmp_path: Path) -> None:
     problems = problems_of(tmp_path, lambda d: table(d)["indicators"][1].pop("points"))
     assert_problem(problems, "components[1].indicators[1]", "指标“质量”缺少分值(points 或 weight)")
+
+
+def test_items_may_use_a_named_rule_and_change_its_parameters(tmp_path: Path) -> None:
+    def change(data: Data) -> None:
+        data["rules"] = {"达标": {"kind": "threshold", "figure": "ratio", "standard": 90}}
+        table(data)["indicators"][0]["children"][0]["rule"] = "达标"
+        table(data)["indicators"][0]["children"][1]["rule"] = {"use": "达标", "standard": "85.5"}
+
+    first, second = load_scheme(write(tmp_path, change)).component("table").indicators[0].children
+    assert first.rule is not None and second.rule is not None
+    assert (first.rule.kind, first.rule.params["standard"]) == ("threshold", 90)
+    assert (second.rule.kind, second.rule.params["standard"]) == ("threshold", Decimal("85.5"))
+
+
+def test_a_named_rule_that_is_not_defined(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, lambda d: table(d)["indicators"][1].update(rule="达标"))
+    assert_problem(problems, "components[1].indicators[1].rule", "未定义的计分规则“达标”")
+
+
+def test_a_rule_without_kind_or_use(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, lambda d: table(d)["indicators"][1].update(rule={"standard": 90}))
+    assert_problem(problems, "components[1].indicators[1].rule", "计分规则写法不正确")

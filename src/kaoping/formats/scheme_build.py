@@ -92,11 +92,13 @@ class SchemeBuilder(PartsBuilder):
         super().__init__()
         self.rule_validator = rule_validator
         self.files_read = files_read  # indicators_file was resolved (or reported) by the file reader
+        self.named_rules: dict[str, Mapping[str, Any]] = {}  # the scheme's top-level `rules:`
 
     # -- the scheme -----------------------------------------------------------------------
 
     def build(self, data: Mapping[str, Any]) -> Scheme:
         head = as_map(data.get("scheme"))
+        self.named_rules = {str(k): as_map(v) for k, v in as_map(data.get("rules")).items()}
         components = self.components(as_list(data.get("components")))
         categories = self.categories(as_list(data.get("categories")), components)
         year = head.get("year")
@@ -368,11 +370,26 @@ class SchemeBuilder(PartsBuilder):
         raw = as_map(value)
         return EvidenceRequirement(required=raw.get("required") is True, description=as_text(raw.get("description")))
 
+    def resolve_rule(self, value: object, location: str) -> Mapping[str, Any] | None:
+        """An item's rule: written out, or named (`rule: 班额达标`, or `{use: 班额达标, standard: 85}`
+        to change some parameters) from the scheme's `rules:`."""
+        if isinstance(value, str):
+            name, overrides = value.strip(), {}
+        elif isinstance(value, Mapping) and "use" in value:
+            name, overrides = as_text(value.get("use")), {k: v for k, v in value.items() if k != "use"}
+        else:
+            return value if isinstance(value, Mapping) else None
+        named = self.named_rules.get(name)
+        if named is None:
+            self.report(location, f"引用了未定义的计分规则“{name}”(请在顶层 rules 中定义)")
+            return None
+        return {**named, **overrides}
+
     def with_rule(self, indicator: Indicator, raw: Mapping[str, Any], location: str) -> Indicator:
-        rule_raw = raw.get("rule")
-        if not isinstance(rule_raw, Mapping):
-            return indicator
         location = at(location, "rule")
+        rule_raw = self.resolve_rule(raw.get("rule"), location)
+        if rule_raw is None:
+            return indicator
         params = rule_params({k: v for k, v in rule_raw.items() if k != "kind"})
         rule = RuleSpec(kind=as_text(rule_raw.get("kind")), params=params)
         indicator = Indicator(

@@ -211,6 +211,7 @@ TYPE_NAMES = {
 KIND_MESSAGES = {
     "number": "“{value}”不是数字",
     "rounding": "取整写法不正确:应为小数位数(如 2)、{{places: 2, mode: half_up}} 或 null(不取整)",
+    "rule": "计分规则写法不正确:应写 {{kind: 规则类型, …参数}},或写 rules 中定义的规则名称、{{use: 名称, …要改的参数}}",
 }
 
 
