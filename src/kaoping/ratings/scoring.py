@@ -17,7 +17,6 @@ from kaoping.engine.rating import aggregate, check_sheet
 from kaoping.engine.results import RatingResult
 
 
-@lru_cache(maxsize=64)
 def scheme_for_version(version_pk: int) -> Scheme:
     from kaoping.campaigns.models import SchemeVersion
     from kaoping.campaigns.selectors import scheme_of
@@ -25,8 +24,14 @@ def scheme_for_version(version_pk: int) -> Scheme:
     return scheme_of(SchemeVersion.objects.get(pk=version_pk))
 
 
+@lru_cache(maxsize=64)
+def _scheme_for_session(public_id: Any, version_pk: int) -> Scheme:
+    # Keyed by the session's UUID: a scheme version is immutable and a UUID is never reused.
+    return scheme_for_version(version_pk)
+
+
 def session_scheme(session: Any) -> Scheme:
-    return scheme_for_version(session.scheme_version_id)
+    return _scheme_for_session(session.public_id, session.scheme_version_id)
 
 
 def session_component(session: Any) -> Component:

@@ -12,6 +12,7 @@ import hashlib
 import os
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -380,89 +381,127 @@ def ballot_submit(
     idem_key: str | None,
     receipt: str,
 ) -> SubmitResult:
-    """Store one grade. Safe to call again with the same key: it answers, it never duplicates."""
+    """Store one grade. Safe to call again with the same key: it answers, it never duplicates.
+
+    The first attempt is optimistic: validate and insert. A replay, a second ballot for the same
+    unit or a concurrent twin then fails on a unique constraint, and the careful path (replay →
+    conflict → supersede) answers it in a fresh transaction. A refusal on the fast path is also
+    re-checked on the careful path, so a late retry of a stored ballot still replays.
+    """
     key = _parse_key(idem_key)
     receipt = _check_receipt(receipt)
-    digest = tokens.request_digest(session_unit_id, grade, receipt)
+    request = _Request(credential_id, sheet, session_unit_id, grade, key, receipt)
     unsafe = os.environ.get(UNSAFE_ENV) == "1"
-    for _attempt in range(5):
+    careful = unsafe
+    for _attempt in range(6):
         try:
             with transaction.atomic(durable=True):
-                return _submit_once(credential_id, sheet, session_unit_id, grade, key, receipt, digest, unsafe)
+                return _submit_careful(request, unsafe) if careful else _submit_fast(request)
         except IntegrityError:
-            continue  # a concurrent request for the same key or (rater, unit) committed first
+            careful = True  # a concurrent request for the same key or (rater, unit) committed first
+        except RatingError:
+            if careful:
+                raise
+            careful = True
     raise RatingError(409, _("提交冲突,请稍后重试"))
 
 
-def _replay(key: uuid.UUID, credential_id: int, digest: str, receipt: str) -> SubmitResult | None:
-    participation = Participation.objects.filter(idem_key=key).only("credential_id", "request_digest").first()
+@dataclass(frozen=True)
+class _Request:
+    credential_id: int
+    sheet: str
+    unit_id: int
+    grade: str
+    key: uuid.UUID
+    receipt: str
+
+    @property
+    def digest(self) -> str:
+        return tokens.request_digest(self.unit_id, self.grade, self.receipt)
+
+
+def _replay(request: _Request) -> SubmitResult | None:
+    participation = Participation.objects.filter(idem_key=request.key).only("credential_id", "request_digest").first()
     stale = False
     if participation is None:
-        old = SupersededKey.objects.filter(idem_key=key).select_related("participation").first()
+        old = SupersededKey.objects.filter(idem_key=request.key).select_related("participation").first()
         if old is None:
             return None
         participation, stale = old.participation, True
         known_digest = old.request_digest
     else:
         known_digest = participation.request_digest
-    if participation.credential_id != credential_id or known_digest != digest:
+    if participation.credential_id != request.credential_id or known_digest != request.digest:
         raise RatingError(422, _("同一提交编号对应了不同的内容,请刷新页面后重新选择"))
-    return SubmitResult(status=200, receipt=receipt, stale=stale)
+    return SubmitResult(status=200, receipt=request.receipt, stale=stale)
 
 
-def _submit_once(
-    credential_id: int,
-    sheet: str,
-    unit_id: int,
-    grade: str,
-    key: uuid.UUID,
-    receipt: str,
-    digest: str,
-    unsafe: bool,
-) -> SubmitResult:
-    replay = _replay(key, credential_id, digest, receipt)
-    if replay is not None:
-        return replay
-    credential = RaterCredential.objects.select_related("session").filter(pk=credential_id).first()
+def _validated(request: _Request) -> tuple[RaterCredential, SessionUnit, Any]:
+    credential = RaterCredential.objects.select_related("session").filter(pk=request.credential_id).first()
     if credential is None or credential.revoked:
         raise RatingError(403, _("该评分码已作废,请使用新的评分条"))
     session = credential.session
     if session.status == SessionStatus.CLOSED:
         raise RatingError(403, _("本场测评已结束"))
-    unit = _open_unit(session, credential, unit_id)
+    unit = _open_unit(session, credential, request.unit_id)
     spec = scoring.session_spec(session)
-    if grade not in scoring.allowed_grades(spec):
-        raise RatingError(400, _("等次“%(grade)s”不是本测评的等次") % {"grade": grade})
-    existing_qs = Participation.objects.filter(credential=credential, session_unit=unit)
-    existing = (existing_qs if unsafe else existing_qs.select_for_update()).first()
-    if existing is not None and session.revote_policy == RevotePolicy.FINAL:
-        raise RatingError(409, _("您已为该单位评分,本场测评提交后不可修改"))
-    _check_sheet(session, credential, sheet, unit, grade, spec)
-    if existing is not None:
-        SupersededKey.objects.create(
-            idem_key=existing.idem_key, participation=existing, request_digest=existing.request_digest
-        )
-        Participation.objects.filter(pk=existing.pk).update(idem_key=key, request_digest=digest)
-        updated = Ballot.objects.filter(session_unit=unit, sheet=sheet).update(
-            grade=grade, receipt_hash=tokens.receipt_hash(receipt)
-        )
-        if updated == 1:
-            return SubmitResult(status=201, receipt=receipt, superseded=True)
-        # A reissued slip: the person's earlier grade sits on the old sheet; replace it there.
-        raise RatingError(409, _("补发评分条后,已评过的单位不能再修改"))
+    if request.grade not in scoring.allowed_grades(spec):
+        raise RatingError(400, _("等次“%(grade)s”不是本测评的等次") % {"grade": request.grade})
+    return credential, unit, spec
+
+
+def _insert(request: _Request, credential: RaterCredential, unit: SessionUnit) -> SubmitResult:
+    session = credential.session
     Participation.objects.create(
-        credential=credential, session_unit=unit, idem_key=key, request_digest=digest, is_test=session.is_test
+        credential=credential,
+        session_unit=unit,
+        idem_key=request.key,
+        request_digest=request.digest,
+        is_test=session.is_test,
     )
     Ballot.objects.create(
         session=session,
         session_unit=unit,
         rater_group=credential.rater_group,
-        sheet=sheet,
-        grade=grade,
-        receipt_hash=tokens.receipt_hash(receipt),
+        sheet=request.sheet,
+        grade=request.grade,
+        receipt_hash=tokens.receipt_hash(request.receipt),
         is_test=session.is_test,
     )
-    return SubmitResult(status=201, receipt=receipt)
+    return SubmitResult(status=201, receipt=request.receipt)
+
+
+def _submit_fast(request: _Request) -> SubmitResult:
+    credential, unit, spec = _validated(request)
+    _check_sheet(credential.session, credential, request.sheet, unit, request.grade, spec)
+    return _insert(request, credential, unit)
+
+
+def _submit_careful(request: _Request, unsafe: bool) -> SubmitResult:
+    replay = _replay(request)
+    if replay is not None:
+        return replay
+    credential, unit, spec = _validated(request)
+    session = credential.session
+    existing_qs = Participation.objects.filter(credential=credential, session_unit=unit)
+    # The negative control reads without a lock (plain check-then-insert); never in production.
+    existing = (existing_qs if unsafe else existing_qs.select_for_update()).first()
+    if existing is not None and session.revote_policy == RevotePolicy.FINAL:
+        raise RatingError(409, _("您已为该单位评分,本场测评提交后不可修改"))
+    _check_sheet(session, credential, request.sheet, unit, request.grade, spec)
+    if existing is None:
+        return _insert(request, credential, unit)
+    SupersededKey.objects.create(
+        idem_key=existing.idem_key, participation=existing, request_digest=existing.request_digest
+    )
+    Participation.objects.filter(pk=existing.pk).update(idem_key=request.key, request_digest=request.digest)
+    updated = Ballot.objects.filter(session_unit=unit, sheet=request.sheet).update(
+        grade=request.grade, receipt_hash=tokens.receipt_hash(request.receipt)
+    )
+    if updated != 1:
+        # A reissued slip: the person's earlier grade sits on the old sheet and stays as it was.
+        raise RatingError(409, _("补发评分条后,已评过的单位不能再修改"))
+    return SubmitResult(status=201, receipt=request.receipt, superseded=True)
 
 
 def _open_unit(session: RatingSession, credential: RaterCredential, unit_id: int) -> SessionUnit:
@@ -478,11 +517,22 @@ def _open_unit(session: RatingSession, credential: RaterCredential, unit_id: int
     return unit
 
 
+@lru_cache(maxsize=256)
+def _session_unit_ids(public_id: uuid.UUID, session_pk: int) -> tuple[tuple[int, int], ...]:
+    """(session unit, campaign unit) pairs; fixed once the session exists, so cached per process."""
+    rows = SessionUnit.objects.filter(session_id=session_pk).values_list("pk", "campaign_unit_id")
+    return tuple((pk, campaign_unit) for pk, campaign_unit in rows)
+
+
 def _check_sheet(
     session: RatingSession, credential: RaterCredential, sheet: str, unit: SessionUnit, grade: str, spec: Any
 ) -> None:
-    eligible = SessionUnit.objects.filter(session=session).exclude(campaign_unit_id=credential.own_unit_id or 0)
-    current: dict[int, str | None] = dict.fromkeys(eligible.values_list("pk", flat=True))
+    eligible = [
+        pk
+        for pk, campaign_unit in _session_unit_ids(session.public_id, session.pk)
+        if campaign_unit != credential.own_unit_id
+    ]
+    current: dict[int, str | None] = dict.fromkeys(eligible)
     current.update(
         Ballot.objects.filter(session=session, sheet=sheet, is_test=session.is_test).values_list(
             "session_unit_id", "grade"

@@ -1,0 +1,438 @@
+"""Live-rating load and fault harness: the real server (gunicorn) against a real database.
+
+It seeds a live session, starts gunicorn with several workers, drives simulated raters over HTTP
+(token exchange, phone page, ballots with idempotency keys), re-sends 10 % of acknowledged
+requests, times out 2 % of first attempts and retries them with the same key, SIGKILLs workers
+mid-run, and finally compares the database with what every client meant and was told.
+
+Used by benchmarks/bench_rating.py (full size) and tests/ratings/test_load.py (CI size).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+GRADES = ("好", "良好", "较好", "一般", "差")
+_CSRF_RE = re.compile(r'"csrf": "([^"]+)"')
+
+
+@dataclass
+class Config:
+    db: str = "sqlite"  # sqlite | postgres
+    raters: int = 500
+    units: int = 30
+    workers: int = 3
+    threads: int = 8
+    mode: str = "stress"  # stress | meeting | race
+    window: float = 2.0  # meeting: each unit's ballots spread over this many seconds
+    resend: float = 0.10
+    timeouts: float = 0.02
+    kills: int = 0
+    kill_every: float = 2.0
+    unsafe: bool = False  # negative control: no unique constraints, check-then-insert
+    connections: int = 200
+    seed: int = 20261122
+    postgres_url: str = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+@dataclass
+class Stats:
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    connection_errors: int = 0
+    client_timeouts: int = 0
+    server_errors: int = 0
+    resends: int = 0
+    resend_mismatch: int = 0
+    requests: int = 0
+    kills: int = 0
+
+    def count(self, status: int) -> None:
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+class Server:
+    def __init__(self, config: Config, workdir: Path) -> None:
+        self.config = config
+        self.workdir = workdir
+        self.port = _free_port()
+        self.env = dict(os.environ)
+        self.env.update(
+            PYTHONPATH=str(ROOT / "src"),
+            DJANGO_SETTINGS_MODULE="kaoping.config.settings",
+            KAOPING_VAR_DIR=str(workdir),
+            KAOPING_DEBUG="0",
+            KAOPING_ALLOWED_HOSTS="127.0.0.1,localhost",
+            KAOPING_RATER_TOKEN_KEY="bench-rater-token-key-" + uuid.uuid4().hex,
+            KAOPING_CONN_MAX_AGE="60",
+            KAOPING_LOG_LEVEL="ERROR",
+        )
+        self.env.pop("DATABASE_URL", None)
+        self.pg_name: str | None = None
+        if config.db == "postgres":
+            self.pg_name = f"kaoping_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+            self._pg(f'CREATE DATABASE "{self.pg_name}"')
+            self.env["DATABASE_URL"] = config.postgres_url.rsplit("/", 1)[0] + "/" + self.pg_name
+        if config.unsafe:
+            self.env["KAOPING_RATING_UNSAFE_CHECK_THEN_INSERT"] = "1"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def _pg(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.config.postgres_url, autocommit=True) as conn:
+            conn.execute(sql)  # type: ignore[arg-type]
+
+    def manage(self, *args: str) -> str:
+        result = subprocess.run(
+            [PYTHON, str(ROOT / "manage.py"), *args], env=self.env, cwd=ROOT, capture_output=True, text=True
+        )
+        if result.returncode != 0:
+            raise RuntimeError(result.stderr[-3000:])
+        return result.stdout
+
+    def dbtool(self, *args: str) -> str:
+        result = subprocess.run(
+            [PYTHON, str(Path(__file__).with_name("dbtool.py")), *args],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(result.stderr[-3000:])
+        return result.stdout
+
+    def start(self) -> None:
+        gunicorn = str(Path(PYTHON).with_name("gunicorn"))
+        self.process = subprocess.Popen(
+            [
+                gunicorn,
+                "kaoping.config.wsgi:application",
+                "--workers",
+                str(self.config.workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(self.config.threads),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--graceful-timeout",
+                "2",
+                "--log-level",
+                "warning",
+            ],
+            env=self.env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.workdir / "gunicorn.log", "wb"),  # noqa: SIM115
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base}/healthz", timeout=1).status_code < 500:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start: " + (self.workdir / "gunicorn.log").read_text()[-2000:])
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def workers(self) -> list[int]:
+        assert self.process is not None
+        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
+        return [int(pid) for pid in out.split()]
+
+    def kill_a_worker(self) -> bool:
+        workers = self.workers()
+        if not workers:
+            return False
+        os.kill(random.choice(workers), signal.SIGKILL)
+        return True
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def drop(self) -> None:
+        if self.pg_name:
+            self._pg(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+
+
+class Raters:
+    """Simulated phones: each keeps its cookie, CSRF token, intents and acknowledged receipts."""
+
+    def __init__(self, config: Config, base: str, tokens: list[str], units: list[int], stats: Stats) -> None:
+        self.config = config
+        self.base = base
+        self.tokens = tokens
+        self.units = units
+        self.stats = stats
+        self.rng = random.Random(config.seed)
+        self.headers: dict[str, dict[str, str]] = {}
+        self.intents: dict[str, dict[str, str]] = {token: {} for token in tokens}
+        self.acknowledged: list[str] = []
+        limits = httpx.Limits(max_connections=config.connections, max_keepalive_connections=config.connections)
+        self.client = httpx.AsyncClient(base_url=base, limits=limits, timeout=30)
+
+    async def login(self, token: str) -> None:
+        for _attempt in range(50):
+            try:
+                exchange = await self.client.get(f"/rating/t/{token}")
+                rater_cookie = exchange.cookies["kp_rater"]
+                page = await self.client.get("/rating/r/", headers={"Cookie": f"kp_rater={rater_cookie}"})
+                match = _CSRF_RE.search(page.text)
+                csrf = page.cookies.get("csrftoken")
+                if match and csrf:
+                    self.headers[token] = {
+                        "Cookie": f"kp_rater={rater_cookie}; csrftoken={csrf}",
+                        "X-CSRFToken": match.group(1),
+                        "Content-Type": "application/json",
+                    }
+                    return
+            except (httpx.TransportError, KeyError):
+                await asyncio.sleep(0.1)
+        raise RuntimeError("rater could not sign in")
+
+    async def login_all(self) -> None:
+        gate = asyncio.Semaphore(50)
+
+        async def one(token: str) -> None:
+            async with gate:
+                await self.login(token)
+
+        await asyncio.gather(*(one(token) for token in self.tokens))
+
+    async def post(self, token: str, body: bytes, key: str, timeout: float) -> httpx.Response:
+        headers = dict(self.headers[token])
+        headers["Idempotency-Key"] = key
+        self.stats.requests += 1
+        return await self.client.post("/rating/r/ballot", content=body, headers=headers, timeout=timeout)
+
+    async def cast(self, token: str, unit: int, grade: str | None = None) -> None:
+        """One intended ballot, retried with the same key until the server answers."""
+        grade = grade or self.rng.choice(GRADES)
+        self.intents[token][str(unit)] = grade
+        key, receipt = str(uuid.uuid4()), uuid.uuid4().hex
+        body = json.dumps({"unit": unit, "grade": grade, "receipt": receipt}).encode()
+        timeout = 0.005 if self.rng.random() < self.config.timeouts else 30.0
+        for _attempt in range(200):
+            started = time.perf_counter()
+            try:
+                response = await self.post(token, body, key, timeout)
+            except httpx.TimeoutException:
+                self.stats.client_timeouts += 1
+                timeout = 30.0
+                continue
+            except httpx.TransportError:
+                self.stats.connection_errors += 1
+                await asyncio.sleep(0.05 + self.rng.random() * 0.2)
+                continue
+            elapsed = time.perf_counter() - started
+            self.stats.count(response.status_code)
+            if response.status_code >= 500:
+                self.stats.server_errors += 1
+                await asyncio.sleep(0.1)
+                continue
+            if response.status_code in (200, 201):
+                self.stats.latencies.append(elapsed)
+                self.acknowledged.append(response.json()["receipt"])
+                break
+            raise RuntimeError(f"unexpected {response.status_code}: {response.text[:200]}")
+        if self.rng.random() < self.config.resend:
+            await self.resend(token, body, key)
+
+    async def resend(self, token: str, body: bytes, key: str) -> None:
+        """The phone never saw the answer and sends the same request again: must replay (200)."""
+        self.stats.resends += 1
+        for _attempt in range(200):
+            try:
+                response = await self.post(token, body, key, 30.0)
+            except httpx.TransportError:
+                self.stats.connection_errors += 1
+                await asyncio.sleep(0.1)
+                continue
+            self.stats.count(response.status_code)
+            if response.status_code >= 500:
+                self.stats.server_errors += 1
+                continue
+            if response.status_code != 200:
+                self.stats.resend_mismatch += 1
+            return
+
+    async def race(self, token: str, unit: int) -> None:
+        """Four simultaneous first submissions with different keys (a double-tap storm)."""
+        grade = self.rng.choice(GRADES)
+        self.intents[token][str(unit)] = grade
+
+        async def one() -> None:
+            key, receipt = str(uuid.uuid4()), uuid.uuid4().hex
+            body = json.dumps({"unit": unit, "grade": grade, "receipt": receipt}).encode()
+            for _attempt in range(50):
+                try:
+                    response = await self.post(token, body, key, 30.0)
+                except httpx.TransportError:
+                    self.stats.connection_errors += 1
+                    await asyncio.sleep(0.05)
+                    continue
+                self.stats.count(response.status_code)
+                if response.status_code in (200, 201):
+                    self.acknowledged.append(receipt)
+                return
+
+        await asyncio.gather(*(one() for _ in range(4)))
+
+
+async def _drive(config: Config, server: Server, seed: dict[str, Any], stats: Stats) -> float:
+    raters = Raters(config, server.base, seed["tokens"], seed["units"], stats)
+    await raters.login_all()
+    stop = asyncio.Event()
+
+    async def killer() -> None:
+        for _ in range(config.kills):
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=config.kill_every)
+                return
+            except TimeoutError:
+                if server.kill_a_worker():
+                    stats.kills += 1
+
+    kill_task = asyncio.create_task(killer())
+    started = time.perf_counter()
+    if config.mode == "stress":
+
+        async def one_rater(token: str) -> None:
+            for unit in seed["units"]:
+                await raters.cast(token, unit)
+
+        await asyncio.gather(*(one_rater(token) for token in seed["tokens"]))
+    elif config.mode == "meeting":
+        for unit in seed["units"]:
+
+            async def later(token: str, unit: int = unit) -> None:
+                await asyncio.sleep(raters.rng.random() * config.window)
+                await raters.cast(token, unit)
+
+            await asyncio.gather(*(later(token) for token in seed["tokens"]))
+    else:
+        for unit in seed["units"]:
+            await asyncio.gather(*(raters.race(token, unit) for token in seed["tokens"]))
+    elapsed = time.perf_counter() - started
+    stop.set()
+    await kill_task
+    await raters.client.aclose()
+    (server.workdir / "intents.json").write_text(
+        json.dumps({"session": seed["session"], "intents": raters.intents, "acknowledged": raters.acknowledged})
+    )
+    return elapsed
+
+
+def run(config: Config) -> dict[str, Any]:
+    """Run one scenario end to end and return its figures and integrity verdict."""
+    with tempfile.TemporaryDirectory(prefix="kaoping-rating-load-") as tmp:
+        workdir = Path(tmp)
+        server = Server(config, workdir)
+        try:
+            server.manage("migrate", "--noinput")
+            policy = "final"
+            server.dbtool(
+                "seed",
+                "--raters",
+                str(config.raters),
+                "--units",
+                str(config.units),
+                "--policy",
+                policy,
+                "--out",
+                str(workdir / "seed.json"),
+            )
+            if config.unsafe:
+                server.dbtool("drop-constraints")
+            seed = json.loads((workdir / "seed.json").read_text())
+            server.start()
+            stats = Stats()
+            try:
+                elapsed = asyncio.run(_drive(config, server, seed, stats))
+            finally:
+                server.stop()
+            verdict = json.loads(server.dbtool("check", "--intents", str(workdir / "intents.json")))
+            verify: dict[str, Any] = {}
+            if config.mode != "race" and not config.unsafe:
+                verify = json.loads(server.dbtool("close-verify", "--session", str(seed["session"])))
+        finally:
+            server.drop()
+    ballots = config.raters * config.units
+    latencies_ms = [value * 1000 for value in stats.latencies]
+    return {
+        "config": asdict(config),
+        "wall_s": round(elapsed, 2),
+        "ballots_per_s": round(ballots / elapsed, 1),
+        "requests": stats.requests,
+        "p50_ms": round(_percentile(latencies_ms, 0.50), 2),
+        "p95_ms": round(_percentile(latencies_ms, 0.95), 2),
+        "p99_ms": round(_percentile(latencies_ms, 0.99), 2),
+        "max_ms": round(max(latencies_ms, default=0.0), 2),
+        "mean_ms": round(statistics.fmean(latencies_ms), 2) if latencies_ms else 0.0,
+        "statuses": {str(k): v for k, v in sorted(stats.statuses.items())},
+        "connection_errors": stats.connection_errors,
+        "client_timeouts": stats.client_timeouts,
+        "server_errors": stats.server_errors,
+        "resends": stats.resends,
+        "resend_not_replayed": stats.resend_mismatch,
+        "worker_kills": stats.kills,
+        **verdict,
+        **verify,
+    }
+
+
+def integrity_ok(report: dict[str, Any]) -> bool:
+    return (
+        report["lost"] == 0
+        and report["wrong"] == 0
+        and report["duplicate_ballot_pairs"] == 0
+        and report["duplicate_participation_pairs"] == 0
+        and report["acknowledged_receipts_missing"] == 0
+        and report["stored"] == report["expected"]
+        and report.get("verify_ok", True)
+    )
