@@ -67,7 +67,13 @@ def test_second_of_two_simultaneous_saves_gets_conflict(seeded, reviewer, organi
         version = ReviewScore.objects.get(unit=unit, item_id=item.id).version
         values = [Decimal("0.01") * (2 * round_number + 1), Decimal("0.01") * (2 * round_number + 2)]  # never repeat
 
-        def work(index: int, barrier: threading.Barrier) -> Any:
+        def work(
+            index: int,
+            barrier: threading.Barrier,
+            version: int = version,
+            values: list[Decimal] = values,
+            round_number: int = round_number,
+        ) -> Any:
             barrier.wait()
             return services.review_save(
                 unit=unit,
