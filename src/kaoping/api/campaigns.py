@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import django_auth
 
+from kaoping.campaigns.models import Campaign
 from kaoping.campaigns.selectors import scheme_categories
 from kaoping.orgs import access
 
@@ -51,7 +52,7 @@ class UnitOut(Schema):
     category: str
 
 
-def _campaign_out(campaign: access.Campaign) -> dict[str, object]:
+def _campaign_out(campaign: Campaign) -> dict[str, object]:
     return {
         "id": campaign.pk,
         "name": campaign.name,
