@@ -584,3 +584,31 @@ def test_a_named_rule_that_is_not_defined(tmp_path: Path) -> None:
 def test_a_rule_without_kind_or_use(tmp_path: Path) -> None:
     problems = problems_of(tmp_path, lambda d: table(d)["indicators"][1].update(rule={"standard": 90}))
     assert_problem(problems, "components[1].indicators[1].rule", "计分规则写法不正确")
+
+
+def test_an_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 12)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [problem] = validate_scheme_file(path)
+    assert "别名" in problem.message
+
+
+def test_absurdly_deep_nesting_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    [problem] = validate_scheme_file(path)
+    assert "嵌套层数过深" in problem.message
+
+
+def test_an_absurdly_deep_indicator_tree_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    depth = 3000
+    deep = '{"name": "层", "points": 60, "children": [' * depth + '{"name": "底", "points": 60}' + "]}" * depth
+    data = copy.deepcopy(BASE)
+    table(data)["indicators"][1] = "DEEP"
+    text = json.dumps(data, ensure_ascii=False).replace('"DEEP"', deep)
+    path = tmp_path / "deep.json"
+    path.write_text(text, encoding="utf-8")
+    [problem] = validate_scheme_file(path)
+    assert "过深" in problem.message

@@ -50,6 +50,13 @@ __all__ = [
 SCHEMA_RESOURCE = "schema/scheme.schema.json"
 
 
+MAX_ALIASES = 100
+
+
+class TooManyAliasesError(yaml.YAMLError):
+    pass
+
+
 class _DecimalLoader(yaml.SafeLoader):
     """SafeLoader whose float literals become Decimal built from the literal's own text, and
     which notes keys written twice in one mapping (plain YAML silently keeps the last)."""
@@ -57,6 +64,17 @@ class _DecimalLoader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.duplicate_keys: list[Problem] = []
+        self.aliases = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        # An alias is shared, not copied, but every later pass walks it again: a few nested
+        # aliases ("billion laughs") would make validation run for ever on an uploaded file.
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                raise TooManyAliasesError
+        node: yaml.Node | None = super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+        return node
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         first_line: dict[object, int] = {}
@@ -93,12 +111,21 @@ _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 def parse_scheme_text(text: str, *, json_format: bool = False) -> tuple[Any, list[Problem]]:
     """Parse YAML (default) or JSON text; syntax errors come back as located problems."""
-    if json_format:
-        try:
-            return json.loads(text, parse_float=Decimal), []
-        except json.JSONDecodeError as error:
-            location = f"第{error.lineno}行第{error.colno}列"
-            return None, [Problem(location, f"JSON 格式错误:{error.msg}")]
+    try:
+        return _json(text) if json_format else _yaml(text)
+    except RecursionError:
+        return None, [Problem("", "文件嵌套层数过深,无法读取")]
+
+
+def _json(text: str) -> tuple[Any, list[Problem]]:
+    try:
+        return json.loads(text, parse_float=Decimal), []
+    except json.JSONDecodeError as error:
+        location = f"第{error.lineno}行第{error.colno}列"
+        return None, [Problem(location, f"JSON 格式错误:{error.msg}")]
+
+
+def _yaml(text: str) -> tuple[Any, list[Problem]]:
     loader = _DecimalLoader(text)
     try:
         data = loader.get_single_data()
@@ -113,6 +140,8 @@ def parse_scheme_text(text: str, *, json_format: bool = False) -> tuple[Any, lis
                 f"YAML 格式错误:{detail}。请检查缩进、冒号后的空格、引号和括号是否成对",
             )
         ]
+    except TooManyAliasesError:
+        return None, [Problem("", f"文件中的别名(*引用)超过 {MAX_ALIASES} 处,请直接写出内容")]
     except yaml.YAMLError as error:
         return None, [Problem("", f"YAML 格式错误:{error}")]
     finally:
@@ -261,9 +290,12 @@ def validate_scheme_data(data: Any, *, from_file: bool = False) -> tuple[Scheme 
     ``indicators_file`` by its indicators or reported why it could not."""
     if not isinstance(data, Mapping):
         return None, [Problem("", "考核方案文件的顶层应为“键: 值”结构(scheme、categories、components …)")]
-    problems = schema_problems(data)
-    builder = SchemeBuilder(load_rule_validator(), files_read=from_file)
-    scheme = builder.build(data)
+    try:
+        problems = schema_problems(data)
+        builder = SchemeBuilder(load_rule_validator(), files_read=from_file)
+        scheme = builder.build(data)
+    except RecursionError:
+        return None, [Problem("", "指标层级嵌套过深,无法检查")]
     problems = collect(builder.problems, problems)
     return (None if problems else scheme), problems
 
