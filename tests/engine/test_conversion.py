@@ -201,3 +201,9 @@ def test_rank_bonus_gives_the_bonus_when_a_unit_is_both_top_and_bottom() -> None
     raws = {"a": D(90), "b": D(80)}
     result = convert(component(RANK_BONUS), raws, dict.fromkeys(raws, "x"))
     assert scores(result) == {"a": D(95), "b": D(84)}
+
+
+def test_units_without_a_category_are_compared_with_each_other() -> None:
+    spec = ConversionSpec(ConversionMethod.RELATIVE_TO_BEST)
+    result = convert(component(spec, points="100"), {"a": D(50), "b": D(100), "c": D(10)}, {"c": "school"})
+    assert scores(result) == {"a": D(50), "b": D(100), "c": D(100)}

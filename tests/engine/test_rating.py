@@ -198,6 +198,20 @@ def test_empty_group_with_fail_policy_gives_no_score_and_a_flag() -> None:
     assert flag.message == "东湖区“立德树人述职测评”:评委组“处室负责人”没有有效票,按方案规定不出结果"
 
 
+def test_only_zero_weight_groups_with_ballots_give_no_score() -> None:
+    groups = (RaterGroup("leaders", "局领导", D(100)), RaterGroup("guests", "列席", D(0)))
+    result = run(spec(groups=groups), [ballot("g1", "a", "好", "guests")]).results["a"]
+    assert result.score is None
+    assert result.flags[0].code is FlagCode.EMPTY_RATER_GROUP
+    assert "有票的评委组权重合计为 0" in result.explanation
+
+
+def test_points_scale_without_a_positive_maximum_is_a_clear_error() -> None:
+    bad = GradeScale(grades=(ScaleGrade("好", D(100)),), scale_max=D(0))
+    with pytest.raises(ValueError, match="等次满分值必须大于 0"):
+        run(spec(scale=bad), [])
+
+
 def test_ballot_from_an_unknown_rater_group_invalidates_its_sheet() -> None:
     outcome = run(spec(), [ballot("x", "a", "好", "guests"), ballot("r", "a", "差")])
     assert outcome.results["a"].score == D("50.00")
