@@ -66,10 +66,10 @@ class _DecimalLoader(yaml.SafeLoader):
         self.duplicate_keys: list[Problem] = []
         self.aliases = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         # An alias is shared, not copied, but every later pass walks it again: a few nested
         # aliases ("billion laughs") would make validation run for ever on an uploaded file.
-        if self.check_event(yaml.AliasEvent):
+        if self.check_event(yaml.AliasEvent):  # type: ignore[no-untyped-call]
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
                 raise TooManyAliasesError
