@@ -1,7 +1,7 @@
-"""Links from a campaign page to every sub-page the viewer's role needs.
+"""Links from a campaign page (and the home page) to every sub-page the viewer's role needs.
 
-Sub-pages belong to other apps (assessments, results, ratings). A link shows only when the page
-exists (its URL name reverses), so this module never breaks while those apps grow.
+Sub-pages belong to other apps (assessments, results, ratings). A link shows only when its URL
+name reverses, so this module never breaks while those apps change their routes.
 """
 
 from __future__ import annotations
@@ -11,16 +11,9 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from kaoping.campaigns.models import Campaign
+from kaoping.campaigns.models import Campaign, CampaignUnit
 from kaoping.orgs.access import CampaignAccess
-
-# URL names tried in order for each sub-page; each takes the campaign id as its only argument.
-SELF_ASSESSMENT = ("assessments:campaign", "assessments:my_units", "assessments:index")
-SCORING = ("assessments:scoring", "assessments:department", "assessments:score_list")
-REVIEW = ("assessments:review", "assessments:review_list")
-SPOT_CHECKS = ("assessments:spot_checks", "assessments:spotchecks")
-STANDINGS = ("results:standings", "results:campaign")
-RATING = ("ratings:sessions", "ratings:campaign", "ratings:session_list")
+from kaoping.orgs.models import Department
 
 
 @dataclass(frozen=True)
@@ -30,36 +23,49 @@ class Link:
     description: str = ""
 
 
-def first_url(names: tuple[str, ...], *args: object) -> str | None:
-    for name in names:
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return None
+def url_or_none(name: str, *args: object) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _add(links: list[Link], name: str, args: tuple[object, ...], label: str, description: str = "") -> None:
+    url = url_or_none(name, *args)
+    if url:
+        links.append(Link(label, url, description))
 
 
 def campaign_links(campaign: Campaign, access: CampaignAccess) -> list[Link]:
     pk = campaign.pk
-    wanted: list[tuple[bool, tuple[str, ...], str, str]] = [
-        (
-            access.organizer or bool(access.reporter_unit_ids),
-            SELF_ASSESSMENT,
-            _("单位自评"),
-            _("填写自评、上传佐证材料"),
-        ),
-        (access.organizer or bool(access.department_ids), SCORING, _("处室评分"), _("本处室负责的指标")),
-        (access.organizer or bool(access.review_paths), REVIEW, _("审核复核"), _("核定或调整分数")),
-        (access.organizer or bool(access.review_paths), SPOT_CHECKS, _("实地抽查"), _("抽查单位与结果")),
-        (access.can_see_results, STANDINGS, _("成绩排名"), _("各类别得分、等次与排名")),
-        (access.organizer or access.leader, RATING, _("现场测评"), _("测评会议与评委")),
-    ]
-    links = [Link(_("方案版本"), reverse("campaigns:scheme", args=[pk]), _("方案内容与历次变更"))]
-    for allowed, names, label, description in wanted:
-        url = first_url(names, pk) if allowed else None
-        if url:
-            links.append(Link(label, url, description))
+    links: list[Link] = []
+    for unit in _reporter_units(access):
+        label = _("本单位自评:%(unit)s") % {"unit": unit.organization.name}
+        _add(links, "assessments:unit_overview", (pk, unit.pk), label, _("填写自评、上传佐证材料、提交"))
+    for department in _departments(access):
+        label = _("%(department)s评分") % {"department": department.name}
+        _add(links, "assessments:department_items", (pk, department.pk), label, _("本处室负责的指标,各单位逐项评分"))
+    if access.organizer or access.review_paths:
+        _add(links, "assessments:campaign_home", (pk,), _("自评与审核进度"), _("各单位提交状态,审核、核定或调整分数"))
+    if access.can_see_results:
+        _add(links, "results:standings", (pk,), _("成绩排名"), _("各类别得分、等次与排名,每个分数可查看计算说明"))
+    if access.organizer or access.leader:
+        _add(links, "ratings:session_list", (pk,), _("现场测评"), _("测评会议、评委凭证与投票进度"))
+    links.append(Link(_("考核方案"), reverse("campaigns:scheme", args=[pk]), _("方案内容与历次变更")))
     if access.organizer:
         links.append(Link(_("参评单位"), reverse("campaigns:units", args=[pk]), _("添加单位并指定类别")))
         links.append(Link(_("审计日志"), reverse("audit:campaign_log", args=[pk]), _("全部操作记录与链校验")))
     return links
+
+
+def _reporter_units(access: CampaignAccess) -> list[CampaignUnit]:
+    if not access.reporter_unit_ids:
+        return []
+    units = CampaignUnit.objects.filter(campaign=access.campaign, organization_id__in=access.reporter_unit_ids)
+    return list(units.select_related("organization").order_by("organization__name"))
+
+
+def _departments(access: CampaignAccess) -> list[Department]:
+    if not access.department_ids:
+        return []
+    return list(Department.objects.filter(pk__in=access.department_ids).order_by("name"))
