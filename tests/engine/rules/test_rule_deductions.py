@@ -1,6 +1,7 @@
 from decimal import Decimal
 
-from conftest import MakeRule, figures
+from rule_helpers import figures, make_rule
+
 from kaoping.engine.inputs import ItemInput
 from kaoping.engine.results import FlagCode
 
@@ -15,7 +16,7 @@ SEED_004_ITEM_15 = {
 }
 
 
-def test_seed_004_item_15_deducts_0_9_and_scores_3_1(make_rule: MakeRule) -> None:
+def test_seed_004_item_15_deducts_0_9_and_scores_3_1() -> None:
     rule = make_rule("deduct_per_unit_short", **SEED_004_ITEM_15)
     score, text, basis, flag = rule.evaluate(figures(standard_class_ratio="80.84"))
     assert score == Decimal("3.1")
@@ -24,34 +25,34 @@ def test_seed_004_item_15_deducts_0_9_and_scores_3_1(make_rule: MakeRule) -> Non
     assert flag is None
 
 
-def test_figure_at_or_above_standard_keeps_full_points(make_rule: MakeRule) -> None:
+def test_figure_at_or_above_standard_keeps_full_points() -> None:
     rule = make_rule("deduct_per_unit_short", **SEED_004_ITEM_15)
     score, text, _, _ = rule.evaluate(figures(standard_class_ratio="90"))
     assert score == Decimal(4)
     assert "不扣分" in text
 
 
-def test_deduction_is_floored_at_zero(make_rule: MakeRule) -> None:
+def test_deduction_is_floored_at_zero() -> None:
     rule = make_rule("deduct_per_unit_short", **SEED_004_ITEM_15)
     score, text, _, _ = rule.evaluate(figures(standard_class_ratio="10"))
     assert score == Decimal(0)
     assert "扣完为止" in text
 
 
-def test_deduction_rounds_half_up_not_half_even(make_rule: MakeRule) -> None:
+def test_deduction_rounds_half_up_not_half_even() -> None:
     rule = make_rule("deduct_per_unit_short", **SEED_004_ITEM_15)
     # 85.5 → 4.5 short → 0.45 → 0.5 (half up), half-even would give 0.4
     score, _, _, _ = rule.evaluate(figures(standard_class_ratio="85.5"))
     assert score == Decimal("3.5")
 
 
-def test_whole_units_counts_only_complete_steps(make_rule: MakeRule) -> None:
+def test_whole_units_counts_only_complete_steps() -> None:
     rule = make_rule("deduct_per_unit_short", figure="r", standard=90, per=2, deduct=1, whole_units=True)
     score, _, _, _ = rule.evaluate(figures(r="86.5"))  # 3.5 short → one whole step of 2
     assert score == Decimal(3)
 
 
-def test_at_most_direction_deducts_for_excess(make_rule: MakeRule) -> None:
+def test_at_most_direction_deducts_for_excess() -> None:
     rule = make_rule(
         "deduct_per_unit_short", figure="big", label="大班额占比", unit="%", standard=2, deduct=1, direction="at_most"
     )
@@ -60,13 +61,13 @@ def test_at_most_direction_deducts_for_excess(make_rule: MakeRule) -> None:
     assert "高于标准 2%,每高1个百分点扣1分" in text
 
 
-def test_max_deduct_caps_the_deduction(make_rule: MakeRule) -> None:
+def test_max_deduct_caps_the_deduction() -> None:
     rule = make_rule("deduct_per_unit_short", figure="r", standard=90, deduct=1, max_deduct=2)
     score, _, _, _ = rule.evaluate(figures(r="50"))
     assert score == Decimal(2)
 
 
-def test_missing_figure_is_missing_with_a_flag_naming_it(make_rule: MakeRule) -> None:
+def test_missing_figure_is_missing_with_a_flag_naming_it() -> None:
     rule = make_rule("deduct_per_unit_short", **SEED_004_ITEM_15)
     score, _, _, flag = rule.evaluate(ItemInput(unit_id="u1", item_id="15"))
     assert score is None
@@ -75,26 +76,26 @@ def test_missing_figure_is_missing_with_a_flag_naming_it(make_rule: MakeRule) ->
     assert "标准班额占比" in flag[1] and "standard_class_ratio" in flag[1]
 
 
-def test_per_occurrence_deducts_each_event(make_rule: MakeRule) -> None:
+def test_per_occurrence_deducts_each_event() -> None:
     rule = make_rule("deduct_per_occurrence", points="5", figure="accidents", label="安全责任事故", deduct=1)
     score, text, _, _ = rule.evaluate(figures(accidents="3"))
     assert score == Decimal(2)
     assert text == "安全责任事故 3起,每起扣1分,扣3分 → 2/5"
 
 
-def test_per_occurrence_stops_at_zero(make_rule: MakeRule) -> None:
+def test_per_occurrence_stops_at_zero() -> None:
     rule = make_rule("deduct_per_occurrence", points="5", figure="accidents", deduct=2)
     score, text, _, _ = rule.evaluate(figures(accidents="4"))
     assert score == Decimal(0)
     assert "扣完为止" in text
 
 
-def test_no_occurrence_keeps_full_points(make_rule: MakeRule) -> None:
+def test_no_occurrence_keeps_full_points() -> None:
     rule = make_rule("deduct_per_occurrence", points="5", figure="accidents", deduct=2)
     assert rule.evaluate(figures(accidents="0"))[0] == Decimal(5)
 
 
-def test_negative_count_is_out_of_range(make_rule: MakeRule) -> None:
+def test_negative_count_is_out_of_range() -> None:
     rule = make_rule("deduct_per_occurrence", points="5", figure="accidents", deduct=2)
     score, _, _, flag = rule.evaluate(figures(accidents="-1"))
     assert score is None

@@ -1,8 +1,8 @@
 from decimal import Decimal
 
 import pytest
+from rule_helpers import make_rule
 
-from conftest import MakeRule
 from kaoping.engine.inputs import ItemInput
 from kaoping.engine.model import DepartmentShare, Indicator, Rounding, RuleSpec
 from kaoping.engine.results import FlagCode
@@ -13,7 +13,7 @@ def entry(**scores: str) -> ItemInput:
     return ItemInput(unit_id="u1", item_id="15", **{name: Decimal(v) for name, v in scores.items()})  # type: ignore[arg-type]
 
 
-def test_confirmed_score_wins_over_reviewed_and_self(make_rule: MakeRule) -> None:
+def test_confirmed_score_wins_over_reviewed_and_self() -> None:
     rule = make_rule("manual")
     assert rule.evaluate(entry(self_score="4", reviewed_score="3.5", confirmed_score="3")) == (
         Decimal(3),
@@ -23,21 +23,21 @@ def test_confirmed_score_wins_over_reviewed_and_self(make_rule: MakeRule) -> Non
     )
 
 
-def test_reviewed_score_wins_over_self(make_rule: MakeRule) -> None:
+def test_reviewed_score_wins_over_self() -> None:
     score, text, basis, _ = make_rule("manual").evaluate(entry(self_score="4", reviewed_score="3.5"))
     assert (score, text, basis) == (Decimal("3.5"), "采用复核分", "reviewed")
 
 
-def test_self_score_counts_when_nothing_else_is_there(make_rule: MakeRule) -> None:
+def test_self_score_counts_when_nothing_else_is_there() -> None:
     assert make_rule("manual").evaluate(entry(self_score="3.1"))[:3] == (Decimal("3.1"), "采用自评分", "self")
 
 
-def test_scheme_basis_order_is_respected(make_rule: MakeRule) -> None:
+def test_scheme_basis_order_is_respected() -> None:
     rule = make_rule("manual", basis_order=("self", "confirmed"))
     assert rule.evaluate(entry(self_score="4", confirmed_score="3"))[0] == Decimal(4)
 
 
-def test_no_score_is_missing_with_a_flag(make_rule: MakeRule) -> None:
+def test_no_score_is_missing_with_a_flag() -> None:
     score, text, _, flag = make_rule("manual").evaluate(entry())
     assert score is None
     assert text.startswith("缺失")
@@ -45,7 +45,7 @@ def test_no_score_is_missing_with_a_flag(make_rule: MakeRule) -> None:
 
 
 @pytest.mark.parametrize("value", ["4.5", "40", "-0.1"])
-def test_score_outside_zero_to_points_is_flagged_and_missing_not_clamped(make_rule: MakeRule, value: str) -> None:
+def test_score_outside_zero_to_points_is_flagged_and_missing_not_clamped(value: str) -> None:
     score, text, basis, flag = make_rule("manual").evaluate(entry(self_score=value))
     assert score is None
     assert basis == "self"
@@ -53,12 +53,12 @@ def test_score_outside_zero_to_points_is_flagged_and_missing_not_clamped(make_ru
     assert flag is not None and flag[0] is FlagCode.OUT_OF_RANGE
 
 
-def test_note_is_appended_to_the_explanation(make_rule: MakeRule) -> None:
+def test_note_is_appended_to_the_explanation() -> None:
     inp = ItemInput(unit_id="u1", item_id="15", self_score=Decimal(3), note="会议纪要缺2次")
     assert make_rule("manual").evaluate(inp)[1] == "采用自评分(会议纪要缺2次)"
 
 
-def test_item_rounding_applies_to_manual_scores(make_rule: MakeRule) -> None:
+def test_item_rounding_applies_to_manual_scores() -> None:
     rule = make_rule("manual", item_rounding=Rounding(1))
     assert rule.evaluate(entry(self_score="3.15"))[0] == Decimal("3.2")
 

@@ -1,8 +1,8 @@
 from decimal import Decimal
 
 import pytest
+from rule_helpers import make_rule
 
-from conftest import MakeRule
 from kaoping.engine.inputs import ItemInput
 from kaoping.engine.results import FlagCode
 
@@ -21,7 +21,7 @@ def triggered(value: bool | None) -> ItemInput:
     ],
 )
 def test_triggered_modifier_scores_zero_and_raises_its_flag(
-    make_rule: MakeRule, kind: str, params: dict[str, str], effect: str, code: FlagCode
+    kind: str, params: dict[str, str], effect: str, code: FlagCode
 ) -> None:
     rule = make_rule(kind, points="0", **params)
     assert rule.effect == effect
@@ -32,5 +32,5 @@ def test_triggered_modifier_scores_zero_and_raises_its_flag(
 
 
 @pytest.mark.parametrize("value", [False, None])
-def test_untriggered_or_unrecorded_modifier_does_nothing(make_rule: MakeRule, value: bool | None) -> None:
+def test_untriggered_or_unrecorded_modifier_does_nothing(value: bool | None) -> None:
     assert make_rule("veto", points="0").evaluate(triggered(value)) == (Decimal(0), "未触发", "rule", None)
