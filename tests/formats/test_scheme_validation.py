@@ -612,3 +612,16 @@ def test_an_absurdly_deep_indicator_tree_is_a_problem_not_a_crash(tmp_path: Path
     path.write_text(text, encoding="utf-8")
     [problem] = validate_scheme_file(path)
     assert "过深" in problem.message
+
+
+def test_ids_written_as_unquoted_numbers_keep_their_digits(tmp_path: Path) -> None:
+    path = tmp_path / "scheme.yaml"
+    path.write_text(
+        SMALL_FLOW_SCHEME.replace(
+            "      - {id: '1', name: 质量, points: 10, standard: 达标, 有成效}\n",
+            "      - {id: 1, name: 质量, points: 10, children: [{id: 1.1, name: 甲, points: 5}, {id: 1.10, name: 乙, points: 5}]}\n",
+        ),
+        encoding="utf-8",
+    )
+    [item] = load_scheme(path).components[0].indicators
+    assert (item.id, [c.id for c in item.children]) == ("1", ["1.1", "1.10"])

@@ -63,10 +63,11 @@ def as_map(value: object) -> Mapping[str, Any]:
 
 
 def as_id(value: object) -> str:
-    """Ids may be written as numbers (`id: 15`); they are always text inside."""
+    """Ids may be written as numbers (`id: 15`, `id: 1.10`); they are always text inside, and a
+    decimal id keeps the digits as written (the loaders build Decimals from the literal text)."""
     if isinstance(value, bool) or value is None:
         return ""
-    if isinstance(value, int | str):
+    if isinstance(value, int | str | Decimal):
         return str(value).strip()
     return ""
 
