@@ -619,7 +619,8 @@ def test_ids_written_as_unquoted_numbers_keep_their_digits(tmp_path: Path) -> No
     path.write_text(
         SMALL_FLOW_SCHEME.replace(
             "      - {id: '1', name: 质量, points: 10, standard: 达标, 有成效}\n",
-            "      - {id: 1, name: 质量, points: 10, children: [{id: 1.1, name: 甲, points: 5}, {id: 1.10, name: 乙, points: 5}]}\n",
+            "      - {id: 1, name: 质量, points: 10, children: [\n"
+            "          {id: 1.1, name: 甲, points: 5}, {id: 1.10, name: 乙, points: 5}]}\n",
         ),
         encoding="utf-8",
     )
