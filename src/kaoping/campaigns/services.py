@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
 from kaoping.campaigns.models import PHASE_ORDER, Campaign, CampaignUnit, Phase, PhaseDeadline, SchemeVersion
-from kaoping.engine.model import Category, Component, ComponentMethod, Indicator, Scheme
+from kaoping.engine.model import Category, Component, ComponentMethod, Indicator, ItemKind, Scheme
 from kaoping.formats.problems import Problem, SchemeError
 from kaoping.orgs.models import Organization
 
@@ -96,7 +96,7 @@ def _scheme_from_excel(filename: str, content: bytes) -> Scheme:
         indicators: tuple[Indicator, ...] = read_indicator_table(handle.name)
     if not indicators:
         raise SchemeError([Problem(filename, _("量化考核表中没有指标"))])
-    points = sum((i.points for i in indicators), Decimal(0))
+    points = sum((i.points for i in indicators if i.kind is ItemKind.NORMAL), Decimal(0))  # bonus/penalty stand apart
     name = Path(filename).stem
     component = Component(
         id="indicators", name=name, points=points, method=ComponentMethod.INDICATORS, indicators=indicators
