@@ -41,7 +41,10 @@ def test_stepped_by_level() -> None:
 
 def test_attainment_levels_are_fractions_of_the_points_by_default() -> None:
     rule = make_rule("attainment", points="4", levels={"A": 1, "B": 0.8, "C": 0.5})
-    assert rule.evaluate(ItemInput(unit_id="u1", item_id="15", level="B"))[0] == Decimal("3.2")
+    assert rule.evaluate(ItemInput(unit_id="u1", item_id="15", level="B"))[:2] == (
+        Decimal("3.2"),
+        "达成等级 B(得分率80%),得3.2分 → 3.2/4",
+    )
     assert rule.evaluate(ItemInput(unit_id="u1", item_id="15", level="C"))[0] == Decimal(2)
 
 

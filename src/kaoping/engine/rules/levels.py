@@ -54,6 +54,12 @@ def read_levels(reader: ParamReader, ceiling: Decimal, what: str) -> dict[str, D
     return levels
 
 
+def _share_text(shares: Mapping[str, Decimal] | None, name: str) -> str:
+    if shares is None:
+        return ""
+    return f"(得分率{fmt(shares[name] * 100)}%)"
+
+
 class LevelRule:
     """Points by the level a person recorded (``ItemInput.level``)."""
 
@@ -61,13 +67,20 @@ class LevelRule:
     value_is_deduction = False
     effect: str | None = None
 
-    def __init__(self, item: Indicator, levels: Mapping[str, Decimal], rounding: Rounder | None, caption: str) -> None:
+    def __init__(
+        self,
+        item: Indicator,
+        levels: Mapping[str, Decimal],
+        rounding: Rounder | None,
+        caption: str,
+        shares: Mapping[str, Decimal] | None = None,
+    ) -> None:
         self.item = item
         self.points = item.points
         self.item_rounding = rounding
         self.levels = {name: rounding.apply(value) if rounding is not None else value for name, value in levels.items()}
         self.texts = {
-            name: f"{caption} {name},得{fmt(value)}分 → {fmt(value)}/{fmt(item.points)}"
+            name: f"{caption} {name}{_share_text(shares, name)},得{fmt(value)}分 → {fmt(value)}/{fmt(item.points)}"
             for name, value in self.levels.items()
         }
         self.missing: FlagNote = (FlagCode.MISSING_INPUT, f"指标 {item.id} {item.name}:未填等级")
@@ -156,6 +169,7 @@ class AttainmentType:
         as_points = reader.choice("as", {"fraction": "得分率", "points": "分值"}, "fraction") == "points"
         levels = read_levels(reader, item.points if as_points else ONE, "分值" if as_points else "得分率")
         reader.finish()
-        if not as_points:
-            levels = {name: share * item.points for name, share in levels.items()}
-        return LevelRule(item, levels, ctx.item_rounding, "达成等级")
+        if as_points:
+            return LevelRule(item, levels, ctx.item_rounding, "达成等级")
+        points = {name: share * item.points for name, share in levels.items()}
+        return LevelRule(item, points, ctx.item_rounding, "达成等级", shares=levels)
