@@ -46,7 +46,9 @@ def test_chain_breaks_a_tie_by_the_first_key() -> None:
     entries = [entry("a", "90", "80", "3"), entry("b", "90", "85", "1"), entry("c", "95", "70", "0")]
     outcomes = rank_units(CHAIN, entries)
     assert ranks(outcomes) == {"c": 1, "b": 2, "a": 3}
-    assert "总分与 a 相同,按同分比较链依次比较:项目“lide”得分 85、“lide”最高等次票数 1" in outcomes["b"].explanation
+    # the first link separates them, so the second is not shown
+    assert outcomes["b"].explanation.endswith("(总分与 a 相同,按同分比较链依次比较:项目“lide”得分 b 85、a 80)")
+    assert "按同分比较链依次比较:项目“lide”得分 b 85、a 80" in outcomes["a"].explanation
 
 
 def test_chain_moves_to_the_next_key_when_the_first_ties() -> None:
@@ -57,14 +59,16 @@ def test_chain_moves_to_the_next_key_when_the_first_ties() -> None:
 def test_chain_missing_key_loses() -> None:
     outcomes = rank_units(CHAIN, [entry("a", "90", None, "9"), entry("b", "90", "0", "0")])
     assert ranks(outcomes) == {"b": 1, "a": 2}
-    assert "项目“lide”得分 缺失" in outcomes["a"].explanation
+    assert "项目“lide”得分 b 0、a 缺失" in outcomes["a"].explanation
 
 
 def test_chain_still_tied_after_every_key_shares_the_place() -> None:
     entries = [entry("a", "90", "80", "3"), entry("b", "90", "80", "3"), entry("c", "80", "99", "9")]
     outcomes = rank_units(CHAIN, entries)
     assert ranks(outcomes) == {"a": 1, "b": 1, "c": 3}
-    assert "仍与 b 相同,并列" in outcomes["a"].explanation
+    assert (
+        "依次比较:项目“lide”得分 a 80、b 80;“lide”最高等次票数 a 3、b 3;仍与 b 相同,并列)" in outcomes["a"].explanation
+    )
 
 
 def test_chain_with_fewer_keys_than_links_treats_the_rest_as_missing() -> None:

@@ -99,7 +99,10 @@ def _fmt(value: Decimal) -> str:
     return format(Rounding(2).apply(value), "f")
 
 
-def _unit_list(unit_ids: Sequence[str], shown: int = 10) -> str:
+_SHOWN_UNITS = 10
+
+
+def _unit_list(unit_ids: Sequence[str], shown: int = _SHOWN_UNITS) -> str:
     """``a、b、c``; long lists are cut so that a tie of hundreds stays readable."""
     if len(unit_ids) <= shown:
         return "、".join(unit_ids)
@@ -315,12 +318,13 @@ def rank_units(spec: RankingSpec, entries: Sequence[RankEntry]) -> dict[str, Ran
     rank_of_key: dict[_Key, int] = {}
     for position, (key, _) in enumerate(keyed, start=1):
         rank_of_key.setdefault(key, position)
-    same_total: dict[Decimal, list[str]] = defaultdict(list)
+    same_total: dict[Decimal, list[tuple[_Key, RankEntry]]] = defaultdict(list)
     same_key: dict[_Key, list[str]] = defaultdict(list)
     for key, entry in keyed:
         assert entry.total is not None
-        same_total[entry.total].append(entry.unit_id)
+        same_total[entry.total].append((key, entry))
         same_key[key].append(entry.unit_id)
+    comparisons = {total: _chain_comparison(spec, group) for total, group in same_total.items() if len(group) > 1}
 
     outcomes = {e.unit_id: RankOutcome(None, "总分缺失,不参加排名") for e in entries}
     size = len(ranked)
@@ -329,16 +333,29 @@ def rank_units(spec: RankingSpec, entries: Sequence[RankEntry]) -> dict[str, Ran
         assert entry.total is not None
         rank = rank_of_key[key]
         text = f"总分 {_fmt(entry.total)},本类别{among} {size} 个单位中第 {rank} 名"
-        tied_total = [u for u in same_total[entry.total] if u != entry.unit_id]
+        tied_total = [e.unit_id for _, e in same_total[entry.total] if e.unit_id != entry.unit_id]
         tied_all = [u for u in same_key[key] if u != entry.unit_id]
         if tied_total and spec.ties is TiePolicy.CHAIN and spec.chain:
-            links = "、".join(
-                f"{_link_label(link)} {_shown(value)}"
-                for link, value in zip(spec.chain, _keys(spec, entry)[1:], strict=True)
-            )
-            text += f"(总分与 {_unit_list(tied_total)} 相同,按同分比较链依次比较:{links}"
+            text += f"(总分与 {_unit_list(tied_total)} 相同,按同分比较链依次比较:{comparisons[entry.total]}"
             text += f";仍与 {_unit_list(tied_all)} 相同,并列)" if tied_all else ")"
         elif tied_all:
             text += f"(与 {_unit_list(tied_all)} 同分,并列)"
         outcomes[entry.unit_id] = RankOutcome(rank, text)
     return outcomes
+
+
+def _chain_comparison(spec: RankingSpec, group: list[tuple[_Key, RankEntry]]) -> str:
+    """The links that were compared for units with equal totals, each unit's value best first.
+
+    Stops at the first link after which every unit of the group stands apart.
+    """
+    if spec.ties is not TiePolicy.CHAIN or not spec.chain:
+        return ""
+    parts: list[str] = []
+    for depth, link in enumerate(spec.chain, start=1):
+        values = [f"{entry.unit_id} {_shown(_keys(spec, entry)[depth])}" for _, entry in group[:_SHOWN_UNITS]]
+        more = f" 等 {len(group)} 个单位" if len(group) > _SHOWN_UNITS else ""
+        parts.append(f"{_link_label(link)} {'、'.join(values)}{more}")
+        if len({key[: depth + 1] for key, _ in group}) == len(group):
+            break
+    return ";".join(parts)
