@@ -81,7 +81,7 @@ def _percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 class Server:
@@ -101,6 +101,7 @@ class Server:
             KAOPING_LOG_LEVEL="ERROR",
         )
         self.env.pop("DATABASE_URL", None)
+        (workdir / "staticfiles").mkdir(exist_ok=True)
         self.pg_name: str | None = None
         if config.db == "postgres":
             self.pg_name = f"kaoping_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
@@ -160,7 +161,7 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=open(self.workdir / "gunicorn.log", "wb"),  # noqa: SIM115
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{self.base}/healthz", timeout=1).status_code < 500:

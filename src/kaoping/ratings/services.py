@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -395,8 +395,10 @@ def ballot_submit(
     careful = unsafe
     for _attempt in range(6):
         try:
+            if not careful:
+                return _submit_fast(request)
             with transaction.atomic(durable=True):
-                return _submit_careful(request, unsafe) if careful else _submit_fast(request)
+                return _submit_careful(request, unsafe)
         except IntegrityError:
             careful = True  # a concurrent request for the same key or (rater, unit) committed first
         except RatingError:
@@ -472,9 +474,30 @@ def _insert(request: _Request, credential: RaterCredential, unit: SessionUnit) -
 
 
 def _submit_fast(request: _Request) -> SubmitResult:
+    """Validate with plain reads, then a short write transaction that re-checks the unit is open."""
     credential, unit, spec = _validated(request)
     _check_sheet(credential.session, credential, request.sheet, unit, request.grade, spec)
-    return _insert(request, credential, unit)
+    with transaction.atomic(durable=True):
+        _lock_open_unit(unit.pk)
+        return _insert(request, credential, unit)
+
+
+def _lock_open_unit(unit_pk: int) -> None:
+    """Inside the ballot's transaction: the unit is still open, and stays open until we commit.
+
+    On PostgreSQL a FOR SHARE row lock lets ballots run side by side but makes ``unit_close``'s
+    UPDATE wait for them, so no ballot can land after the close has counted. SQLite serialises
+    writers (BEGIN IMMEDIATE), which gives the same guarantee.
+    """
+    table = connection.ops.quote_name(SessionUnit._meta.db_table)
+    suffix = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status FROM {table} WHERE id = %s{suffix}", [unit_pk])
+        row = cursor.fetchone()
+    if row is None or row[0] == UnitStatus.CLOSED:
+        raise RatingError(409, _("该单位的测评已关闭,不能再提交"))
+    if row[0] == UnitStatus.PENDING:
+        raise RatingError(409, _("该单位的测评尚未开始"))
 
 
 def _submit_careful(request: _Request, unsafe: bool) -> SubmitResult:
@@ -482,6 +505,7 @@ def _submit_careful(request: _Request, unsafe: bool) -> SubmitResult:
     if replay is not None:
         return replay
     credential, unit, spec = _validated(request)
+    _lock_open_unit(unit.pk)
     session = credential.session
     existing_qs = Participation.objects.filter(credential=credential, session_unit=unit)
     # The negative control reads without a lock (plain check-then-insert); never in production.
@@ -505,16 +529,14 @@ def _submit_careful(request: _Request, unsafe: bool) -> SubmitResult:
 
 
 def _open_unit(session: RatingSession, credential: RaterCredential, unit_id: int) -> SessionUnit:
-    unit = SessionUnit.objects.filter(pk=unit_id, session=session).first()
-    if unit is None:
+    """The session's unit (from the per-process cache); its open/closed state is checked under
+    lock inside the write transaction by ``_lock_open_unit``."""
+    campaign_unit = dict(_session_unit_ids(session.public_id, session.pk)).get(unit_id)
+    if campaign_unit is None:
         raise RatingError(400, _("该单位不在本场测评中"))
-    if credential.own_unit_id is not None and unit.campaign_unit_id == credential.own_unit_id:
+    if credential.own_unit_id is not None and campaign_unit == credential.own_unit_id:
         raise RatingError(403, _("评委不能为本单位评分"))
-    if unit.status == UnitStatus.PENDING:
-        raise RatingError(409, _("该单位的测评尚未开始"))
-    if unit.status == UnitStatus.CLOSED:
-        raise RatingError(409, _("该单位的测评已关闭,不能再提交"))
-    return unit
+    return SessionUnit(pk=unit_id, session=session, campaign_unit_id=campaign_unit)
 
 
 @lru_cache(maxsize=256)
@@ -527,6 +549,8 @@ def _session_unit_ids(public_id: uuid.UUID, session_pk: int) -> tuple[tuple[int,
 def _check_sheet(
     session: RatingSession, credential: RaterCredential, sheet: str, unit: SessionUnit, grade: str, spec: Any
 ) -> None:
+    if not scoring.has_sheet_rules(spec):
+        return  # no per-sheet rule to break: skip reading the rater's other grades
     eligible = [
         pk
         for pk, campaign_unit in _session_unit_ids(session.public_id, session.pk)
