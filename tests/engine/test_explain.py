@@ -73,7 +73,7 @@ def test_missing_scores_show_as_missing() -> None:
     items = (ItemInput("hgt", "14", self_score=D(6)),)
     result = score(scheme(), Inputs(units=(Unit("hgt", "红谷滩区", "county"),), items=items))
     text = explain_unit(result.unit("hgt"))
-    assert "总分:缺失/15" in text
+    assert "总分:缺失/15(缺 督导评价;其余项目合计 0)" in text
     assert "排名:无排名" in text
     assert "      15 标准班额 缺失/4:缺失:缺少数据“标准班额占比”" in text
     assert "提示:" in text
@@ -102,3 +102,24 @@ def test_rescaled_not_applicable_item_shows_as_not_applicable() -> None:
         ),
     )
     assert "    33 普通高中 不适用/5:不适用,不计分" in explain_unit(unit).splitlines()
+
+
+def test_missing_total_names_the_missing_components_and_sums_the_rest() -> None:
+    unit = UnitResult(
+        unit_id="nc2",
+        name="南昌二中",
+        category="school",
+        total=None,
+        max=D(600),
+        grade=None,
+        stars=None,
+        rank=None,
+        components=(
+            ComponentResult("lide", "立德树人述职测评", D("95.5"), D(100), "测评"),
+            ComponentResult("dangjian", "基层党建工作考核", None, D(300), "缺失:未导入原始分"),
+            ComponentResult("wukan", "五看五比", D(90), D(100), "下级指标合计 90"),
+        ),
+    )
+    lines = explain_unit(unit).splitlines()
+    assert lines[1] == "总分:缺失/600(缺 基层党建工作考核;其余项目合计 185.5)"
+    assert "  基层党建工作考核 缺失/300" in lines

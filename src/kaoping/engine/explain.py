@@ -17,10 +17,20 @@ def _score(score: Decimal | None, maximum: Decimal) -> str:
     return f"{shown}/{fmt(maximum)}"
 
 
+def _partial_total(result: UnitResult) -> str:
+    """For a missing total: what the components that do have a score add up to."""
+    if result.total is not None:
+        return ""
+    present = [c.score for c in result.components if c.score is not None]
+    missing = [c.name for c in result.components if c.score is None]
+    partial = sum(present, Decimal(0))
+    return f"(缺 {'、'.join(missing)};其余项目合计 {fmt(partial)})" if missing else ""
+
+
 def explain_unit(result: UnitResult) -> str:
     lines = [
         f"{result.name}({result.unit_id})",
-        f"总分:{_score(result.total, result.max)}",
+        f"总分:{_score(result.total, result.max)}{_partial_total(result)}",
         f"等次:{result.grade or '未评定'}" + (f"({result.grade_explanation})" if result.grade_explanation else ""),
     ]
     if result.stars:
