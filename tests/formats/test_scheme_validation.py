@@ -15,10 +15,12 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kaoping.formats import scheme_build
 from kaoping.formats.problems import Problem, SchemeError
-from kaoping.formats.scheme_file import load_scheme, scheme_from_data, validate_scheme_file
+from kaoping.formats.scheme_file import load_scheme, scheme_from_data, validate_scheme_data, validate_scheme_file
 
 Data = dict[str, Any]
 
@@ -500,6 +502,21 @@ def test_garbage_of_every_type_never_raises(tmp_path: Path) -> None:
         data["stars"] = [{"stars": "五"}]
         data["ranking"] = {"chain": [[]]}
         data["rounding"] = {"total": "two"}
+        data["components"].append(
+            {
+                "id": "r2",
+                "name": "测评二",
+                "points": 10,
+                "method": "rating",
+                "rating": {
+                    "scale": {"grades": {"好": "x"}, "max": []},
+                    "groups": [{"id": 1, "name": "组", "weight": "abc"}],
+                    "trim": {"above": "五", "per_side": 1.5, "scope": "全部"},
+                    "ballot_rules": {"quotas": [{"grades": "好", "max_count": "三"}], "min_valid_ballots": "x"},
+                },
+                "conversion": {"method": "by_rank", "bands": "x", "top_bonuses": [None]},
+            }
+        )
 
     problems = problems_of(tmp_path, change)
     assert len(problems) >= 7
@@ -626,3 +643,44 @@ def test_ids_written_as_unquoted_numbers_keep_their_digits(tmp_path: Path) -> No
     )
     [item] = load_scheme(path).components[0].indicators
     assert (item.id, [c.id for c in item.children]) == ("1", ["1.1", "1.10"])
+
+
+# -- fuzzing: never a traceback ----------------------------------------------------------------------
+
+FIELD_NAMES = sorted(
+    {"id", "name", "points", "weight", "kind", "children", "rule", "grades", "groups", "method", "value"}
+    | {"min_percent", "min_score", "max_percent", "quota", "stars", "min_score", "ref", "use", "departments"}
+)
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 200) | st.text(max_size=4) | st.decimals(-5, 200, places=2),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(FIELD_NAMES), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def paths_of(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += paths_of(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += paths_of(item, (*prefix, index))
+    return found
+
+
+BASE_PATHS = paths_of(BASE)[1:]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(BASE_PATHS), JSON_VALUES)
+def test_any_value_anywhere_gives_problems_not_a_traceback(path: tuple[Any, ...], value: Any) -> None:
+    data = copy.deepcopy(BASE)
+    target: Any = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    scheme, problems = validate_scheme_data(data)
+    assert (scheme is None) == bool(problems)
+    assert all(isinstance(p, Problem) and p.message for p in problems)

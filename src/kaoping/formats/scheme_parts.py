@@ -72,6 +72,11 @@ def as_id(value: object) -> str:
     return ""
 
 
+def as_int(value: object) -> int | None:
+    """An integer written as one; anything else (already reported by the schema) is None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def as_text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -161,8 +166,8 @@ class PartsBuilder(BuilderBase):
         trim = None
         if isinstance(trim_raw, Mapping):
             trim = TrimSpec(
-                above=int(trim_raw.get("above", 5)),
-                per_side=int(trim_raw.get("per_side", 1)),
+                above=as_int(trim_raw.get("above")) or 5,
+                per_side=as_int(trim_raw.get("per_side")) or 1,
                 scope=self.enum(TrimScope, trim_raw.get("scope"), TrimScope.GROUP),
             )
         rules = self.ballot_rules(as_map(raw.get("ballot_rules")), scale, at(location, "ballot_rules"))
@@ -245,8 +250,8 @@ class PartsBuilder(BuilderBase):
             quotas.append(
                 BallotQuota(
                     grades=grades,
-                    max_count=quota.get("max_count"),
-                    min_count=quota.get("min_count"),
+                    max_count=as_int(quota.get("max_count")),
+                    min_count=as_int(quota.get("min_count")),
                     max_share=parse_decimal(quota.get("max_share")),
                     min_share=parse_decimal(quota.get("min_share")),
                 )
