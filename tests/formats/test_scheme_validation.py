@@ -649,7 +649,7 @@ def test_ids_written_as_unquoted_numbers_keep_their_digits(tmp_path: Path) -> No
 
 FIELD_NAMES = sorted(
     {"id", "name", "points", "weight", "kind", "children", "rule", "grades", "groups", "method", "value"}
-    | {"min_percent", "min_score", "max_percent", "quota", "stars", "min_score", "ref", "use", "departments"}
+    | {"min_percent", "min_score", "max_percent", "quota", "stars", "ref", "use", "departments"}
 )
 
 JSON_VALUES = st.recursive(
