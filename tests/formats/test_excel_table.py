@@ -345,3 +345,25 @@ def test_a_level_points_column_that_disagrees_with_the_children(tmp_path: Path) 
     rows: list[Row] = [["党建", 10, "班子", 6], [None, None, "制度", 3]]
     problems = problems_of(sheet_file(tmp_path, header, rows))
     assert any(p.location == "量化考核表!B2" and "与下级指标合计 9 不一致" in p.message for p in problems)
+
+
+CELL = (
+    st.none()
+    | st.sampled_from(["", "甲", "合计", "加分", "减分", "办公室:3、财务处:x", "12(5分)", "是"])
+    | st.integers(-3, 30)
+)
+CELL = CELL | st.floats(-3, 30, allow_nan=False) | st.text(max_size=5)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(CELL, min_size=7, max_size=7), max_size=6))
+def test_any_table_gives_indicators_or_located_problems(tmp_path: Path, rows: list[Row]) -> None:
+    header: Row = ["编号", "一级指标", "二级指标", "分值", "责任处室", "类型", "佐证材料"]
+    path = sheet_file(
+        tmp_path, header, [[ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c for c in r] for r in rows]
+    )
+    try:
+        read_indicator_table(path)
+    except SchemeError as error:
+        assert error.problems
+        assert all(p.location.startswith("量化考核表!") for p in error.problems)
