@@ -58,6 +58,17 @@ def fill_unit(unit: Any, actor: Any, *, with_evidence: bool = True) -> None:
         services.evidence_upload(unit=unit, actor=actor, upload=PDF_BYTES, original_name="纪要.pdf", item_ids=["1.1"])
 
 
+@pytest.fixture
+def submitted_a(unit_a: Any, reporter_a: Any) -> Any:
+    """School A, filled in and submitted."""
+    from kaoping.assessments import services
+    from kaoping.assessments.selectors import scheme_for
+
+    fill_unit(unit_a, reporter_a)
+    services.submission_submit(unit=unit_a, actor=reporter_a, scheme=scheme_for(unit_a.campaign))
+    return unit_a
+
+
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ZERO = Decimal(0)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from tests.assessments.conftest import PDF_BYTES
+from tests.assessments.conftest import PDF_BYTES, fill_unit
 
 from kaoping.assessments import services
 from kaoping.assessments.models import DepartmentScore, ReviewScore, SelfAssessment
@@ -20,10 +21,11 @@ def world(open_campaign, unit_a, unit_b, reporter_b, scorer_y, dept_y, scheme) -
     from kaoping.assessments.selectors import item_ref
 
     item = item_ref(scheme, "school", "1.2").item
-    services.entry_save(unit=unit_b, item=item, actor=reporter_b, version=0, data=services.EntryInput(self_score="2"))
+    fill_unit(unit_b, reporter_b)  # its 1.1 evidence is 纪要.pdf
     evidence = services.evidence_upload(
         unit=unit_b, actor=reporter_b, upload=PDF_BYTES, original_name="b.pdf", item_ids=["1.2"]
     )
+    services.submission_submit(unit=unit_b, actor=reporter_b, scheme=scheme)
     services.department_score_save(unit=unit_b, item=item, department=dept_y, actor=scorer_y, version=0, score="2")
     return {"c": open_campaign.pk, "b": unit_b.pk, "a": unit_a.pk, "file": evidence.pk, "dept_y": dept_y.pk}
 
@@ -77,7 +79,7 @@ REPORTER_A_ON_B = {
 def test_reporter_of_a_gets_404_for_every_object_of_b(cell, world, client_for, reporter_a, unit_b):
     response = REPORTER_A_ON_B[cell](client_for(reporter_a), world)
     assert response.status_code == 404
-    assert SelfAssessment.objects.get(unit=unit_b).self_score == 2
+    assert SelfAssessment.objects.get(unit=unit_b, item_id="1.2").self_score == Decimal("2.5")
     assert not ReviewScore.objects.exists()
 
 

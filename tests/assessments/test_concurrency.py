@@ -52,7 +52,7 @@ def run_pair(work: Any) -> list[Any]:
 
 
 @pytest.fixture
-def seeded(unit_a: Any, scheme: Any, reviewer: Any) -> tuple[Any, Any]:
+def seeded(submitted_a: Any, unit_a: Any, scheme: Any, reviewer: Any) -> tuple[Any, Any]:
     from kaoping.assessments.selectors import item_ref
 
     item = item_ref(scheme, "school", "1.1").item

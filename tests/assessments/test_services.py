@@ -94,7 +94,12 @@ def test_deadline_passed_refuses_edit(unit_a, item, reporter_a, open_campaign):
         save(unit_a, item, reporter_a, 0, self_score="1")
 
 
-def test_department_score_is_capped_by_its_share(unit_a, scheme, dept_x, scorer_x):
+def test_department_cannot_score_a_draft(unit_a, scheme, item, dept_x, scorer_x):
+    with pytest.raises(services.Closed, match="尚未提交自评"):
+        services.department_score_save(unit=unit_a, item=item, department=dept_x, actor=scorer_x, version=0, score="1")
+
+
+def test_department_score_is_capped_by_its_share(submitted_a, unit_a, scheme, dept_x, scorer_x):
     from kaoping.assessments.selectors import item_ref
 
     split = item_ref(scheme, "school", "2").item
@@ -108,7 +113,9 @@ def test_department_score_is_capped_by_its_share(unit_a, scheme, dept_x, scorer_
     assert row.score == Decimal("1.5")
 
 
-def test_review_adjustment_needs_reason_but_confirmation_does_not(unit_a, item, reporter_a, dept_x, scorer_x, reviewer):
+def test_review_adjustment_needs_reason_but_confirmation_does_not(
+    submitted_a, unit_a, item, reporter_a, dept_x, scorer_x, reviewer
+):
     services.department_score_save(unit=unit_a, item=item, department=dept_x, actor=scorer_x, version=0, score="2")
     confirmed = services.review_save(unit=unit_a, item=item, actor=reviewer, version=0, score="2")
     assert confirmed.confirmed_score == Decimal("2")
@@ -120,7 +127,9 @@ def test_review_adjustment_needs_reason_but_confirmation_does_not(unit_a, item, 
     assert (event.old, event.new, event.reason) == ("2", "1.5", "纪要缺页")
 
 
-def test_two_reviewers_on_same_version_second_gets_conflict_and_audit_has_one_change(unit_a, item, reviewer, organizer):
+def test_two_reviewers_on_same_version_second_gets_conflict_and_audit_has_one_change(
+    submitted_a, unit_a, item, reviewer, organizer
+):
     services.review_save(unit=unit_a, item=item, actor=reviewer, version=0, score="3", reason="a")
     services.review_save(unit=unit_a, item=item, actor=reviewer, version=1, score="2", reason="first")
     with pytest.raises(services.Conflict):

@@ -123,6 +123,8 @@ def put_department_score(
     unit = selectors.visible_unit(request.user, access, unit_id)
     ref = selectors.item_ref(selectors.scheme_for(campaign), unit.category, item_id)
     selectors.department_share(ref.item, department.name)
+    if selectors.awaiting_submission(unit):
+        raise _not_found()  # departments do not see drafts
     try:
         row: DepartmentScore = services.department_score_save(
             unit=unit,

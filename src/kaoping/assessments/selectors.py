@@ -300,16 +300,48 @@ def _file_backs_department_item(evidence: EvidenceFile, access: CampaignAccess, 
     return False
 
 
+def awaiting_submission(unit: CampaignUnit) -> bool:
+    """True while departments and reviewers must wait for the unit's self-assessment.
+
+    A unit that has started a self-assessment waits until it submits. A unit with no self entries
+    at all (campaigns scored only by departments) waits only while the self-assessment phase runs.
+    """
+    if _unit_submitted(unit):
+        return False
+    if unit.campaign.phase == Phase.SELF_ASSESSMENT:
+        return True
+    return SelfAssessment.objects.filter(unit=unit).exists()
+
+
+def awaiting_unit_ids(units: list[CampaignUnit]) -> set[int]:
+    """The units of ``units`` still awaiting submission (bulk form of ``awaiting_submission``)."""
+    if not units:
+        return set()
+    submitted = submitted_unit_ids(u.pk for u in units)
+    pending = [u.pk for u in units if u.pk not in submitted]
+    if units[0].campaign.phase == Phase.SELF_ASSESSMENT:
+        return set(pending)
+    return set(SelfAssessment.objects.filter(unit_id__in=pending).values_list("unit_id", flat=True).distinct())
+
+
 def _unit_submitted(unit: CampaignUnit) -> bool:
     from kaoping.assessments.models import SUBMITTED_STATUSES
 
     return Submission.objects.filter(unit=unit, status__in=SUBMITTED_STATUSES).exists()
 
 
-def item_history(unit: CampaignUnit, item_id: str) -> list[AuditEvent]:
-    """Every recorded change to the item's self entry, department scores, review and evidence links."""
+UNIT_OWN_AUDIT_TYPES = ("self_assessment", "evidence_link")
+
+
+def item_history(unit: CampaignUnit, item_id: str, *, scores_too: bool = True) -> list[AuditEvent]:
+    """Every recorded change to the item's self entry, department scores, review and evidence links.
+
+    ``scores_too=False`` keeps to the unit's own entries (department and review scores are not the
+    unit's to see before publication).
+    """
+    types = AUDIT_TYPES if scores_too else UNIT_OWN_AUDIT_TYPES
     return list(
-        AuditEvent.objects.filter(object_type__in=AUDIT_TYPES, object_id=item_key(unit, item_id))
+        AuditEvent.objects.filter(object_type__in=types, object_id=item_key(unit, item_id))
         .select_related("actor")
         .order_by("at", "seq")
     )

@@ -379,9 +379,7 @@ def department_score_save(
     share = selectors.department_share(item, department.name)
     assert share is not None
     with transaction.atomic():
-        reason = selectors.scoring_closed_reason(unit.campaign)
-        if reason:
-            raise Closed(reason)
+        _require_scorable(unit)
         try:
             value = parse_score(score, maximum=share, label=_("处室评分"))
         except AssessmentError as exc:
@@ -406,6 +404,15 @@ def department_score_save(
     return row
 
 
+def _require_scorable(unit: CampaignUnit) -> None:
+    reason = selectors.scoring_closed_reason(unit.campaign)
+    if reason:
+        raise Closed(reason)
+    _submission_locked(unit)  # serialise with a concurrent submit/return of the unit
+    if selectors.awaiting_submission(unit):
+        raise Closed(_("该单位尚未提交自评,提交后才能评分"))
+
+
 def basis_before_review(unit: CampaignUnit, item: Indicator) -> Decimal | None:
     """The score a reviewer confirms: the departments' total when all shares are in, else the self score."""
     if item.departments:
@@ -423,9 +430,7 @@ def review_save(
     """Confirm (same as the department/self score) or adjust (needs a reason) one item's score."""
     reason = reason.strip()
     with transaction.atomic():
-        closed = selectors.scoring_closed_reason(unit.campaign)
-        if closed:
-            raise Closed(closed)
+        _require_scorable(unit)
         try:
             value = parse_score(score, maximum=item.points, label=_("核定分"))
         except AssessmentError as exc:

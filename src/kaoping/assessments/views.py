@@ -359,12 +359,12 @@ def item_history(request: HttpRequest, campaign_id: int, unit_id: int, item_id: 
         names = {d.name for d in selectors.user_departments(access)}
         if not any(s.department in names for s in ref.item.departments):
             raise Http404
+    # the unit itself sees department and review scores only once results are published
+    scores_too = campaign.results_published or access.can_review_unit(unit.organization) or access.leader
+    scores_too = scores_too or bool(access.department_ids)
+    events = selectors.item_history(unit, ref.id, scores_too=scores_too)
     template = "assessments/_history.html" if _is_htmx(request) else "assessments/history.html"
-    return render(
-        request,
-        template,
-        {"campaign": campaign, "unit": unit, "item": ref.item, "events": selectors.item_history(unit, ref.id)},
-    )
+    return render(request, template, {"campaign": campaign, "unit": unit, "item": ref.item, "events": events})
 
 
 # ---- department scoring -------------------------------------------------------------------------
@@ -390,6 +390,7 @@ class Cell:
     self_score: Any
     dom: str
     submitted: bool
+    scorable: bool
 
 
 @login_required
@@ -414,13 +415,17 @@ def department_grid(request: HttpRequest, campaign_id: int, department_id: int, 
         for row in DepartmentScore.objects.filter(unit__in=page_units, item_id=item_id, department=department)
     }
     submitted = selectors.submitted_unit_ids(u.pk for u in page_units)
+    awaiting = selectors.awaiting_unit_ids(page_units)
     selfs = dict(
         SelfAssessment.objects.filter(unit__in=page_units, item_id=item_id, unit_id__in=submitted).values_list(
             "unit_id", "self_score"
         )
     )
     cells = [
-        Cell(u, scores.get(u.pk), selfs.get(u.pk), dom_id("cell", u.pk, item_id), u.pk in submitted) for u in page_units
+        Cell(
+            u, scores.get(u.pk), selfs.get(u.pk), dom_id("cell", u.pk, item_id), u.pk in submitted, u.pk not in awaiting
+        )
+        for u in page_units
     ]
     return render(
         request,
@@ -447,6 +452,8 @@ def department_cell_save(
     unit = selectors.visible_unit(request.user, access, unit_id)
     ref = selectors.item_ref(selectors.scheme_for(campaign), unit.category, item_id)
     selectors.department_share(ref.item, department.name)  # 404 unless assigned
+    if selectors.awaiting_submission(unit):
+        raise Http404  # departments do not see drafts
     context: dict[str, Any] = {"dom": dom_id("cell", unit.pk, item_id), "unit": unit, "campaign": campaign}
     status = 200
     try:
