@@ -347,12 +347,13 @@ def test_a_level_points_column_that_disagrees_with_the_children(tmp_path: Path) 
     assert any(p.location == "量化考核表!B2" and "与下级指标合计 9 不一致" in p.message for p in problems)
 
 
-CELL = (
+CELL: st.SearchStrategy[str | int | float | None] = (
     st.none()
     | st.sampled_from(["", "甲", "合计", "加分", "减分", "办公室:3、财务处:x", "12(5分)", "是"])
     | st.integers(-3, 30)
+    | st.floats(-3, 30, allow_nan=False)
+    | st.text(max_size=5)
 )
-CELL = CELL | st.floats(-3, 30, allow_nan=False) | st.text(max_size=5)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
