@@ -1,0 +1,414 @@
+"""Server time of every main page with 2,000 units × 100 items (issue 3 part 12; not part of the suite).
+
+    .venv/bin/python benchmarks/bench_pages.py                       # SQLite in a temporary folder
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaoping_bench .venv/bin/python benchmarks/bench_pages.py
+    .venv/bin/python benchmarks/bench_pages.py --units 200 --profile  # smaller, with cProfile of slow pages
+
+It builds one campaign in a fresh database with bulk_create: 2,000 schools, a 100-item scheme
+(10 sections × 10 items, each item scored by one of 5 departments), a submitted self-assessment
+for every item of every unit (self score, 得失分说明), the departments' scores for all of them,
+reviewer confirmations on 5 % of the items, 2 evidence files per unit linked to 10 items, and an
+audit trail of one properly hash-chained event per self-assessment row (200,000 events).
+
+Each page is requested in-process with Django's test client: one cold request (caches empty), then
+5 timed requests; the figure is the median of ``time.perf_counter()`` around ``client.get`` and the
+number of SQL queries (``CaptureQueriesContext``). Target: every page < 300 ms. Pages over the
+target are profiled (cProfile, top functions by cumulative time). Writes benchmarks/results/pages.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import platform
+import pstats
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "results" / "pages.md"
+TARGET_MS = 300.0
+SECTIONS, ITEMS_PER_SECTION, DEPARTMENTS = 10, 10, 5
+RUNS = 5
+SEED = 2_000
+
+
+def setup_django(var_dir: str) -> None:
+    os.environ.setdefault("KAOPING_VAR_DIR", var_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaoping.config.settings")
+    os.environ.setdefault("KAOPING_LOG_LEVEL", "ERROR")
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+# --------------------------------------------------------------------------------------- the data
+
+
+def scheme_data() -> dict[str, Any]:
+    sections = []
+    for s in range(1, SECTIONS + 1):
+        children = [
+            {
+                "id": f"{s}.{i}",
+                "name": f"评价要点{s}.{i}",
+                "points": 1,
+                "standard": "按评分标准逐项核查,达到要求得满分,每缺一项扣0.2分",
+                "departments": [{"department": f"处室{((s - 1) * ITEMS_PER_SECTION + i) % DEPARTMENTS + 1}"}],
+                "evidence": {"required": i == 1, "description": "工作方案、会议纪要"},
+                "rule": {"kind": "manual"},
+            }
+            for i in range(1, ITEMS_PER_SECTION + 1)
+        ]
+        sections.append({"id": str(s), "name": f"一级指标{s}", "points": ITEMS_PER_SECTION, "children": children})
+    return {
+        "scheme": {"id": "bench-2000", "name": "性能测试方案", "year": 2024, "organizer": "测试市教育局"},
+        "not_applicable": "full_points",
+        "score_basis": ["confirmed", "reviewed", "self"],
+        "categories": [{"id": "school", "name": "学校", "components": ["work"]}],
+        "components": [
+            {"id": "work", "name": "办学水平考核", "points": 100, "method": "indicators", "indicators": sections}
+        ],
+        "grading": {
+            "bands": [
+                {"name": "优秀", "min_percent": 90, "quota": {"max_percent": 20, "rounding": "half_up"}},
+                {"name": "良好", "min_percent": 80},
+                {"name": "合格", "min_percent": 60},
+                {"name": "不合格"},
+            ]
+        },
+    }
+
+
+@dataclass
+class Bench:
+    campaign: Any
+    units: list[Any]
+    departments: list[Any]
+    users: dict[str, Any]
+
+
+def _users(city: Any, first_unit_org: Any, departments: list[Any]) -> dict[str, Any]:
+    from kaoping.orgs.models import Membership, Role, User
+
+    def user(name: str, role: str, org: Any, department: Any = None) -> Any:
+        u = User.objects.create(username=name, display_name=name)
+        Membership.objects.create(user=u, organization=org, role=role, department=department)
+        return u
+
+    return {
+        "organizer": user("organizer", Role.ORGANIZER, city),
+        "leader": user("leader", Role.LEADER, city),
+        "reviewer": user("reviewer", Role.REVIEWER, city),
+        "scorer": user("scorer", Role.DEPARTMENT_SCORER, city, departments[0]),
+        "reporter": user("reporter", Role.REPORTER, first_unit_org),
+    }
+
+
+def _organizations(n_units: int) -> tuple[Any, list[Any]]:
+    from kaoping.orgs.models import Organization, OrgKind
+
+    city = Organization.objects.create(name="测试市教育局", code="bench-city", kind=OrgKind.CITY)
+    schools = Organization.objects.bulk_create(
+        Organization(name=f"第{n:04d}中学", code=f"bench-{n:04d}", kind=OrgKind.SCHOOL, parent=city)
+        for n in range(1, n_units + 1)
+    )
+    for school in schools:
+        school.path = f"{city.path}{school.pk}/"
+    Organization.objects.bulk_update(schools, ["path"], batch_size=1000)
+    return city, schools
+
+
+def _audit_events(campaign: Any, rows: list[tuple[int, str, str]], actor: Any) -> int:
+    """One hash-chained event per self-assessment row, as the services would have written them."""
+    from django.utils import timezone
+
+    from kaoping.audit.models import AuditEvent
+    from kaoping.audit.services import GENESIS, entry_hash
+
+    chain = f"campaign:{campaign.pk}"
+    prev, at, batch, total = GENESIS, timezone.now(), [], 0
+    for seq, (unit_id, item_id, score) in enumerate(rows, 1):
+        event = AuditEvent(
+            chain=chain,
+            seq=seq,
+            at=at,
+            actor=actor,
+            actor_label=str(actor),
+            action="update",
+            object_type="self_assessment",
+            object_id=f"{unit_id}:{item_id}",
+            field="self_score",
+            old=None,
+            new=score,
+            reason="",
+            prev_hash=prev,
+        )
+        event.hash = entry_hash(prev, event)
+        prev = event.hash
+        batch.append(event)
+        if len(batch) == 5000:
+            AuditEvent.objects.bulk_create(batch)
+            total += len(batch)
+            batch = []
+    AuditEvent.objects.bulk_create(batch)
+    return total + len(batch)
+
+
+def build(n_units: int) -> Bench:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from kaoping.assessments.models import (
+        DepartmentScore,
+        EvidenceFile,
+        ReviewScore,
+        SelfAssessment,
+        Submission,
+        SubmissionStatus,
+    )
+    from kaoping.campaigns.models import Campaign, CampaignUnit, Phase, SchemeVersion
+    from kaoping.formats.scheme_file import scheme_from_data, scheme_to_data
+    from kaoping.orgs.models import Department
+
+    rng = random.Random(SEED)
+    data = scheme_to_data(scheme_from_data(scheme_data()))
+    item_ids = [f"{s}.{i}" for s in range(1, SECTIONS + 1) for i in range(1, ITEMS_PER_SECTION + 1)]
+    with transaction.atomic():
+        city, schools = _organizations(n_units)
+        departments = [Department.objects.create(bureau=city, name=f"处室{d}") for d in range(1, DEPARTMENTS + 1)]
+        users = _users(city, schools[0], departments)
+        campaign = Campaign.objects.create(
+            owner=city, name="2024年度办学水平考核", year=2024, phase=Phase.REVIEW, created_by=users["organizer"]
+        )
+        SchemeVersion.objects.create(campaign=campaign, number=1, data=data, source_name="bench.yaml")
+        units = CampaignUnit.objects.bulk_create(
+            CampaignUnit(campaign=campaign, organization=school, category="school") for school in schools
+        )
+        now = timezone.now()
+        Submission.objects.bulk_create(
+            Submission(unit=u, status=SubmissionStatus.SUBMITTED, submitted_at=now) for u in units
+        )
+        dept_of = {item: departments[(n + 1) % DEPARTMENTS] for n, item in enumerate(item_ids)}
+        audit_rows: list[tuple[int, str, str]] = []
+        for chunk in range(0, len(units), 100):
+            entries, scores, reviews = [], [], []
+            for unit in units[chunk : chunk + 100]:
+                for item in item_ids:
+                    self_score = Decimal(rng.choice(("1", "1", "0.9", "0.8", "0.5")))
+                    entries.append(
+                        SelfAssessment(unit=unit, item_id=item, self_score=self_score, note="已按要求完成,详见佐证材料")
+                    )
+                    audit_rows.append((unit.pk, item, str(self_score)))
+                    scores.append(
+                        DepartmentScore(
+                            unit=unit, item_id=item, department=dept_of[item], score=self_score - Decimal("0.1")
+                        )
+                    )
+                    if rng.random() < 0.05:
+                        reviews.append(
+                            ReviewScore(unit=unit, item_id=item, confirmed_score=self_score, reason="核实无误")
+                        )
+            SelfAssessment.objects.bulk_create(entries, batch_size=5000)
+            DepartmentScore.objects.bulk_create(scores, batch_size=5000)
+            ReviewScore.objects.bulk_create(reviews, batch_size=5000)
+        files = EvidenceFile.objects.bulk_create(
+            EvidenceFile(
+                unit=u,
+                stored_name=f"{u.pk:08d}{n}{'0' * 23}",
+                original_name=f"佐证材料{n}.pdf",
+                content_type="application/pdf",
+                kind="pdf",
+                size=120_000,
+                sha256="0" * 64,
+                uploaded_by=users["reporter"],
+            )
+            for u in units
+            for n in (1, 2)
+        )
+        links = SelfAssessment.evidence.through
+        entry_ids = dict(
+            ((unit_id, item), pk)
+            for pk, unit_id, item in SelfAssessment.objects.filter(item_id__endswith=".1").values_list(
+                "pk", "unit_id", "item_id"
+            )
+        )
+        through = [
+            links(selfassessment_id=entry_ids[(f.unit_id, f"{s}.1")], evidencefile_id=f.pk)
+            for f in files
+            for s in range(1, SECTIONS + 1, 2)
+        ]
+        links.objects.bulk_create(through, batch_size=5000)
+        _audit_events(campaign, audit_rows, users["reporter"])
+    return Bench(campaign=campaign, units=units, departments=departments, users=users)
+
+
+# --------------------------------------------------------------------------------------- the pages
+
+
+@dataclass
+class Page:
+    label: str
+    view: str
+    who: str
+    url: str
+
+
+def pages(bench: Bench) -> list[Page]:
+    from django.urls import reverse
+
+    c, unit, dept = bench.campaign.pk, bench.units[0].pk, bench.departments[0].pk
+    first_item = next(f"{s}.{i}" for s in range(1, 11) for i in range(1, 11) if (s - 1) * 10 + i == DEPARTMENTS)
+    return [
+        Page("首页 home (organizer)", "web:home", "organizer", reverse("web:home")),
+        Page("考核概况 campaign page", "campaigns:detail", "organizer", reverse("campaigns:detail", args=[c])),
+        Page("参评单位 unit list", "campaigns:units", "organizer", reverse("campaigns:units", args=[c])),
+        Page("考核工作台 campaign home / review list", "assessments:campaign_home", "reviewer",
+             reverse("assessments:campaign_home", args=[c])),
+        Page("自评总览 self-assessment overview", "assessments:unit_overview", "reporter",
+             reverse("assessments:unit_overview", args=[c, unit])),
+        Page("自评填报 self-assessment section", "assessments:unit_section", "reporter",
+             reverse("assessments:unit_section", args=[c, unit, 0])),
+        Page("处室指标 department items", "assessments:department_items", "scorer",
+             reverse("assessments:department_items", args=[c, dept])),
+        Page("处室评分 department grid (one item, all units)", "assessments:department_grid", "scorer",
+             reverse("assessments:department_grid", args=[c, dept, first_item])),
+        Page("复核 review of one unit", "assessments:review_unit", "reviewer",
+             reverse("assessments:review_unit", args=[c, unit])),
+        Page("排名 standings", "results:standings", "organizer", reverse("results:standings", args=[c])),
+        Page("单位结果 unit result explanation", "results:unit_result", "organizer",
+             reverse("results:unit_result", args=[c, unit])),
+        Page("得分解释 explain (htmx)", "results:explain", "organizer", reverse("results:explain", args=[c, unit])),
+        Page("审计日志 audit log", "audit:campaign_log", "organizer", reverse("audit:campaign_log", args=[c])),
+        Page("单位树 organization tree", "orgs:tree", "organizer", reverse("orgs:tree")),
+    ]  # fmt: skip
+
+
+@dataclass
+class Measure:
+    page: Page
+    status: int
+    cold_ms: float
+    median_ms: float
+    queries: int
+    kbytes: float
+    profile: str = ""
+
+
+def measure(page: Page, client: Any, *, profile: bool) -> Measure:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    start = time.perf_counter()
+    response = client.get(page.url)
+    cold = (time.perf_counter() - start) * 1000
+    times = []
+    queries = 0
+    runs = RUNS if cold < 10 * TARGET_MS else 1  # a page that takes seconds is measured once more only
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(page.url)
+            times.append((time.perf_counter() - start) * 1000)
+        queries = len(captured.captured_queries)
+    result = Measure(page, response.status_code, cold, statistics.median(times), queries, len(response.content) / 1024)
+    if profile and max(result.median_ms, result.cold_ms) > TARGET_MS:
+        result.profile = profile_request(client, page.url)
+    return result
+
+
+def profile_request(client: Any, url: str) -> str:
+    """The project's own functions (and the libraries they call) by cumulative time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    client.get(url)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+    stats.print_stats(r"kaoping/|jsonschema/|django/template/base|django/db/models/query\.py|copy\.py", 22)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    start = next((n for n, line in enumerate(lines) if "ncalls" in line), 0)
+    site = str(Path(sys.prefix) / "lib")
+    return "\n".join(line.replace(str(ROOT / "src") + "/", "").replace(site, "…") for line in lines[start:])
+
+
+# --------------------------------------------------------------------------------------- the report
+
+
+def report(results: list[Measure], n_units: int, build_s: float, db: str) -> str:
+    slow = [r for r in results if r.median_ms >= TARGET_MS or r.cold_ms >= TARGET_MS]
+    lines = [
+        "# Page server times (benchmarks/bench_pages.py)",
+        "",
+        f"{n_units:,} units × {SECTIONS * ITEMS_PER_SECTION} items, one campaign; {db}; "
+        f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores. "
+        f"Data built in {build_s:.0f} s. Django test client in-process, median of {RUNS} after one cold request "
+        f"(pages over {10 * TARGET_MS / 1000:.0f} s cold: one more request only).",
+        f"Target: every page < {TARGET_MS:.0f} ms. **{len(results) - len(slow)} of {len(results)} pages meet it "
+        "(median and cold).**",
+        "",
+        "| Page | View | As | HTTP | Cold ms | Median ms | Queries | KB | Verdict |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        ok = r.median_ms < TARGET_MS and r.cold_ms < TARGET_MS and r.status == 200
+        verdict = "ok" if ok else ("**SLOW**" if r.status == 200 else f"**HTTP {r.status}**")
+        lines.append(
+            f"| {r.page.label} | `{r.page.view}` | {r.page.who} | {r.status} | {r.cold_ms:.0f} | "
+            f"{r.median_ms:.0f} | {r.queries} | {r.kbytes:.0f} | {verdict} |"
+        )
+    for r in results:
+        if r.profile:
+            lines += ["", f"## cProfile: {r.page.view} ({r.page.label})", "", "```", r.profile, "```"]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=2_000)
+    parser.add_argument("--profile", action="store_true", help="cProfile every page over the target")
+    parser.add_argument("--no-write", action="store_true", help="print only, do not write results/pages.md")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kaoping-bench-") as var_dir:
+        setup_django(var_dir)
+        from django.conf import settings
+        from django.test import Client
+
+        db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        start = time.perf_counter()
+        bench = build(args.units)
+        build_s = time.perf_counter() - start
+        print(f"built {args.units} units in {build_s:.1f} s ({db})", flush=True)
+        clients = {}
+        for who, user in bench.users.items():
+            clients[who] = Client()
+            clients[who].force_login(user)
+        results = []
+        for page in pages(bench):
+            result = measure(page, clients[page.who], profile=args.profile)
+            print(f"{result.median_ms:8.1f} ms  cold {result.cold_ms:8.1f}  {result.queries:5d} q  "
+                  f"HTTP {result.status}  {page.view}", flush=True)  # fmt: skip
+            results.append(result)
+        text = report(results, args.units, build_s, db)
+        print(text)
+        if not args.no_write:
+            RESULTS.parent.mkdir(parents=True, exist_ok=True)
+            RESULTS.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
