@@ -1,0 +1,149 @@
+"""Live-rating load, fault and race benchmark against the real server (not part of the test suite).
+
+    .venv/bin/python benchmarks/bench_rating.py                  # full size (research §8 A)
+    .venv/bin/python benchmarks/bench_rating.py --raters 500 --units 6 --meeting-units 3
+
+Scenarios, each on a fresh database and a fresh gunicorn (gthread, several workers):
+
+* stress  — every rater submits every unit as fast as it can (closed loop); 10 % of acknowledged
+            requests re-sent, 2 % of first attempts time out after 5 ms and are retried with the
+            same key, one gunicorn worker SIGKILLed every few seconds. SQLite and PostgreSQL.
+* meeting — per unit, the raters' ballots are spread uniformly over a 2-s window; p99 target 50 ms.
+* race    — every (rater, unit) pair is sent 4 times at once with different keys (final-on-submit):
+            exactly one 201 and three 409 per pair.
+* race, negative control — the same on tables whose unique constraints were dropped, with the
+            service switched to check-then-insert: it must show duplicated pairs (PostgreSQL).
+
+After each run the database is compared with every client's intent (0 lost, 0 duplicated, 0
+wrong, 0 acknowledged receipts missing) and, except for races, the session is closed and
+`verify_session`'s independent SQL recount is compared with the engine's results.
+Writes benchmarks/results/rating.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.rating_load.harness import Config, integrity_ok, run  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results" / "rating.md"
+
+
+def scenarios(args: argparse.Namespace) -> list[tuple[str, Config]]:
+    pg = {"postgres_url": args.postgres_url}
+    common = {"workers": args.workers, "threads": args.threads}
+    out: list[tuple[str, Config]] = []
+    for db in args.dbs:
+        extra = pg if db == "postgres" else {}
+        out.append(
+            (
+                f"stress {db}, SIGKILL a worker every {args.kill_every:g} s",
+                Config(
+                    db=db,
+                    raters=args.raters,
+                    units=args.units,
+                    kills=args.kills,
+                    kill_every=args.kill_every,
+                    **common,
+                    **extra,
+                ),
+            )
+        )
+        out.append(
+            (
+                f"meeting {db}, {args.window:g}-s window per unit",
+                Config(
+                    db=db,
+                    mode="meeting",
+                    raters=args.raters,
+                    units=args.meeting_units,
+                    window=args.window,
+                    resend=0.0,
+                    timeouts=0.0,
+                    **common,
+                    **extra,
+                ),
+            )
+        )
+    if "postgres" in args.dbs:
+        race = {"raters": args.race_raters, "units": args.race_units, **common, **pg}
+        out.append(("race postgres (UniqueConstraint)", Config(db="postgres", mode="race", **race)))
+        out.append(
+            ("race postgres, NEGATIVE CONTROL (no constraint)", Config(db="postgres", mode="race", unsafe=True, **race))
+        )
+    return out
+
+
+def row(name: str, report: dict[str, Any]) -> str:
+    c = report["config"]
+    ok = integrity_ok(report)
+    verdict = "OK" if ok else "FAIL"
+    if c["unsafe"]:
+        verdict = "control detects duplicates" if report["duplicate_ballot_pairs"] > 0 else "CONTROL FAILED TO DETECT"
+    return (
+        f"| {name} | {c['raters']}×{c['units']} | {report['requests']} | {report['wall_s']} | {report['ballots_per_s']} | "
+        f"{report['p50_ms']} | {report['p99_ms']} | {report['max_ms']} | {report['worker_kills']} | "
+        f"{report['connection_errors']}/{report['client_timeouts']}/{report['server_errors']} | "
+        f"{report['stored']}/{report['expected']} | {report['lost']}/{report['duplicate_ballot_pairs']}/{report['wrong']}/"
+        f"{report['acknowledged_receipts_missing']} | {report['statuses']} | "
+        f"{'—' if 'verify_ok' not in report else ('0 差异' if report['verify_ok'] else 'DIFF')} | {verdict} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--raters", type=int, default=500)
+    parser.add_argument("--units", type=int, default=30)
+    parser.add_argument("--meeting-units", type=int, default=5)
+    parser.add_argument("--window", type=float, default=2.0)
+    parser.add_argument("--race-raters", type=int, default=60)
+    parser.add_argument("--race-units", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--kills", type=int, default=5)
+    parser.add_argument("--kill-every", type=float, default=3.0)
+    parser.add_argument("--dbs", nargs="+", default=["postgres", "sqlite"])
+    parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    lines = [
+        "# Live rating: load, fault and race figures",
+        "",
+        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.node()} "
+        f"({os.cpu_count()} cores, Python {platform.python_version()}); load generator (httpx, one process) on "
+        f"the same cores; gunicorn gthread {args.workers} workers × {args.threads} threads. "
+        f"Load average before the run: {os.getloadavg()[0]:.1f}.",
+        "",
+        "| scenario | raters×units | requests | wall s | ballots/s | p50 ms | p99 ms | max ms | kills | "
+        "conn err/timeouts/5xx | stored/expected | lost/dup/wrong/receipt missing | statuses | verify_session | verdict |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    failed = False
+    for name, config in scenarios(args):
+        load = os.getloadavg()[0]
+        report = run(config)
+        line = row(name, report) + f" load {load:.1f}"
+        print(line, flush=True)
+        print(json.dumps(report, ensure_ascii=False), file=sys.stderr, flush=True)
+        lines.append(line)
+        if config.unsafe:
+            failed |= report["duplicate_ballot_pairs"] == 0
+        else:
+            failed |= not integrity_ok(report)
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"→ {args.out}")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
