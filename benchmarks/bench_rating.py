@@ -91,10 +91,12 @@ def row(name: str, report: dict[str, Any]) -> str:
     if c["unsafe"]:
         verdict = "control detects duplicates" if report["duplicate_ballot_pairs"] > 0 else "CONTROL FAILED TO DETECT"
     return (
-        f"| {name} | {c['raters']}×{c['units']} | {report['requests']} | {report['wall_s']} | {report['ballots_per_s']} | "
+        f"| {name} | {c['raters']}×{c['units']} | {report['requests']} | {report['wall_s']} | "
+        f"{report['ballots_per_s']} | "
         f"{report['p50_ms']} | {report['p99_ms']} | {report['max_ms']} | {report['worker_kills']} | "
         f"{report['connection_errors']}/{report['client_timeouts']}/{report['server_errors']} | "
-        f"{report['stored']}/{report['expected']} | {report['lost']}/{report['duplicate_ballot_pairs']}/{report['wrong']}/"
+        f"{report['stored']}/{report['expected']} | "
+        f"{report['lost']}/{report['duplicate_ballot_pairs']}/{report['wrong']}/"
         f"{report['acknowledged_receipts_missing']} | {report['statuses']} | "
         f"{'—' if 'verify_ok' not in report else ('0 差异' if report['verify_ok'] else 'DIFF')} | {verdict} |"
     )
@@ -125,7 +127,8 @@ def main() -> None:
         f"Load average before the run: {os.getloadavg()[0]:.1f}.",
         "",
         "| scenario | raters×units | requests | wall s | ballots/s | p50 ms | p99 ms | max ms | kills | "
-        "conn err/timeouts/5xx | stored/expected | lost/dup/wrong/receipt missing | statuses | verify_session | verdict |",
+        "conn err/timeouts/5xx | stored/expected | lost/dup/wrong/receipt missing | statuses | "
+        "verify_session | verdict |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     failed = False
