@@ -237,3 +237,48 @@ def test_publish_is_audited_from_the_page(organizer: Any, client_for: Any, campa
     campaign.refresh_from_db()
     assert campaign.results_published
     assert AuditEvent.objects.get(action="campaign.publish").actor == organizer
+
+
+def test_campaign_from_the_excel_indicator_table(organizer: Any, client_for: Any, city: Any) -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    content = (Path(settings.BASE_DIR) / "examples" / "honggutan-2021" / "indicators.xlsx").read_bytes()
+    response = client_for(organizer).post(
+        reverse("campaigns:create"),
+        {"owner": city.pk, "name": "表格导入", "scheme_file": _upload("指标.xlsx", content)},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    campaign = Campaign.objects.get(name="表格导入")
+    data = campaign.current_scheme().data
+    assert [c["id"] for c in data["categories"]] == ["units"]
+    assert data["components"][0]["method"] == "indicators"
+    assert str(data["components"][0]["points"]) in ("100", "100.0")
+
+
+def test_malformed_excel_table_lists_problems(organizer: Any, client_for: Any, city: Any) -> None:
+    response = client_for(organizer).post(
+        reverse("campaigns:create"),
+        {"owner": city.pk, "name": "坏表", "scheme_file": _upload("bad.xlsx", b"not a workbook")},
+    )
+    assert response.status_code == 200
+    assert "未作任何保存" in response.content.decode()
+    assert not Campaign.objects.filter(name="坏表").exists()
+
+
+def test_campaign_pages_query_counts_do_not_grow_with_units(
+    organizer: Any, client_for: Any, campaign: Any, city: Any, django_assert_max_num_queries: Any
+) -> None:
+    from kaoping.campaigns.models import CampaignUnit
+    from kaoping.orgs.models import Organization
+
+    for n in range(40):
+        org = Organization.objects.create(name=f"批量{n}", code=f"bulk-c-{n}", parent=city)
+        CampaignUnit.objects.create(campaign=campaign, organization=org, category="school")
+    client = client_for(organizer)
+    for url in ("campaigns:detail", "campaigns:units", "campaigns:scheme"):
+        with django_assert_max_num_queries(25):
+            assert client.get(reverse(url, args=[campaign.pk])).status_code == 200
+    with django_assert_max_num_queries(10):
+        client.get(reverse("campaigns:list"))
