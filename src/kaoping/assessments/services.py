@@ -132,6 +132,11 @@ def level_choices(item: Indicator) -> list[str]:
     return [str(name) for name in levels] if isinstance(levels, Mapping) else []
 
 
+def needs_self_score(item: Indicator) -> bool:
+    """Manual items need a self score; rule items are computed from their figures or level."""
+    return item.rule is None or item.rule.kind == "manual"
+
+
 def is_modifier(item: Indicator) -> bool:
     return bool(item.rule and item.rule.kind in ("veto", "downgrade", "not_excellent"))
 
@@ -293,7 +298,7 @@ def _missing_parts(item: Indicator, entry: SelfAssessment | None) -> list[str]:
         if entry is None or entry.triggered is None:
             needs.append(_("是否发生"))
         return needs
-    if entry is None or entry.self_score is None:
+    if needs_self_score(item) and (entry is None or entry.self_score is None):
         needs.append(_("自评分"))
     for name, label in figure_names(item):
         if entry is None or name not in (entry.figures or {}):
