@@ -108,6 +108,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = DEBUG  # serve straight from the source folders in development
 STATICFILES_DIRS = [SRC_DIR / "static"]
 # Evidence files live outside any web root and are served only through authorising views.
 MEDIA_ROOT = VAR_DIR / "evidence"
