@@ -29,16 +29,7 @@ EVERYONE = frozenset({"anonymous", *ANYONE_OF_CITY, "other_organizer"})
 
 # Cells that fail today, each with the finding reported to its owner. They run as strict xfail:
 # when the code is fixed the cell passes, the xfail turns into an error, and the entry goes.
-KNOWN_GAPS: dict[str, str] = {
-    "reporter_a-GET-assessments:item_history-of-unit-A": "item history shows the unit its department scores and"
-    " the reviewer's adjustment before results are published",
-    "reporter_a-GET-assessments:item_history-of-item-of-dept-Y": "item history shows the unit its department scores"
-    " before results are published",
-    "reporter_b-GET-assessments:item_history-of-unit-B": "item history shows the unit its department scores and"
-    " the reviewer's adjustment before results are published",
-    "scorer_x-POST-assessments:department_cell_save-of-draft-unit": "a department can score a unit that has not"
-    " submitted (department_score_save does not check the submission status)",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 # Routes that capture a parameter that is not an object id (none so far); listed here on purpose.
 NOT_OBJECT_ROUTES: tuple[str, ...] = ()
@@ -196,8 +187,58 @@ def _results() -> list[Cell]:
     ]
 
 
+def _api() -> list[Cell]:
+    """Direct API access (django-ninja, session auth): the same answers as the pages."""
+    other = {"other-bureau": frozenset({"other_organizer"})}
+    campaign = {"unit-A": ANYONE_OF_CITY, **other}
+    entries = {"unit-A": REVIEWERS | {"reporter_a"}, "unit-B": REVIEWERS | {"reporter_b"}, **other}
+    own_unit = {"unit-A": frozenset({"reporter_a"}), "unit-B": frozenset({"reporter_b"}), "other-bureau": NOBODY}
+    department = {
+        "item-of-dept-X": frozenset({"scorer_x"}),
+        "item-of-dept-Y": frozenset({"scorer_y"}),
+        "dept-X-on-item-of-Y": NOBODY,
+        "draft-unit": NOBODY,
+        "other-bureau": NOBODY,
+    }
+    evidence = {
+        "unit-A": BUREAU | {"reporter_a", "scorer_x"},
+        "unit-B": BUREAU | {"reporter_b", "scorer_x"},
+        **other,
+    }
+    published = {"prepare": _publish, "published": True}
+    json = {"content_type": "application/json"}
+    return [
+        *_row("api:campaign_detail", "GET", campaign),
+        *_row("api:campaign_units", "GET", campaign),
+        *_row("api:org_detail", "GET", {"unit-A": frozenset({"organizer"}), **other}),
+        *_row("api:list_entries", "GET", entries),
+        *_row("api:put_entry", "PUT", own_unit, body='{{"version": 1, "self_score": "1"}}', **json),
+        *_row("api:put_department_score", "PUT", department, body='{{"version": 0, "score": "1"}}', **json),
+        *_row(
+            "api:put_review",
+            "PUT",
+            {"unit-A": REVIEWERS, "unit-B": REVIEWERS, **other},
+            body='{{"version": 1, "score": "2", "reason": "x"}}',
+            **json,
+        ),
+        *_row("api:evidence_meta", "GET", evidence),
+        *_row("api:standings", "GET", {"unit-A": BUREAU, **other}),
+        *_row("api:standings", "GET", {"unit-A": BUREAU | {"scorer_x", "scorer_y"}}, **published),
+        *_row("api:unit_result", "GET", {"unit-A": BUREAU, "unit-B": BUREAU, **other}),
+        *_row(
+            "api:unit_result",
+            "GET",
+            {
+                "unit-A": BUREAU | {"reporter_a", "scorer_x", "scorer_y"},
+                "unit-B": BUREAU | {"reporter_b", "scorer_x", "scorer_y"},
+            },
+            **published,
+        ),
+    ]
+
+
 def cells() -> list[Cell]:
-    return [*_assessments(), *_ratings(), *_campaigns(), *_results()]
+    return [*_assessments(), *_ratings(), *_campaigns(), *_results(), *_api()]
 
 
 def evidence_download_url(target: Mapping[str, Any]) -> str | None:
