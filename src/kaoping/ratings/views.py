@@ -340,7 +340,14 @@ def join(request: HttpRequest, public_id: str) -> HttpResponse:
                 render(request, "ratings/join.html", {"session": session, "error": error.message}, status=error.status)
             )
         return _signed_in(credential, sheet)
-    return render(request, "ratings/join.html", {"session": session})
+    return _same_origin_referrer(render(request, "ratings/join.html", {"session": session}))
+
+
+def _same_origin_referrer(response: HttpResponse) -> HttpResponse:
+    # Under "no-referrer" Chromium sends "Origin: null" with a form POST and the CSRF check refuses
+    # it; this page's URL holds no secret, so it may tell its own origin to itself.
+    response["Referrer-Policy"] = "same-origin"
+    return response
 
 
 def _credential(request: HttpRequest) -> tuple[RaterCredential, str] | None:
