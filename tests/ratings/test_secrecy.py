@@ -46,7 +46,7 @@ def test_no_stored_value_joins_ballots_to_participations(session: Any) -> None:
     for unit in SessionUnit.objects.filter(session=session):
         services.unit_open(session=session, session_unit=unit)
     unit = SessionUnit.objects.filter(session=session).first()
-    for credential, token in raters:
+    for _credential, token in raters:
         client = Client()
         client.get(f"/rating/t/{token}")
         assert post_ballot(client, unit, "好", str(uuid.uuid4())).status_code == 201
