@@ -4,14 +4,17 @@ Self-assessment data counts once the unit has submitted it (drafts are the unit'
 department and review scores count as soon as they are saved. Which score counts for an item is
 the scheme's ``score_basis`` (confirmed → reviewed → self), applied by the engine.
 
-Results are cached per campaign, keyed on the campaign's audit-chain length: every change to a
-score, status or file appends to that chain, so the key changes exactly when the data does.
+Results are cached per campaign, keyed on the campaign's audit-chain head: every change to a
+score, status or file appends to that chain, so the key changes exactly when the data does. Live
+rating ballots are read on every call (one query) and their digest is part of the key.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -44,32 +47,46 @@ def data_version(campaign: Campaign) -> tuple[int, str, int]:
 
 def compute_campaign_result(campaign: Campaign, *, use_cache: bool = True) -> CampaignResult:
     """Load the stored data into engine Inputs and score it with the campaign's scheme."""
-    marker = _ballot_marker(campaign)
-    use_cache = use_cache and marker is not None
-    key = f"kaoping:result:{campaign.pk}:{':'.join(map(str, data_version(campaign)))}:{marker}"
+    ballots = _ballots(campaign)
+    ballot_digest = hashlib.sha256(repr(ballots).encode()).hexdigest()[:16] if ballots else "-"
+    key = f"kaoping:result:{campaign.pk}:{':'.join(map(str, data_version(campaign)))}:{ballot_digest}"
     if use_cache:
         cached = cache.get(key)
         if isinstance(cached, CampaignResult):
             return cached
     scheme = assess.scheme_for(campaign)
-    result = score(scheme, build_inputs(campaign, scheme))
+    result = score(scheme, build_inputs(campaign, scheme, ballots=ballots))
     if use_cache:
         cache.set(key, result, timeout=3600)
     return result
 
 
-def build_inputs(campaign: Campaign, scheme: Scheme) -> Inputs:
+def build_inputs(campaign: Campaign, scheme: Scheme, *, ballots: tuple[Ballot, ...] | None = None) -> Inputs:
     units = list(CampaignUnit.objects.filter(campaign=campaign).select_related("organization").order_by("pk"))
     engine_units = tuple(Unit(id=unit_key(u), name=u.organization.name, category=u.category) for u in units)
-    return Inputs(units=engine_units, items=_item_inputs(campaign, scheme, units), ballots=_ballots(campaign))
+    return Inputs(
+        units=engine_units,
+        items=_item_inputs(campaign, scheme, units),
+        ballots=_ballots(campaign) if ballots is None else ballots,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    self_score: Decimal | None
+    figures: dict[str, str]
+    level: str
+    triggered: bool | None
+    not_applicable: bool
+    note: str
 
 
 def _item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -> tuple[ItemInput, ...]:
     submitted = assess.submitted_unit_ids(u.pk for u in units)
-    entries = {
-        (row.unit_id, row.item_id): row
-        for row in SelfAssessment.objects.filter(unit__campaign=campaign, unit_id__in=submitted)
-    }
+    rows = SelfAssessment.objects.filter(unit__campaign=campaign, unit_id__in=submitted).values_list(
+        "unit_id", "item_id", "self_score", "figures", "level", "triggered", "not_applicable", "note"
+    )
+    entries = {(row[0], row[1]): _Entry(*row[2:]) for row in rows}
     department: dict[tuple[int, str], dict[str, Decimal | None]] = defaultdict(dict)
     for unit_id, item_id, name, value in DepartmentScore.objects.filter(unit__campaign=campaign).values_list(
         "unit_id", "item_id", "department__name", "score"
@@ -93,7 +110,7 @@ def _item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) 
 def _item_input(
     unit: CampaignUnit,
     item: Indicator,
-    entry: SelfAssessment | None,
+    entry: _Entry | None,
     department_scores: dict[str, Decimal | None],
     confirmed: Decimal | None,
 ) -> ItemInput:
@@ -121,18 +138,3 @@ def _ballots(campaign: Campaign) -> tuple[Ballot, ...]:
         return ()
     engine_ballots = getattr(module, "engine_ballots", None)
     return tuple(engine_ballots(campaign)) if callable(engine_ballots) else ()
-
-
-def _ballot_marker(campaign: Campaign) -> str | None:
-    """Part of the cache key owned by the ratings app: its own data version.
-
-    None (do not cache) when the ratings app supplies ballots but no version to key them on.
-    """
-    try:
-        module = importlib.import_module("kaoping.ratings.selectors")
-    except ImportError:
-        return "-"
-    if not callable(getattr(module, "engine_ballots", None)):
-        return "-"
-    version = getattr(module, "ballot_data_version", None)
-    return str(version(campaign)) if callable(version) else None
