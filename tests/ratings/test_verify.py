@@ -88,3 +88,35 @@ def test_engine_ballots_are_live_ballots_of_closed_units_only(session: Any) -> N
     assert [(b.component_id, b.target_unit, b.grade, b.rater_group) for b in ballots] == [
         ("lide", str(first.campaign_unit_id), "良好", "leaders")
     ]
+
+
+def test_recount_applies_sheet_rules_like_the_engine(rating_campaign: Any) -> None:
+    from tests.ratings.conftest import rating_scheme
+
+    from kaoping.campaigns.models import SchemeVersion
+
+    rules = {
+        "all_identical_invalid": True,
+        "min_valid_ballots": 2,
+        "quotas": [{"grades": ["好"], "max_count": 2}, {"grades": ["一般", "差"], "min_count": 1}],
+    }
+    SchemeVersion.objects.create(campaign=rating_campaign, number=3, data=rating_scheme(rules))
+    session = services.session_create(campaign=rating_campaign, component_id="lide", name="规则")
+    rng = random.Random(11)
+    people = issue(session, [(f"评委{i}", ["leaders", "heads", "units"][i % 3], None) for i in range(12)])
+    refused = 0
+    for unit in SessionUnit.objects.filter(session=session):
+        services.unit_open(session=session, session_unit=unit)
+        for credential, token in people:
+            if rng.random() < 0.85:
+                try:
+                    submit(credential, token, unit, rng.choice(GRADES[:5]))
+                except services.RatingError:
+                    refused += 1
+        services.unit_close(session=session, session_unit=unit)
+    services.session_close(session=session)
+    session.refresh_from_db()
+    report = verify_session(session)
+    assert refused > 0  # the server refused sheets that broke the rules
+    assert report.invalid_sheets > 0  # incomplete sheets that miss the minimum quota
+    assert report.ok, report.discrepancies
