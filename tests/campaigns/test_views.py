@@ -282,3 +282,15 @@ def test_campaign_pages_query_counts_do_not_grow_with_units(
             assert client.get(reverse(url, args=[campaign.pk])).status_code == 200
     with django_assert_max_num_queries(10):
         client.get(reverse("campaigns:list"))
+
+
+def test_an_overdue_current_phase_is_flagged(organizer: Any, client_for: Any, campaign: Any) -> None:
+    import datetime
+
+    from kaoping.campaigns.models import PhaseDeadline
+
+    PhaseDeadline.objects.create(
+        campaign=campaign, phase="draft", deadline=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    )
+    page = client_for(organizer).get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert "已过截止时间" in page

@@ -137,3 +137,22 @@ def test_revoke_membership_and_foreign_is_404(
     assert not Membership.objects.filter(pk=membership.pk).exists()
     assert User.objects.filter(pk=reporter_b.pk).exists()
     assert AuditEvent.objects.filter(action="membership.revoke").count() == 1
+
+
+def test_change_unit_category_is_audited(organizer: Any, client_for: Any, school_a: Any, county_category: Any) -> None:
+    client_for(organizer).post(reverse("orgs:unit", args=[school_a.pk]), {"category": county_category.pk})
+    school_a.refresh_from_db()
+    assert school_a.category == county_category
+    event = AuditEvent.objects.get(action="org.category")
+    assert (event.old, event.new) == ("学校", "县(区)教育行政部门")
+
+
+def test_foreign_category_is_404(organizer: Any, other_organizer: Any, client_for: Any, school_a: Any, db: Any) -> None:
+    from kaoping.orgs.models import UnitCategory
+
+    foreign = UnitCategory.objects.create(owner=Organization.objects.get(code="jj"), code="x", name="外类")
+    response = client_for(organizer).post(reverse("orgs:unit", args=[school_a.pk]), {"category": foreign.pk})
+    assert response.status_code == 404
+    assert (
+        client_for(other_organizer).post(reverse("orgs:unit", args=[school_a.pk]), {"category": ""}).status_code == 404
+    )

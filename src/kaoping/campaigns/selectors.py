@@ -37,6 +37,13 @@ class PhaseStep:
     state: str  # "done", "current" or "todo"
     deadline: datetime.datetime | None
 
+    @property
+    def overdue(self) -> bool:
+        """The current phase's deadline has passed (shown, so the organizer can act on it)."""
+        from django.utils import timezone
+
+        return self.state == "current" and self.deadline is not None and self.deadline < timezone.now()
+
 
 @dataclass(frozen=True)
 class CategoryUnits:

@@ -74,14 +74,27 @@ def org_tree(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.org_for(request.user, pk)
+    if request.method == "POST":
+        return _set_category(request, unit)
     members = selectors.memberships_for(request.user).filter(organization=unit)
     context = {
         "unit": unit,
         "children": unit.children.select_related("category").order_by("name"),
         "members": members,
         "ancestors": [a for a in access.orgs_for(request.user) if unit.path.startswith(a.path) and a.pk != unit.pk],
+        "categories": selectors.categories_for(request.user),
     }
     return render(request, "orgs/unit.html", context)
+
+
+def _set_category(request: HttpRequest, unit: Any) -> HttpResponse:
+    chosen = request.POST.get("category", "")
+    category = selectors.categories_for(request.user).filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    if chosen and category is None:
+        raise Http404
+    services.unit_set_category(unit=unit, category=category, actor=request.user)
+    messages.success(request, _("已更新单位类别"))
+    return redirect("orgs:unit", unit.pk)
 
 
 @login_required
