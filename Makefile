@@ -48,7 +48,7 @@ install: $(VENV)/.installed src/kaoping/static/vendor/.installed ## Install Pyth
 demo: install ## Install everything, load the demo campaigns into SQLite and start the app on http://127.0.0.1:8000
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@echo "演示账号见 README.md(密码均为 kaoping-demo)。打开 http://$(HOST):$(PORT)/"
+	@echo "演示账号见上方列表(密码均为 kaoping-demo),说明见 docs/web.md。打开 http://$(HOST):$(PORT)/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 .PHONY: lint
