@@ -70,24 +70,6 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def _real_origin(route: Any) -> None:
-    """Replace the "Origin: null" of same-origin POSTs by the page's real origin.
-
-    The shipped "Referrer-Policy: no-referrer" makes Chromium send "Origin: null" with every form
-    POST, and Django's CSRF check answers 403, so no form works (settings.SECURE_REFERRER_POLICY;
-    see test_login_works_with_the_shipped_referrer_policy). Until that setting changes, the journey
-    runs with the Origin a "same-origin" policy would send. Headers only; bodies pass untouched.
-    """
-    request = route.request
-    headers = dict(request.headers)
-    if headers.get("origin") == "null":
-        parts = urlsplit(request.url)
-        headers["origin"] = f"{parts.scheme}://{parts.netloc}"
-        route.continue_(headers=headers)
-    else:
-        route.continue_()
-
-
 class Pages:
     """Opens browser contexts (one per person) and remembers every request that left localhost."""
 
@@ -107,15 +89,13 @@ class Pages:
         if parts.hostname not in LOCAL_HOSTS:
             self.foreign_requests.append(request.url)
 
-    def open(self, *, phone: bool = False, shipped_referrer_policy: bool = False) -> Any:
+    def open(self, *, phone: bool = False) -> Any:
         options: dict[str, Any] = {"locale": "zh-CN"}
         if phone:
             options.update(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=3)
         context = self.browser.new_context(**options)
         context.set_default_timeout(15_000)
         context.on("request", self._record)
-        if not shipped_referrer_policy:
-            context.route("**/*", _real_origin)
         self.contexts.append(context)
         page = context.new_page()
         self.item._kaoping_pages.append(page)  # type: ignore[attr-defined]

@@ -233,11 +233,8 @@ def test_main_journey_from_scheme_to_explained_result(
     assert pages.foreign_requests == [], f"pages reached beyond localhost: {pages.foreign_requests}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="settings.SECURE_REFERRER_POLICY = 'no-referrer' makes Chromium send 'Origin: null' with form POSTs; "
-    "Django's CSRF check refuses them (403). 'same-origin' fixes it; then drop this marker and the route in conftest.",
-)
-def test_login_works_with_the_shipped_referrer_policy(live_server: Any, people: dict[str, Any], pages: Any) -> None:
-    page = pages.open(shipped_referrer_policy=True)
+def test_login_form_posts_pass_the_csrf_origin_check(live_server: Any, people: dict[str, Any], pages: Any) -> None:
+    """Regression: under "Referrer-Policy: no-referrer" Chromium posts "Origin: null" and CSRF refuses it."""
+    page = pages.open()
     login(page, live_server.url, "organizer")
+    assert "CSRF" not in page.inner_text("body")
