@@ -215,3 +215,18 @@ def test_receipt_check_confirms_inclusion_without_the_grade(session: Any) -> Non
     page = Client().get(f"/rating/receipt/{session.public_id}/", {"code": receipt})
     text = page.content.decode()
     assert "已计入" in text and "差" not in text.split("已计入")[1][:40]
+
+
+def test_results_are_on_the_board_within_a_second_of_closing(session: Any, organizer: Any, client_for: Any) -> None:
+    import time
+
+    raters = issue(session, [(f"评委{i}", ["leaders", "heads", "units"][i % 3], None) for i in range(30)])
+    unit = open_first(session)
+    for _credential, token in raters:
+        post_ballot(rater_client(token), unit, "良好", str(uuid.uuid4()))
+    board = client_for(organizer)
+    started = time.perf_counter()
+    services.unit_close(session=session, session_unit=unit)
+    row = board.get(f"/rating/sessions/{session.pk}/board.json").json()["units"][0]
+    assert time.perf_counter() - started < 1.0  # plus at most one 1-s poll on the screen
+    assert row["result"]["score"] == "90.00"
