@@ -53,7 +53,7 @@ def _media(settings: Any, tmp_path: Any) -> None:
         (ooxml("xl/workbook.xml"), "xlsx"),
         (ooxml("ppt/presentation.xml"), "pptx"),
     ],
-    ids=lambda value: value if isinstance(value, str) else None,
+    ids=lambda value: value if isinstance(value, str) else "data",
 )
 def test_allowed_types_are_detected_by_content(data, kind):
     assert check(data).kind == kind
@@ -73,7 +73,7 @@ def test_allowed_types_are_detected_by_content(data, kind):
         (b"PK\x03\x04broken", "broken.xlsx"),
         (b"plain text", "notes.txt"),
     ],
-    ids=lambda value: value if isinstance(value, str) else None,
+    ids=lambda value: value if isinstance(value, str) else "data",
 )
 def test_hostile_samples_are_rejected(data, name):
     with pytest.raises(uploads.UploadRejected):

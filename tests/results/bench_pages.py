@@ -18,7 +18,7 @@ from typing import Any
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaoping.config.settings")
 os.environ.setdefault("KAOPING_DEBUG", "0")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

@@ -11,6 +11,6 @@ from tests.assessments.conftest import (  # noqa: F401
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    from django.core.cache import cache
+    from kaoping.results.services import clear_result_cache
 
-    cache.clear()
+    clear_result_cache()
