@@ -122,6 +122,11 @@ def _audit(session: RatingSession, action: str, actor: Any, *, new: Any = None, 
     return event.hash
 
 
+# Sessions are locked FOR NO KEY UPDATE (no_key=True): a ballot insert takes FOR KEY SHARE on
+# its session row through the foreign key, and a plain FOR UPDATE here would deadlock with a
+# ballot that holds its unit's FOR SHARE lock while ``unit_close`` waits for that lock.
+
+
 def _require_open(session: RatingSession) -> None:
     if session.status == SessionStatus.CLOSED:
         raise RatingError(409, _("本场测评已结束,不能再修改"))
@@ -129,7 +134,7 @@ def _require_open(session: RatingSession) -> None:
 
 def unit_open(*, session: RatingSession, session_unit: SessionUnit, actor: Any = None) -> None:
     with transaction.atomic():
-        session = RatingSession.objects.select_for_update().get(pk=session.pk)
+        session = RatingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
         _require_open(session)
         updated = SessionUnit.objects.filter(pk=session_unit.pk, session=session, status=UnitStatus.PENDING).update(
             status=UnitStatus.OPEN
@@ -148,7 +153,7 @@ def _ballot_digest(rows: list[tuple[str, str, str, str]]) -> str:
 def unit_close(*, session: RatingSession, session_unit: SessionUnit, actor: Any = None) -> dict[str, Any]:
     """Close one unit: no more ballots; the engine's result for it is stored for the board."""
     with transaction.atomic():
-        session = RatingSession.objects.select_for_update().get(pk=session.pk)
+        session = RatingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
         _require_open(session)
         updated = SessionUnit.objects.filter(pk=session_unit.pk, session=session, status=UnitStatus.OPEN).update(
             status=UnitStatus.CLOSED
@@ -186,7 +191,7 @@ def _ballot_rows(session: RatingSession) -> Any:
 def session_close(*, session: RatingSession, actor: Any = None) -> str:
     """Close every unit and the session; final engine results; returns the audit chain head."""
     with transaction.atomic():
-        session = RatingSession.objects.select_for_update().get(pk=session.pk)
+        session = RatingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
         _require_open(session)
         SessionUnit.objects.filter(session=session).exclude(status=UnitStatus.PENDING).update(status=UnitStatus.CLOSED)
         units = list(SessionUnit.objects.filter(session=session).select_related("campaign_unit__organization"))
@@ -214,7 +219,7 @@ def _wipe_ballots(session: RatingSession, *, is_test: bool) -> int:
 def session_clear_test(*, session: RatingSession, actor: Any = None) -> int:
     """One click: remove every test ballot and reopen the units for another rehearsal."""
     with transaction.atomic():
-        session = RatingSession.objects.select_for_update().get(pk=session.pk)
+        session = RatingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
         _require_open(session)
         if not session.is_test:
             raise RatingError(409, _("正式测评中不能清除选票"))
@@ -227,7 +232,7 @@ def session_clear_test(*, session: RatingSession, actor: Any = None) -> int:
 def session_go_live(*, session: RatingSession, actor: Any = None) -> None:
     """Leave test mode: test ballots are removed and every unit starts again as not yet opened."""
     with transaction.atomic():
-        session = RatingSession.objects.select_for_update().get(pk=session.pk)
+        session = RatingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
         _require_open(session)
         if not session.is_test:
             raise RatingError(409, _("本场测评已经是正式模式"))
@@ -241,7 +246,7 @@ def session_go_live(*, session: RatingSession, actor: Any = None) -> None:
 def session_destroy_links(*, session: RatingSession, actor: Any = None) -> None:
     """After close: destroy the slip lists and the rater names; ballots stay for recounts."""
     with transaction.atomic():
-        session = RatingSession.objects.select_for_update().get(pk=session.pk)
+        session = RatingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
         if session.status != SessionStatus.CLOSED:
             raise RatingError(409, _("测评结束后才能销毁评分码名单"))
         SlipBatch.objects.filter(session=session).update(entries=[], destroyed=True)

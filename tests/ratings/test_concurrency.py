@@ -1,0 +1,56 @@
+"""Closing a unit while ballots are in flight (threads, real transactions; meaningful on PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+from tests.ratings.conftest import issue
+
+from kaoping.ratings import services, tokens
+from kaoping.ratings.models import Ballot, SessionUnit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_close_during_a_burst_counts_exactly_the_ballots_that_were_stored(session: Any) -> None:
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; the lock interplay is tested on PostgreSQL (make test-postgres)")
+    raters = issue(session, [(f"评委{i}", ["leaders", "heads", "units"][i % 3], None) for i in range(40)])
+    unit = SessionUnit.objects.filter(session=session).first()
+    assert unit is not None
+    services.unit_open(session=session, session_unit=unit)
+    unexpected: list[BaseException] = []
+    start = threading.Barrier(len(raters) + 1)
+
+    def vote(credential: Any, token: str) -> None:
+        try:
+            start.wait()
+            services.ballot_submit(
+                credential_id=credential.pk,
+                sheet=tokens.sheet_hmac(token, session.sheet_salt),
+                session_unit_id=unit.pk,
+                grade="良好",
+                idem_key=str(uuid.uuid4()),
+                receipt=uuid.uuid4().hex,
+            )
+        except services.RatingError:
+            pass  # closed before this one: refused, nothing stored
+        except BaseException as error:  # a deadlock or a 500 would land here
+            unexpected.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=vote, args=rater) for rater in raters]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    result = services.unit_close(session=session, session_unit=unit)
+    for thread in threads:
+        thread.join()
+    assert unexpected == []
+    counted = sum(n for _grade, n in result["grade_counts"])
+    assert counted == Ballot.objects.filter(session_unit=unit).count()
