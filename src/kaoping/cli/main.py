@@ -334,3 +334,7 @@ def _score(scheme: Scheme, inputs: Inputs) -> CampaignResult:
     except (ScoringError, RuleError) as error:
         problems = [Problem("", message) for message in error.problems]
         raise KaopingError(f"方案与输入数据不能一起计分,有 {len(problems)} 处问题:", problems) from error
+
+
+# Registers the commands that need the platform's database (imported last: they extend `main`).
+from kaoping.cli import platform_commands  # noqa: E402, F401
