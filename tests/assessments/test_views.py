@@ -163,3 +163,32 @@ def test_item_history_lists_old_and_new_values(client_for, reporter_a, unit_a):
     client.post(save_url(unit_a, "1.1"), {"version": "1", "self_score": "3"}, **HX)
     body = client.get(reverse("assessments:item_history", args=[unit_a.campaign_id, unit_a.pk, "1.1"])).content.decode()
     assert "self_score" in body and "<td>2</td><td>3</td>" in body
+
+
+def test_spot_check_is_recorded_and_listed(client_for, reviewer, unit_a):
+    url = reverse("assessments:review_action", args=[unit_a.campaign_id, unit_a.pk, "spot_check"])
+    data = {
+        "checked_on": "2024-05-01",
+        "inspectors": "李督学、张专家",
+        "item_ids": "1.1,1.2",
+        "findings": "会议纪要与实际不符",
+    }
+    client = client_for(reviewer)
+    client.post(url, data)
+    page = client.get(reverse("assessments:review_unit", args=[unit_a.campaign_id, unit_a.pk])).content.decode()
+    assert "会议纪要与实际不符" in page and "1.1、1.2" in page
+    bad = client.post(url, {**data, "checked_on": "五月一日"}, follow=True).content.decode()
+    assert "日期格式应为" in bad
+
+
+def test_only_the_organizer_records_recusals(client_for, organizer, reviewer, unit_a):
+    from kaoping.assessments.models import Recusal
+
+    url = reverse("assessments:review_action", args=[unit_a.campaign_id, unit_a.pk, "recuse"])
+    assert client_for(reviewer).post(url, {"username": "reviewer", "reason": "x"}).status_code == 404
+    client_for(organizer).post(url, {"username": "reviewer", "reason": "曾在该校任职"})
+    assert Recusal.objects.get().user == reviewer
+    assert (
+        client_for(reviewer).get(reverse("assessments:review_unit", args=[unit_a.campaign_id, unit_a.pk])).status_code
+        == 404
+    )

@@ -23,3 +23,22 @@ def num(value: object) -> str:
 @register.filter
 def num_or_missing(value: object) -> str:
     return num(value) or _("缺失")
+
+
+_FLAG_LABELS = {
+    "missing_input": "缺数据",
+    "tie_on_quota_boundary": "名额边界并列",
+    "veto": "一票否决",
+    "downgraded": "降一等次",
+    "not_excellent": "不得评优",
+    "too_few_ballots": "有效票不足",
+    "invalid_ballot": "无效票",
+    "empty_rater_group": "评委组无票",
+    "out_of_range": "分数超范围",
+}
+
+
+@register.filter
+def flag_label(code: object) -> str:
+    """A short Chinese label for an engine flag code (the full message goes in the title)."""
+    return _(_FLAG_LABELS.get(str(code), str(code)))
