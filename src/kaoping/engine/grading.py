@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from kaoping.engine.model import (
     GradeBand,
@@ -95,8 +96,15 @@ class RankOutcome:
     explanation: str
 
 
+_CENT = Rounding(2)
+_CENT_QUANTUM = Decimal(1).scaleb(-_CENT.places)
+
+
+@lru_cache(maxsize=8192)
 def _fmt(value: Decimal) -> str:
-    return format(Rounding(2).apply(value), "f")
+    # Cached: 20,000 units share few distinct totals and lines. Equal Decimals (90 and 90.0)
+    # quantize to the same text, so sharing a cache entry between them is safe.
+    return format(value.quantize(_CENT_QUANTUM, rounding=ROUND_HALF_UP), "f")
 
 
 _SHOWN_UNITS = 10
@@ -136,11 +144,19 @@ def _band_line(band: GradeBand, maximum: Decimal) -> tuple[Decimal | None, str]:
     return None, "无分数线"
 
 
-def _score_band(bands: Sequence[GradeBand], total: Decimal, maximum: Decimal) -> tuple[int | None, str]:
+_BandLines = tuple[tuple[Decimal | None, str], ...]
+
+
+def _score_band(
+    bands: Sequence[GradeBand], total: Decimal, maximum: Decimal, lines: _BandLines | None = None
+) -> tuple[int | None, str]:
+    """``lines``: the bands' ``_band_line`` for this maximum, when the caller has them already."""
     percent = f"({_fmt(total * _HUNDRED / maximum)}%)" if maximum > 0 else ""
     head = f"总分 {_fmt(total)}/{_plain(maximum)}{percent}"
+    if lines is None:
+        lines = tuple(_band_line(band, maximum) for band in bands)
     for index, band in enumerate(bands):
-        line, words = _band_line(band, maximum)
+        line, words = lines[index]
         if line is None:
             return index, f"{head},未达到更高等次的分数线 → “{band.name}”"
         if total >= line:
@@ -234,13 +250,19 @@ def grade_units(scheme: Scheme, entries: Sequence[GradingEntry]) -> dict[str, Gr
         return {e.unit_id: GradeOutcome(None, "本方案未设等次") for e in entries}
     by_category: dict[str, list[_Placed]] = defaultdict(list)
     outcomes: dict[str, GradeOutcome] = {}
+    # The band lines depend on the unit's maximum only: worked out once per maximum (equal
+    # maxima give equal lines and texts, whatever their exponent).
+    lines_by_max: dict[Decimal, _BandLines] = {}
     for entry in entries:
         unknown = entry.modifiers - MODIFIERS
         if entry.total is None:
             # A vetoed unit fails even without a total; otherwise no grade.
             score_index, text = None, "总分缺失"
         else:
-            score_index, text = _score_band(bands, entry.total, entry.max)
+            lines = lines_by_max.get(entry.max)
+            if lines is None:
+                lines = lines_by_max[entry.max] = tuple(_band_line(band, entry.max) for band in bands)
+            score_index, text = _score_band(bands, entry.total, entry.max, lines)
         index, notes = _apply_modifiers(bands, score_index, entry.modifiers)
         if entry.total is None and index is None:
             outcomes[entry.unit_id] = GradeOutcome(None, "总分缺失,不评等次")
