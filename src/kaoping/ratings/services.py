@@ -444,7 +444,7 @@ def _replay(request: _Request) -> SubmitResult | None:
 
 
 def _validated(request: _Request) -> tuple[RaterCredential, SessionUnit, Any]:
-    credential = RaterCredential.objects.select_related("session").filter(pk=request.credential_id).first()
+    credential = RaterCredential.objects.select_related("session").filter(pk=request.credential_id).order_by().first()
     if credential is None or credential.revoked:
         raise RatingError(403, _("该评分码已作废,请使用新的评分条"))
     session = credential.session

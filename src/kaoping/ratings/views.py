@@ -7,6 +7,7 @@ the token-bearing path; every page sends ``Referrer-Policy: no-referrer`` (setti
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from typing import Any
 
@@ -284,6 +285,18 @@ def board_json(request: HttpRequest, session_id: int) -> JsonResponse:
 # --------------------------------------------------------------------------------------------
 
 
+def no_referrer(view: Any) -> Any:
+    """Rater pages never tell any page where they came from (the first URL carried the token)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = view(request, *args, **kwargs)
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    return wrapped
+
+
 def _unlogged(response: HttpResponse) -> HttpResponse:
     # Django's request logger would write the token-bearing path of a 4xx; say it is logged.
     response._has_been_logged = True  # type: ignore[attr-defined]
@@ -314,6 +327,7 @@ def request_is_secure_default() -> bool:
     return bool(getattr(settings, "SESSION_COOKIE_SECURE", False))
 
 
+@no_referrer
 @never_cache
 @require_GET
 def exchange(request: HttpRequest, token: str) -> HttpResponse:
@@ -360,6 +374,7 @@ def _credential(request: HttpRequest) -> tuple[RaterCredential, str] | None:
     return credential, signed[1]
 
 
+@no_referrer
 @never_cache
 @require_GET
 def rater(request: HttpRequest) -> HttpResponse:
@@ -382,6 +397,7 @@ def rater(request: HttpRequest) -> HttpResponse:
     return render(request, "ratings/rater.html", context)
 
 
+@no_referrer
 @never_cache
 @require_GET
 def rater_status(request: HttpRequest) -> JsonResponse:
@@ -391,14 +407,16 @@ def rater_status(request: HttpRequest) -> JsonResponse:
     return JsonResponse(selectors.rater_status(found[0]), json_dumps_params={"ensure_ascii": False})
 
 
+@no_referrer
 @never_cache
 @require_POST
 def ballot(request: HttpRequest) -> JsonResponse:
     """One grade for one unit. Header Idempotency-Key (UUID4); body {unit, grade, receipt}."""
-    found = _credential(request)
-    if found is None:
+    # The service reads the credential inside its own checks; the view only trusts the signature.
+    signed = tokens.read_rater_cookie(request.COOKIES.get(tokens.COOKIE_NAME))
+    if signed is None:
         return JsonResponse({"error": _("请重新扫描评分条")}, status=403)
-    credential, sheet = found
+    credential_id, sheet = signed
     try:
         payload = json.loads(request.body or b"{}")
         unit_id, grade, receipt = int(payload["unit"]), str(payload["grade"]), str(payload["receipt"])
@@ -406,7 +424,7 @@ def ballot(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": _("提交的内容不完整,请刷新页面后重试")}, status=400)
     try:
         result = services.ballot_submit(
-            credential_id=credential.pk,
+            credential_id=credential_id,
             sheet=sheet,
             session_unit_id=unit_id,
             grade=grade,
@@ -421,6 +439,7 @@ def ballot(request: HttpRequest) -> JsonResponse:
     )
 
 
+@no_referrer
 @never_cache
 def receipt_check(request: HttpRequest, public_id: str) -> HttpResponse:
     """Anyone holding a receipt code can check that the ballot was counted (never its grade)."""
