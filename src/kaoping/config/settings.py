@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "kaoping.assessments",
     "kaoping.ratings",
     "kaoping.results",
+    "kaoping.external",
     "kaoping.web",
 ]
 

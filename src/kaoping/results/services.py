@@ -23,7 +23,7 @@ from kaoping.assessments.models import DepartmentScore, ReviewScore, SelfAssessm
 from kaoping.audit.models import AuditEvent
 from kaoping.campaigns.models import Campaign, CampaignUnit
 from kaoping.engine import score
-from kaoping.engine.inputs import Ballot, Inputs, ItemInput, Unit
+from kaoping.engine.inputs import Ballot, ImportedScore, Inputs, ItemInput, Unit
 from kaoping.engine.model import Indicator, Scheme
 from kaoping.engine.results import CampaignResult
 
@@ -84,6 +84,7 @@ def build_inputs(campaign: Campaign, scheme: Scheme, *, ballots: tuple[Ballot, .
         units=engine_units,
         items=_item_inputs(campaign, scheme, units),
         ballots=_ballots(campaign) if ballots is None else ballots,
+        imported=_imported(campaign),
     )
 
 
@@ -154,3 +155,13 @@ def _ballots(campaign: Campaign) -> tuple[Ballot, ...]:
         return ()
     engine_ballots = getattr(module, "engine_ballots", None)
     return tuple(engine_ballots(campaign)) if callable(engine_ballots) else ()
+
+
+def _imported(campaign: Campaign) -> tuple[ImportedScore, ...]:
+    """Scores assessed elsewhere (折算 components), when the external app provides them."""
+    try:
+        module = importlib.import_module("kaoping.external.selectors")
+    except ImportError:
+        return ()
+    engine_imported_scores = getattr(module, "engine_imported_scores", None)
+    return tuple(engine_imported_scores(campaign)) if callable(engine_imported_scores) else ()

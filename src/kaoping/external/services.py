@@ -1,0 +1,180 @@
+"""Writes of imported scores: a whole file is checked first and written only when every row is right.
+
+Parsing and checking reuse :mod:`kaoping.formats.inputs_io` (the same reader the command line uses
+for ``imported`` tables), with the campaign's units standing in for the units table: a row names a
+unit by its organization code (or name) and a component by id (or name).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from kaoping.audit.services import audit_record
+from kaoping.campaigns.models import Campaign, CampaignUnit
+from kaoping.campaigns.selectors import current_scheme
+from kaoping.engine.inputs import ImportedScore as EngineImportedScore
+from kaoping.engine.inputs import Unit
+from kaoping.external.models import ImportedScore
+from kaoping.formats import inputs_io
+from kaoping.formats.inputs_io import InputsError
+from kaoping.formats.problems import Problem
+
+__all__ = ["ImportConflict", "ImportSummary", "InputsError", "imported_scores_check", "imported_scores_import"]
+
+
+class ImportConflict(Exception):
+    """A score changed under us between reading and writing (optimistic lock)."""
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int
+    updated: int
+    unchanged: int
+
+
+@dataclass(frozen=True)
+class CheckedScore:
+    unit: CampaignUnit
+    component_id: str
+    raw: Decimal
+    raw_max: Decimal | None
+
+
+def imported_scores_check(*, campaign: Campaign, path_or_file: Path | str | Any) -> list[CheckedScore]:
+    """Every row of the file, checked against the campaign's scheme and units. Raises
+    :class:`InputsError` with all problems (located to the row, in Chinese) if there is any."""
+    scheme = current_scheme(campaign)
+    if scheme is None:
+        raise InputsError([Problem(_("考核活动"), _("该考核活动还没有考核方案"))])
+    units = list(CampaignUnit.objects.filter(campaign=campaign).select_related("organization"))
+    by_code = {u.organization.code: u for u in units}
+    problems: list[Problem] = []
+    builder = inputs_io._Builder(scheme, problems)
+    for unit in units:
+        engine_unit = Unit(id=unit.organization.code, name=unit.organization.name, category=unit.category)
+        builder.units[unit.organization.code] = engine_unit
+        builder.units.setdefault(unit.organization.name, engine_unit)
+    with tempfile.TemporaryDirectory() as folder:
+        path = _local_path(path_or_file, Path(folder))
+        tables = [t for p in inputs_io._expand([path], problems) for t in inputs_io._read_file(p, problems)]
+    rows = 0
+    for table in tables:
+        if table.kind != "imported":
+            problems.append(Problem(table.source, _("这里只能导入“导入分数”表(列:unit, component, raw, raw_max)")))
+            continue
+        rows += len(table.rows)
+        builder.add(table)
+    if not problems and rows == 0:
+        problems.append(Problem(path.name, _("文件中没有导入分数")))
+    if problems:
+        raise InputsError(problems)
+    return [_checked(score, by_code) for score in builder.imported.values()]
+
+
+def _checked(score: EngineImportedScore, by_code: dict[str, CampaignUnit]) -> CheckedScore:
+    return CheckedScore(by_code[score.unit_id], score.component_id, score.raw, score.raw_max)
+
+
+def _local_path(path_or_file: Path | str | Any, folder: Path) -> Path:
+    """A path on disk; an uploaded file is copied under its own (base) name, which tells the table kind."""
+    if isinstance(path_or_file, str | Path):
+        return Path(path_or_file)
+    name = Path(str(getattr(path_or_file, "name", "") or "imported.csv")).name or "imported.csv"
+    target = folder / name
+    handle: IO[bytes] = path_or_file
+    chunks = path_or_file.chunks() if hasattr(path_or_file, "chunks") else [handle.read()]
+    with target.open("wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    return target
+
+
+def imported_scores_import(
+    *, campaign: Campaign, actor: Any, path_or_file: Path | str | Any, reason: str = ""
+) -> ImportSummary:
+    """Check the whole file, then create or update one score per (unit, component) — all or nothing."""
+    checked = imported_scores_check(campaign=campaign, path_or_file=path_or_file)
+    source = Path(str(getattr(path_or_file, "name", path_or_file))).name
+    reason = reason or _("导入文件 %(name)s") % {"name": source}
+    created = updated = unchanged = 0
+    with transaction.atomic():
+        existing = {
+            (s.unit_id, s.component_id): s for s in ImportedScore.objects.select_for_update().filter(campaign=campaign)
+        }
+        for row in checked:
+            current = existing.get((row.unit.pk, row.component_id))
+            if current is None:
+                _create(campaign, row, actor, source, reason)
+                created += 1
+            elif current.raw == row.raw and current.raw_max == row.raw_max:
+                unchanged += 1
+            else:
+                _update(campaign, current, row, actor, source, reason)
+                updated += 1
+    return ImportSummary(created, updated, unchanged)
+
+
+def _values(raw: Decimal | None, raw_max: Decimal | None) -> dict[str, str | None]:
+    return {
+        "raw": None if raw is None else format(raw.normalize(), "f"),
+        "raw_max": None if raw_max is None else format(raw_max.normalize(), "f"),
+    }
+
+
+def _create(campaign: Campaign, row: CheckedScore, actor: Any, source: str, reason: str) -> None:
+    user = actor if getattr(actor, "pk", None) else None
+    score = ImportedScore.objects.create(
+        campaign=campaign,
+        unit=row.unit,
+        component_id=row.component_id,
+        raw=row.raw,
+        raw_max=row.raw_max,
+        source=source,
+        created_by=user,
+        updated_by=user,
+    )
+    audit_record(
+        chain=f"campaign:{campaign.pk}",
+        action="imported_score.created",
+        object_type="imported_score",
+        object_id=score.pk,
+        actor=actor,
+        field=row.component_id,
+        old=None,
+        new={"unit": row.unit.pk, **_values(row.raw, row.raw_max)},
+        reason=reason,
+    )
+
+
+def _update(
+    campaign: Campaign, current: ImportedScore, row: CheckedScore, actor: Any, source: str, reason: str
+) -> None:
+    changed = ImportedScore.objects.filter(pk=current.pk, version=current.version).update(
+        raw=row.raw,
+        raw_max=row.raw_max,
+        source=source,
+        updated_by=actor if getattr(actor, "pk", None) else None,
+        version=F("version") + 1,
+    )
+    if not changed:
+        raise ImportConflict(_("该评分已被他人修改,请刷新后再改"))
+    audit_record(
+        chain=f"campaign:{campaign.pk}",
+        action="imported_score.updated",
+        object_type="imported_score",
+        object_id=current.pk,
+        actor=actor,
+        field=row.component_id,
+        old={"unit": current.unit_id, **_values(current.raw, current.raw_max)},
+        new={"unit": row.unit.pk, **_values(row.raw, row.raw_max)},
+        reason=reason,
+    )
