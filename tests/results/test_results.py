@@ -59,7 +59,7 @@ def test_result_cache_follows_data_changes(scored, unit_a, scheme, reviewer):
 
 def test_organizer_sees_standings_and_every_number_opens_explanation(scored, client_for, organizer, unit_a):
     client = client_for(organizer)
-    body = client.get(reverse("results:standings", args=[scored.pk])).content.decode()
+    body = client.get(reverse("results:standings", args=[scored.pk]), {"category": "school"}).content.decode()
     assert "东湖第一中学" in body and ">9</a>" in body and "hx-get" in body
     explain = reverse("results:explain", args=[scored.pk, unit_a.pk])
     item = client.get(explain, {"component": "work", "item": "1.2"}, HTTP_HX_REQUEST="true").content.decode()

@@ -48,17 +48,22 @@ def dom_id(prefix: str, *parts: object) -> str:
 @require_GET
 def campaign_home(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign, access = campaign_for(request.user, campaign_id)
-    units = list(selectors.visible_units(request.user, access).order_by("category", "organization__name"))
-    statuses = dict(Submission.objects.filter(unit__in=units).values_list("unit_id", "status"))
-    rows = [(u, SubmissionStatus(statuses.get(u.pk, SubmissionStatus.DRAFT)).label) for u in units]
+    units = selectors.visible_units(request.user, access).order_by("category", "organization__name")
+    my_units = [u for u in units.filter(organization_id__in=access.reporter_unit_ids)]
+    review = units if (access.organizer or access.review_paths) else units.none()
+    page = Paginator(review, 100).get_page(request.GET.get("page"))
+    page_units = [u for u in page.object_list if access.can_review_unit(u.organization)]
+    statuses = dict(Submission.objects.filter(unit__in=page_units).values_list("unit_id", "status"))
+    rows = [(u, SubmissionStatus(statuses.get(u.pk, SubmissionStatus.DRAFT)).label) for u in page_units]
     return render(
         request,
         "assessments/campaign_home.html",
         {
             "campaign": campaign,
             "access": access,
-            "my_units": [u for u in units if access.can_report_for(u.organization)],
-            "review_rows": [r for r in rows if access.can_review_unit(r[0].organization)],
+            "my_units": my_units,
+            "review_rows": rows,
+            "page": page,
             "departments": selectors.user_departments(access),
         },
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,22 +30,36 @@ def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
         raise Http404
     scheme = assess.scheme_for(campaign)
     result = compute_campaign_result(campaign)
-    visible = {unit_key(pk): pk for pk in assess.visible_units(request.user, access).values_list("pk", flat=True)}
-    categories = []
-    for category in scheme.categories:
-        rows = [u for u in result.units if u.category == category.id and u.unit_id in visible]
-        components = [scheme.component(cid) for cid in category.components]
-        categories.append({"category": category, "components": components, "rows": _rows(rows, components)})
+    visible = {unit_key(pk) for pk in assess.visible_units(request.user, access).values_list("pk", flat=True)}
+    categories = [
+        c for c in scheme.categories if any(u.category == c.id and u.unit_id in visible for u in result.units)
+    ]
+    if not categories:
+        categories = list(scheme.categories[:1])
+    chosen = next((c for c in categories if c.id == request.GET.get("category")), categories[0] if categories else None)
+    rows: list[Any] = []
+    components: list[Any] = []
+    if chosen is not None:
+        rows = [u for u in result.units if u.category == chosen.id and u.unit_id in visible]
+        components = [scheme.component(cid) for cid in chosen.components]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "results/standings.html",
         {
             "campaign": campaign,
             "categories": categories,
+            "category": chosen,
+            "components": components,
+            "rows": _rows(list(page.object_list), components),
+            "page": page,
             "flags": result.flags,
             "published": campaign.results_published,
         },
     )
+
+
+PAGE_SIZE = 100
 
 
 def _rows(units: list[Any], components: list[Any]) -> list[dict[str, Any]]:
