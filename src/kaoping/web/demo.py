@@ -184,24 +184,27 @@ def load_nanchang(city: Organization, actor: User, report: Report) -> Campaign:
         advance(campaign, Phase.SELF_ASSESSMENT, actor)
         fill_nanchang_scores(campaign, units, folder / "inputs", actor)
         advance(campaign, Phase.SCORING, actor)
+        load_example_imported(campaign, folder / "inputs" / "imported.csv", actor, report)
         load_example_ballots(campaign, folder / "inputs" / "ballots.csv", report)
     return campaign
 
 
+def load_example_imported(campaign: Campaign, path: Path, actor: User, report: Report) -> None:
+    """Scores assessed elsewhere (基层党建、民办学校督导), through the external app's import."""
+    from kaoping.external.services import imported_scores_import
+
+    summary = imported_scores_import(
+        campaign=campaign, actor=actor, path_or_file=path, reason="演示数据:来自 examples/"
+    )
+    report(f"已导入外部考核分数 {summary.created} 条")
+
+
 def load_example_ballots(campaign: Campaign, path: Path, report: Report) -> None:
-    """Hook for the live-rating app: ``kaoping.ratings.demo.load_example_ballots(campaign, path)``
-    turns the example's ballots into rating sessions. Until it exists the two live-rating
-    components show as 缺失 in the standings (missing, never 0)."""
-    try:
-        from kaoping.ratings import demo as ratings_demo  # type: ignore[attr-defined]
-    except ImportError:
-        ratings_demo = None
-    loader = getattr(ratings_demo, "load_example_ballots", None)
-    if callable(loader):
-        loader(campaign, path)
-        report("已载入现场测评选票")
-    else:
-        report("提示:现场测评选票需由现场测评模块载入,两项测评暂显示为“缺失”")
+    """The example's ballots cast through closed live-rating sessions (kaoping.ratings.demo)."""
+    from kaoping.ratings.demo import load_example_ballots as cast_ballots
+
+    sessions = cast_ballots(campaign, path)
+    report(f"已载入现场测评选票({len(sessions)} 场测评)")
 
 
 def load_honggutan(province: Organization, city: Organization, actor: User, report: Report) -> Campaign:
