@@ -115,35 +115,57 @@ def _item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) 
             "unit_id", "item_id", "confirmed_score"
         )
     }
-    items_by_category = {c.id: [ref.item for ref in assess.leaf_items(scheme, c.id)] for c in scheme.categories}
+    # (item, is split) per category, worked out once rather than once per unit
+    items_by_category = {
+        c.id: [(ref.item, assess.is_split(ref.item)) for ref in assess.leaf_items(scheme, c.id)]
+        for c in scheme.categories
+    }
     inputs: list[ItemInput] = []
+    no_scores: dict[str, Decimal | None] = {}
     for unit in units:
-        for item in items_by_category.get(unit.category, []):
-            key = (unit.pk, item.id)
-            inputs.append(_item_input(unit, item, entries.get(key), department.get(key, {}), confirmed.get(key)))
+        unit_pk = unit.pk
+        engine_id = unit_key(unit_pk)
+        for item, split in items_by_category.get(unit.category, []):
+            key = (unit_pk, item.id)
+            inputs.append(
+                _item_input(
+                    engine_id, item, split, entries.get(key), department.get(key, no_scores), confirmed.get(key)
+                )
+            )
     return tuple(inputs)
 
 
 def _item_input(
-    unit: CampaignUnit,
+    engine_id: str,
     item: Indicator,
+    split: bool,
     entry: _Entry | None,
     department_scores: dict[str, Decimal | None],
     confirmed: Decimal | None,
 ) -> ItemInput:
-    split = assess.is_split(item)
+    reviewed = None
+    if department_scores and not split:
+        reviewed = assess.reviewed_from_departments(item, department_scores)
+    if entry is None:
+        return ItemInput(
+            unit_id=engine_id,
+            item_id=item.id,
+            reviewed_score=reviewed,
+            confirmed_score=confirmed,
+            department_scores={k: v for k, v in department_scores.items() if v is not None} if split else {},
+        )
     return ItemInput(
-        unit_id=unit_key(unit),
+        unit_id=engine_id,
         item_id=item.id,
-        self_score=entry.self_score if entry else None,
-        reviewed_score=None if split else assess.reviewed_from_departments(item, department_scores),
+        self_score=entry.self_score,
+        reviewed_score=reviewed,
         confirmed_score=confirmed,
-        figures={name: Decimal(value) for name, value in (entry.figures if entry else {}).items()},
-        level=(entry.level or None) if entry else None,
-        triggered=entry.triggered if entry else None,
-        not_applicable=bool(entry and entry.not_applicable),
+        figures={name: Decimal(value) for name, value in entry.figures.items()} if entry.figures else {},
+        level=entry.level or None,
+        triggered=entry.triggered,
+        not_applicable=entry.not_applicable,
         department_scores={k: v for k, v in department_scores.items() if v is not None} if split else {},
-        note=entry.note if entry else "",
+        note=entry.note,
     )
 
 
