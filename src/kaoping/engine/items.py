@@ -53,6 +53,9 @@ NOT_APPLICABLE = "not_applicable"  # ItemResult.basis of a not-applicable item
 ZERO = Decimal(0)
 _DEFAULT_BASES = ("confirmed", "reviewed", "self")
 _CACHE_LIMIT = 2048  # distinct values cached per item and basis
+# A figure (80.84%) has more distinct values than a hand-entered score; its results are kept
+# in the campaign result anyway, so the cache only adds one reference per value.
+_RULE_CACHE_LIMIT = 8192
 _SUM_TEXTS: dict[str, str] = {}  # "下级指标合计 …" by sum; sums have few distinct values
 # How _inner handles a child node (compared by identity)
 _FAST_MANUAL = "fast manual"
@@ -286,7 +289,7 @@ def _keyed_leaf(node: CompiledNode, walk: _Walk, inp: ItemInput | None) -> ItemR
     if result is None:
         raised = len(walk.flags)
         result = _leaf(node, walk)
-        if len(walk.flags) == raised and len(cache) < _CACHE_LIMIT:
+        if len(walk.flags) == raised and len(cache) < _RULE_CACHE_LIMIT:
             cache[key] = result
     return result
 
