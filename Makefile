@@ -67,8 +67,10 @@ test-postgres: install ## Run the test suite against PostgreSQL (DATABASE_URL, d
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kaoping} $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 .PHONY: bench
-bench: install ## Run the benchmarks (engine at province scale, pages, live rating)
+bench: install ## Run the benchmarks (engine at province scale, pages, live rating); figures go to benchmarks/results/
 	$(PY) benchmarks/bench_engine.py
+	$(PY) benchmarks/bench_pages.py
+	$(PY) benchmarks/bench_rating.py
 
 .PHONY: clean
 clean: ## Remove the virtualenv, node modules, vendored assets and local data
