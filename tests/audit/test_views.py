@@ -105,3 +105,24 @@ def test_campaign_log_query_count_does_not_grow(
     client = client_for(organizer)
     with django_assert_max_num_queries(12):
         client.get(reverse("audit:campaign_log", args=[campaign.pk]))
+
+
+def test_a_long_chain_is_verified_only_on_request_and_the_result_is_remembered(
+    organizer: Any, client_for: Any, campaign: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.cache import cache
+
+    from kaoping.audit import selectors
+
+    cache.clear()
+    monkeypatch.setattr(selectors, "AUTO_VERIFY_LIMIT", 1)
+    for target, expected in ((Phase.SELF_ASSESSMENT, Phase.DRAFT), (Phase.REVIEW, Phase.SELF_ASSESSMENT)):
+        services.campaign_set_phase(campaign=campaign, expected=expected, target=target, actor=organizer)
+    url = reverse("audit:campaign_log", args=[campaign.pk])
+    client = client_for(organizer)
+    page = client.get(url).content.decode()
+    assert "不自动校验" in page and "?verify=1" in page and "哈希链校验通过" not in page
+    assert "哈希链校验通过" in client.get(url, {"verify": "1"}).content.decode()
+    assert "哈希链校验通过" in client.get(url).content.decode()  # remembered for this head
+    audit_record(chain=f"campaign:{campaign.pk}", action="x", object_type="campaign", object_id=campaign.pk)
+    assert "不自动校验" in client.get(url).content.decode()  # a new head needs a new check

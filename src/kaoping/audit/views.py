@@ -23,7 +23,8 @@ def campaign_log(request: HttpRequest, pk: int) -> HttpResponse:
     campaign, _grant = access.organizer_access_for(request.user, pk)
     context = {
         "campaign": campaign,
-        "page": selectors.campaign_log(campaign, request.GET.get("page")),
-        "check": selectors.campaign_chain_check(campaign),
+        "page": selectors.campaign_log(campaign, request.GET.get("page"), per_page=50),
+        "check": selectors.campaign_chain_check(campaign, force=request.GET.get("verify") == "1"),
+        "head": selectors.chain_head(campaign),
     }
     return render(request, "audit/campaign_log.html", context)
