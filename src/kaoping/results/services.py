@@ -15,8 +15,14 @@ import hashlib
 import importlib
 import threading
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
+
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.sql.constants import MULTI
 
 from kaoping.assessments import selectors as assess
 from kaoping.assessments.models import DepartmentScore, ReviewScore, SelfAssessment
@@ -100,52 +106,135 @@ class _Entry:
 
 def _item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -> tuple[ItemInput, ...]:
     submitted = assess.submitted_unit_ids(u.pk for u in units)
-    rows = SelfAssessment.objects.filter(unit__campaign=campaign, unit_id__in=submitted).values_list(
-        "unit_id", "item_id", "self_score", "figures", "level", "triggered", "not_applicable", "note"
+    rows = _value_rows(
+        SelfAssessment.objects.filter(unit__campaign=campaign, unit_id__in=submitted),
+        "unit_id",
+        "item_id",
+        "self_score",
+        "figures",
+        "level",
+        "triggered",
+        "not_applicable",
+        "note",
     )
     entries = {(row[0], row[1]): _Entry(*row[2:]) for row in rows}
     department: dict[tuple[int, str], dict[str, Decimal | None]] = defaultdict(dict)
-    for unit_id, item_id, name, value in DepartmentScore.objects.filter(unit__campaign=campaign).values_list(
-        "unit_id", "item_id", "department__name", "score"
+    for unit_id, item_id, name, value in _value_rows(
+        DepartmentScore.objects.filter(unit__campaign=campaign), "unit_id", "item_id", "department__name", "score"
     ):
         department[(unit_id, item_id)][name] = value
     confirmed = {
         (unit_id, item_id): value
-        for unit_id, item_id, value in ReviewScore.objects.filter(unit__campaign=campaign).values_list(
-            "unit_id", "item_id", "confirmed_score"
+        for unit_id, item_id, value in _value_rows(
+            ReviewScore.objects.filter(unit__campaign=campaign), "unit_id", "item_id", "confirmed_score"
         )
     }
-    # (item, is split) per category, worked out once rather than once per unit
+    # (item, is split, its departments) per category, worked out once rather than once per unit
     items_by_category = {
-        c.id: [(ref.item, assess.is_split(ref.item)) for ref in assess.leaf_items(scheme, c.id)]
-        for c in scheme.categories
+        c.id: [_item_facts(ref.item) for ref in assess.leaf_items(scheme, c.id)] for c in scheme.categories
     }
     inputs: list[ItemInput] = []
     no_scores: dict[str, Decimal | None] = {}
     for unit in units:
         unit_pk = unit.pk
         engine_id = unit_key(unit_pk)
-        for item, split in items_by_category.get(unit.category, []):
-            key = (unit_pk, item.id)
+        for facts in items_by_category.get(unit.category, []):
+            key = (unit_pk, facts.item.id)
             inputs.append(
-                _item_input(
-                    engine_id, item, split, entries.get(key), department.get(key, no_scores), confirmed.get(key)
-                )
+                _item_input(engine_id, facts, entries.get(key), department.get(key, no_scores), confirmed.get(key))
             )
     return tuple(inputs)
 
 
+@dataclass(frozen=True, slots=True)
+class _ItemFacts:
+    item: Indicator
+    split: bool
+    departments: tuple[str, ...]
+
+
+def _item_facts(item: Indicator) -> _ItemFacts:
+    return _ItemFacts(item, assess.is_split(item), tuple(share.department for share in item.departments))
+
+
+_ZERO = Decimal(0)
+
+
+def _reviewed(facts: _ItemFacts, scores: dict[str, Decimal | None]) -> Decimal | None:
+    """``assess.reviewed_from_departments`` with the common one-department case done inline."""
+    if len(facts.departments) == 1:
+        value = scores.get(facts.departments[0])
+        # the same arithmetic as the general rule (sum from Decimal(0)), so the exponent is identical
+        return None if value is None else _ZERO + value
+    return assess.reviewed_from_departments(facts.item, scores)
+
+
+def _value_rows(queryset: QuerySet[Any], *fields: str) -> Iterator[tuple[Any, ...]]:
+    """``queryset.values_list(*fields)`` rows, converting each distinct database value only once.
+
+    Django converts every value of every row (SQLite decimals go float → Decimal → quantize, JSON is
+    parsed each time); scores and figures repeat a handful of values over hundreds of thousands of rows.
+    Converted values are shared between rows, so callers must not mutate them.
+    """
+    query = queryset.values_list(*fields).query
+    compiler = query.get_compiler(using=queryset.db)
+    connection = connections[queryset.db]
+    results = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=10_000)
+    if results is None:
+        return
+    columns = [s[0] for s in compiler.select[0 : compiler.col_count]]
+    converters = [
+        (pos, _memoized(convs, expression, connection))
+        for pos, (convs, expression) in compiler.get_converters(columns).items()
+    ]
+    for chunk in results:
+        for raw in chunk:
+            if not converters:
+                yield tuple(raw)
+                continue
+            row = list(raw)
+            for pos, convert in converters:
+                row[pos] = convert(row[pos])
+            yield tuple(row)
+
+
+def _memoized(convs: list[Callable[..., Any]], expression: Any, connection: Any) -> Callable[[Any], Any]:
+    # keyed on (type, value) so 1 and 1.0 stay apart; zero is never cached because 0.0 == -0.0
+    # but they convert to Decimal("0.00") and Decimal("-0.00")
+    cache: dict[tuple[type, Any], Any] = {}
+
+    def convert_uncached(value: Any) -> Any:
+        for converter in convs:
+            value = converter(value, expression, connection)
+        return value
+
+    def convert(value: Any) -> Any:
+        if value.__class__ not in _CACHEABLE or not value:
+            return convert_uncached(value)
+        key = (value.__class__, value)
+        try:
+            return cache[key]
+        except KeyError:
+            cache[key] = converted = convert_uncached(value)
+            return converted
+
+    return convert
+
+
+_CACHEABLE = frozenset({str, int, float, bytes})
+
+
 def _item_input(
     engine_id: str,
-    item: Indicator,
-    split: bool,
+    facts: _ItemFacts,
     entry: _Entry | None,
     department_scores: dict[str, Decimal | None],
     confirmed: Decimal | None,
 ) -> ItemInput:
+    item, split = facts.item, facts.split
     reviewed = None
     if department_scores and not split:
-        reviewed = assess.reviewed_from_departments(item, department_scores)
+        reviewed = _reviewed(facts, department_scores)
     if entry is None:
         return ItemInput(
             unit_id=engine_id,
