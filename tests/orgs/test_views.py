@@ -156,3 +156,11 @@ def test_foreign_category_is_404(organizer: Any, other_organizer: Any, client_fo
     assert (
         client_for(other_organizer).post(reverse("orgs:unit", args=[school_a.pk]), {"category": ""}).status_code == 404
     )
+
+
+def test_tree_escapes_names_and_links_each_unit(organizer: Any, client_for: Any, city: Any) -> None:
+    unit = Organization.objects.create(name="<b>新校</b>", code="esc-1", parent=city)
+    page = client_for(organizer).get(reverse("orgs:tree")).content.decode()
+    assert "&lt;b&gt;新校&lt;/b&gt;" in page and "<b>新校" not in page
+    assert f'href="{reverse("orgs:unit", args=[unit.pk])}"' in page
+    assert f'<option value="{unit.pk}">&lt;b&gt;新校&lt;/b&gt;</option>' in page

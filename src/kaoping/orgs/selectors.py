@@ -18,7 +18,11 @@ class OrgNode:
 
 def org_tree(user: object) -> list[OrgNode]:
     """One tree per bureau the user manages, built from a single query."""
-    orgs = list(orgs_for(user).order_by("path"))
+    return tree_of(list(orgs_for(user).order_by("path")))
+
+
+def tree_of(orgs: list[Organization]) -> list[OrgNode]:
+    """The forest of ``orgs`` (parents before children, e.g. ordered by ``path``)."""
     nodes = {o.pk: OrgNode(o) for o in orgs}
     roots: list[OrgNode] = []
     for org in orgs:

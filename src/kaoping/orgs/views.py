@@ -10,9 +10,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.utils import flatatt
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -35,8 +39,52 @@ def _show_errors(request: HttpRequest, error: services.OrgError | imports.Import
         messages.error(request, message)
 
 
+class QuickSelect(forms.Select):
+    """A <select> whose options are built in Python.
+
+    Django's Select renders one template per option: ~0.5 s for a bureau with 2,000 units.
+    """
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        selected = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (choice, mark_safe(" selected") if str(choice) in selected else "", label)
+                for choice, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
+
+
+def _tree_html(roots: list[selectors.OrgNode]) -> SafeString:
+    """The nested <li> list of the unit tree, built in Python.
+
+    A template include per node took seconds for 2,000 units; one reverse() serves every link.
+    """
+    marker = 987654321
+    link = escape(reverse("orgs:unit", args=[marker])).replace(str(marker), "{}")
+    kinds = {value: escape(label) for value, label in OrgKind.choices}
+
+    def item(node: selectors.OrgNode) -> str:
+        # escape() on every user-entered value; the rest is our own markup.
+        org = node.org
+        kind = kinds.get(org.kind, escape(org.kind))
+        category = f" · {escape(org.category.name)}" if org.category else ""
+        children = f"<ul>{''.join(item(c) for c in node.children)}</ul>" if node.children else ""
+        return (
+            f'<li><a href="{link.format(org.pk)}">{escape(org.name)}</a> '
+            f'<span class="muted small">{kind}{category}</span>\n{children}</li>\n'
+        )
+
+    return mark_safe("".join(item(root) for root in roots))
+
+
 class UnitForm(forms.Form):
-    parent = forms.TypedChoiceField(label=gettext_lazy("上级单位"), coerce=int)
+    parent = forms.TypedChoiceField(label=gettext_lazy("上级单位"), coerce=int, widget=QuickSelect)
     name = forms.CharField(label=gettext_lazy("名称"), max_length=200)
     code = forms.CharField(label=gettext_lazy("代码"), max_length=64)
     kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=OrgKind.choices, initial=OrgKind.SCHOOL)
@@ -68,7 +116,8 @@ def org_tree(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已添加单位“%(name)s”") % {"name": unit.name})
             return redirect("orgs:tree")
-    return render(request, "orgs/tree.html", {"roots": selectors.org_tree(request.user), "form": form})
+    tree = _tree_html(selectors.tree_of(sorted(orgs, key=lambda o: o.path)))
+    return render(request, "orgs/tree.html", {"tree": tree, "form": form})
 
 
 @login_required
