@@ -169,7 +169,7 @@ def _reviewed(facts: _ItemFacts, scores: dict[str, Decimal | None]) -> Decimal |
     return assess.reviewed_from_departments(facts.item, scores)
 
 
-def _value_rows(queryset: QuerySet[Any], *fields: str) -> Iterator[tuple[Any, ...]]:
+def _value_rows(queryset: QuerySet[Any], *fields: str) -> Iterator[list[Any]]:
     """``queryset.values_list(*fields)`` rows, converting each distinct database value only once.
 
     Django converts every value of every row (SQLite decimals go float → Decimal → quantize, JSON is
@@ -189,19 +189,16 @@ def _value_rows(queryset: QuerySet[Any], *fields: str) -> Iterator[tuple[Any, ..
     ]
     for chunk in results:
         for raw in chunk:
-            if not converters:
-                yield tuple(raw)
-                continue
             row = list(raw)
             for pos, convert in converters:
                 row[pos] = convert(row[pos])
-            yield tuple(row)
+            yield row
 
 
 def _memoized(convs: list[Callable[..., Any]], expression: Any, connection: Any) -> Callable[[Any], Any]:
-    # keyed on (type, value) so 1 and 1.0 stay apart; zero is never cached because 0.0 == -0.0
+    # one cache per raw type so 1 and 1.0 stay apart; zero is never cached because 0.0 == -0.0
     # but they convert to Decimal("0.00") and Decimal("-0.00")
-    cache: dict[tuple[type, Any], Any] = {}
+    caches: dict[type, dict[Any, Any]] = {str: {}, int: {}, float: {}, bytes: {}}
 
     def convert_uncached(value: Any) -> Any:
         for converter in convs:
@@ -209,19 +206,18 @@ def _memoized(convs: list[Callable[..., Any]], expression: Any, connection: Any)
         return value
 
     def convert(value: Any) -> Any:
-        if value.__class__ not in _CACHEABLE or not value:
+        cache = caches.get(value.__class__)
+        if cache is None or not value:
             return convert_uncached(value)
-        key = (value.__class__, value)
-        try:
-            return cache[key]
-        except KeyError:
-            cache[key] = converted = convert_uncached(value)
-            return converted
+        converted = cache.get(value, _MISSING)
+        if converted is _MISSING:
+            cache[value] = converted = convert_uncached(value)
+        return converted
 
     return convert
 
 
-_CACHEABLE = frozenset({str, int, float, bytes})
+_MISSING = object()
 
 
 def _item_input(
