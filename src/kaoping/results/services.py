@@ -196,8 +196,8 @@ def _value_rows(queryset: QuerySet[Any], *fields: str) -> Iterator[list[Any]]:
 
 
 def _memoized(convs: list[Callable[..., Any]], expression: Any, connection: Any) -> Callable[[Any], Any]:
-    # one cache per raw type so 1 and 1.0 stay apart; zero is never cached because 0.0 == -0.0
-    # but they convert to Decimal("0.00") and Decimal("-0.00")
+    # one cache per raw type so 1 and 1.0 stay apart; float zero is never cached because
+    # 0.0 == -0.0 but they convert to Decimal("0.00") and Decimal("-0.00")
     caches: dict[type, dict[Any, Any]] = {str: {}, int: {}, float: {}, bytes: {}}
 
     def convert_uncached(value: Any) -> Any:
@@ -207,7 +207,7 @@ def _memoized(convs: list[Callable[..., Any]], expression: Any, connection: Any)
 
     def convert(value: Any) -> Any:
         cache = caches.get(value.__class__)
-        if cache is None or not value:
+        if cache is None or (not value and value.__class__ is float):
             return convert_uncached(value)
         converted = cache.get(value, _MISSING)
         if converted is _MISSING:
