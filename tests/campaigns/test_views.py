@@ -294,3 +294,29 @@ def test_an_overdue_current_phase_is_flagged(organizer: Any, client_for: Any, ca
     )
     page = client_for(organizer).get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
     assert "已过截止时间" in page
+
+
+def test_long_unit_lists_are_cut_on_the_campaign_page_and_paged_on_the_units_page(
+    organizer: Any, client_for: Any, campaign: Any, city: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kaoping.campaigns import selectors, views
+    from kaoping.campaigns.models import CampaignUnit
+    from kaoping.orgs.models import Organization
+
+    for n in range(5):
+        org = Organization.objects.create(name=f"分页校{n}", code=f"page-{n}", parent=city)
+        CampaignUnit.objects.create(campaign=campaign, organization=org, category="school")
+    total = CampaignUnit.objects.filter(campaign=campaign).count()
+    school_total = CampaignUnit.objects.filter(campaign=campaign, category="school").count()
+    monkeypatch.setattr(selectors, "UNITS_SHOWN_PER_CATEGORY", 2)
+    monkeypatch.setattr(views, "UNITS_PER_PAGE", 3)
+    client = client_for(organizer)
+    detail = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert f"以上为前 2 个,共 {school_total} 个单位" in detail
+    assert reverse("campaigns:units", args=[campaign.pk]) in detail
+    units_url = reverse("campaigns:units", args=[campaign.pk])
+    pages = -(-total // 3)
+    first = client.get(units_url).content.decode()
+    assert f"第 1 / {pages} 页(共 {total} 个单位)" in first and "?page=2" in first
+    last = client.get(units_url, {"page": pages}).content.decode()
+    assert f"第 {pages} / {pages} 页" in last

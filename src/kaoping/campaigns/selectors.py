@@ -6,9 +6,10 @@ import datetime
 import hashlib
 import json
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from django.db.models import Count, QuerySet
 
 from kaoping.campaigns.models import PHASE_ORDER, Campaign, CampaignUnit, Phase, SchemeVersion
 from kaoping.engine.model import Scheme
@@ -70,7 +71,11 @@ class PhaseStep:
 class CategoryUnits:
     id: str
     name: str
-    units: list[CampaignUnit]
+    units: list[CampaignUnit]  # the first UNITS_SHOWN_PER_CATEGORY of them
+    count: int  # all of them
+
+
+UNITS_SHOWN_PER_CATEGORY = 100
 
 
 def phase_steps(campaign: Campaign) -> list[PhaseStep]:
@@ -83,20 +88,44 @@ def phase_steps(campaign: Campaign) -> list[PhaseStep]:
     return steps
 
 
-def units_by_category(campaign: Campaign, units: Iterable[CampaignUnit]) -> list[CategoryUnits]:
+def units_by_category(
+    campaign: Campaign, units: QuerySet[CampaignUnit], shown: int | None = None
+) -> list[CategoryUnits]:
     """The units the viewer may see, grouped under the scheme's categories (in scheme order);
-    a unit whose category the scheme lacks is listed under its raw id so it is never hidden."""
-    scheme = current_scheme(campaign)
-    names = {c.id: c.name for c in scheme.categories} if scheme else {}
-    grouped: dict[str, list[CampaignUnit]] = {key: [] for key in names}
-    for unit in units:
-        grouped.setdefault(unit.category, []).append(unit)
-    return [CategoryUnits(key, names.get(key, key), members) for key, members in grouped.items()]
+    a unit whose category the scheme lacks is listed under its raw id so it is never hidden.
+
+    One count query for all categories and at most ``shown`` units each: a 2,000-unit campaign
+    page stays small and fast.
+    """
+    shown = UNITS_SHOWN_PER_CATEGORY if shown is None else shown
+    names = category_names(campaign)
+    counts: dict[str, int] = dict(units.order_by().values_list("category").annotate(n=Count("pk")))
+    keys = [*names, *sorted(key for key in counts if key not in names)]
+    return [
+        CategoryUnits(
+            key,
+            names.get(key, key),
+            list(units.filter(category=key).order_by("organization__path")[:shown]) if counts.get(key) else [],
+            counts.get(key, 0),
+        )
+        for key in keys
+    ]
+
+
+def category_names(campaign: Campaign) -> dict[str, str]:
+    """Scheme category id → name, read from the stored scheme data.
+
+    The data was validated when the version was saved; building the engine Scheme would validate
+    it again (0.3-0.6 s for a 100-item scheme) just to read a few names.
+    """
+    version = campaign.current_scheme()
+    if version is None:
+        return {}
+    return {str(c["id"]): str(c["name"]) for c in version.data.get("categories", [])}
 
 
 def scheme_categories(campaign: Campaign) -> list[tuple[str, str]]:
-    scheme = current_scheme(campaign)
-    return [(c.id, c.name) for c in scheme.categories] if scheme else []
+    return list(category_names(campaign).items())
 
 
 def version_changes(old: SchemeVersion, new: SchemeVersion) -> list[SchemeChange]:

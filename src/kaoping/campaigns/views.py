@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -154,6 +155,9 @@ def campaign_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("campaigns:detail", pk)
 
 
+UNITS_PER_PAGE = 100
+
+
 @login_required
 def campaign_units(request: HttpRequest, pk: int) -> HttpResponse:
     campaign, grant = access.organizer_access_for(request.user, pk)
@@ -172,7 +176,8 @@ def campaign_units(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已添加 %(count)d 个单位") % {"count": len(added)})
             return redirect("campaigns:units", pk)
-    context = {"campaign": campaign, "form": form, "units": taking_part, "candidates": candidates}
+    page = Paginator(taking_part, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"campaign": campaign, "form": form, "page": page, "units": page.object_list, "candidates": candidates}
     return render(request, "campaigns/units.html", context)
 
 
