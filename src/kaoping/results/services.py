@@ -139,7 +139,7 @@ def _item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) 
         unit_pk = unit.pk
         engine_id = unit_key(unit_pk)
         for facts in items_by_category.get(unit.category, []):
-            key = (unit_pk, facts.item.id)
+            key = (unit_pk, facts.item_id)
             inputs.append(
                 _item_input(engine_id, facts, entries.get(key), department.get(key, no_scores), confirmed.get(key))
             )
@@ -149,12 +149,13 @@ def _item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) 
 @dataclass(frozen=True, slots=True)
 class _ItemFacts:
     item: Indicator
+    item_id: str
     split: bool
     departments: tuple[str, ...]
 
 
 def _item_facts(item: Indicator) -> _ItemFacts:
-    return _ItemFacts(item, assess.is_split(item), tuple(share.department for share in item.departments))
+    return _ItemFacts(item, item.id, assess.is_split(item), tuple(share.department for share in item.departments))
 
 
 _ZERO = Decimal(0)
@@ -196,9 +197,9 @@ def _value_rows(queryset: QuerySet[Any], *fields: str) -> Iterator[list[Any]]:
 
 
 def _memoized(convs: list[Callable[..., Any]], expression: Any, connection: Any) -> Callable[[Any], Any]:
-    # one cache per raw type so 1 and 1.0 stay apart; float zero is never cached because
-    # 0.0 == -0.0 but they convert to Decimal("0.00") and Decimal("-0.00")
-    caches: dict[type, dict[Any, Any]] = {str: {}, int: {}, float: {}, bytes: {}}
+    # Each entry remembers the raw type, so 1 never answers for 1.0; float zero is never stored
+    # because 0.0 == -0.0 but they convert to Decimal("0.00") and Decimal("-0.00").
+    cache: dict[Any, tuple[type, Any]] = {}
 
     def convert_uncached(value: Any) -> Any:
         for converter in convs:
@@ -206,18 +207,22 @@ def _memoized(convs: list[Callable[..., Any]], expression: Any, connection: Any)
         return value
 
     def convert(value: Any) -> Any:
-        cache = caches.get(value.__class__)
-        if cache is None or (not value and value.__class__ is float):
+        kind = value.__class__
+        try:
+            hit = cache.get(value)
+        except TypeError:  # unhashable raw value (e.g. a driver-decoded JSON dict)
             return convert_uncached(value)
-        converted = cache.get(value, _MISSING)
-        if converted is _MISSING:
-            cache[value] = converted = convert_uncached(value)
+        if hit is not None and hit[0] is kind:
+            return hit[1]
+        converted = convert_uncached(value)
+        if hit is None and kind in _CACHEABLE and (value or kind is not float):
+            cache[value] = (kind, converted)
         return converted
 
     return convert
 
 
-_MISSING = object()
+_CACHEABLE = frozenset({str, int, float, bool, bytes, type(None)})
 
 
 def _item_input(
