@@ -94,14 +94,9 @@ def build_inputs(campaign: Campaign, scheme: Scheme, *, ballots: tuple[Ballot, .
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    self_score: Decimal | None
-    figures: dict[str, str]
-    level: str
-    triggered: bool | None
-    not_applicable: bool
-    note: str
+# A self-assessment row as fetched: unit_id, item_id, self_score, figures, level, triggered,
+# not_applicable, note. Kept as the row itself: a dataclass per row costs 0.6 s at 200,000 rows.
+_Entry = list[Any]
 
 
 def _item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -> tuple[ItemInput, ...]:
@@ -117,7 +112,7 @@ def _item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) 
         "not_applicable",
         "note",
     )
-    entries = {(row[0], row[1]): _Entry(*row[2:]) for row in rows}
+    entries: dict[tuple[int, str], _Entry] = {(row[0], row[1]): row for row in rows}
     department: dict[tuple[int, str], dict[str, Decimal | None]] = defaultdict(dict)
     for unit_id, item_id, name, value in _value_rows(
         DepartmentScore.objects.filter(unit__campaign=campaign), "unit_id", "item_id", "department__name", "score"
@@ -244,18 +239,19 @@ def _item_input(
             confirmed_score=confirmed,
             department_scores={k: v for k, v in department_scores.items() if v is not None} if split else {},
         )
+    _, _, self_score, figures, level, triggered, not_applicable, note = entry
     return ItemInput(
         unit_id=engine_id,
         item_id=item.id,
-        self_score=entry.self_score,
+        self_score=self_score,
         reviewed_score=reviewed,
         confirmed_score=confirmed,
-        figures={name: Decimal(value) for name, value in entry.figures.items()} if entry.figures else {},
-        level=entry.level or None,
-        triggered=entry.triggered,
-        not_applicable=entry.not_applicable,
+        figures={name: Decimal(value) for name, value in figures.items()} if figures else {},
+        level=level or None,
+        triggered=triggered,
+        not_applicable=not_applicable,
         department_scores={k: v for k, v in department_scores.items() if v is not None} if split else {},
-        note=entry.note,
+        note=note,
     )
 
 
