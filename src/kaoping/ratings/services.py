@@ -514,25 +514,38 @@ def _credential_with_session(credential_id: int) -> RaterCredential | None:
 def _from_db(model: Any, names: tuple[str, ...], values: Any) -> Any:
     """Raw columns → an instance with only these fields loaded, converted as the ORM would."""
     by_name = dict(zip(names, values, strict=True))
-    ordered = [f.attname for f in model._meta.concrete_fields if f.attname in by_name]
+    ordered, fields = _load_plan(model, names)
     converted = [
-        None if by_name[name] is None else model._meta.get_field(_field_name(model, name)).to_python(by_name[name])
-        for name in ordered
+        None if by_name[name] is None else field.to_python(by_name[name])
+        for name, field in zip(ordered, fields, strict=True)
     ]
-    return model.from_db(connection.alias, ordered, converted)
+    return model.from_db(connection.alias, list(ordered), converted)
+
+
+@lru_cache(maxsize=8)
+def _load_plan(model: Any, names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    # Model.from_db wants a subset of fields in the model's own field order.
+    fields = tuple(f for f in model._meta.concrete_fields if f.attname in names)
+    return tuple(f.attname for f in fields), fields
 
 
 def _raw_insert(model: Any, **values: Any) -> None:
     """One INSERT of the given attribute values; errors (unique violations) surface as the ORM's."""
-    fields = [model._meta.get_field(_field_name(model, attname)) for attname in values]
+    sql, fields = _insert_plan(model, tuple(values), connection.vendor)
+    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@lru_cache(maxsize=8)
+def _insert_plan(model: Any, attnames: tuple[str, ...], vendor: str) -> tuple[str, tuple[Any, ...]]:
+    fields = tuple(model._meta.get_field(_field_name(model, attname)) for attname in attnames)
     quote = connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    return sql, fields
 
 
 def _field_name(model: Any, attname: str) -> str:
