@@ -6,9 +6,6 @@ applied here: a recused user cannot see the unit's scoring or review at all.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -55,8 +52,8 @@ class ItemRef:
 def scheme_for(campaign: Campaign) -> Scheme:
     """The campaign's current scheme; 404 when none is set (nothing to assess yet).
 
-    Scheme versions are immutable rows, so the parsed scheme is cached per version id in the
-    process (parsing and validating a 100-item scheme costs about 0.25 s).
+    The parse is cached per immutable version by ``campaigns.selectors.scheme_of``; the campaign
+    object remembers it for the rest of the request.
     """
     cached: Scheme | None = getattr(campaign, "_kaoping_scheme", None)
     if cached is not None:
@@ -64,22 +61,9 @@ def scheme_for(campaign: Campaign) -> Scheme:
     version = campaign.scheme_versions.order_by("-number").first()
     if version is None:
         raise Http404
-    # keyed on the content too: a restored or re-created database may reuse a version id
-    key = (version.pk, hashlib.sha256(json.dumps(version.data, sort_keys=True, default=str).encode()).hexdigest())
-    with _SCHEME_LOCK:
-        scheme = _SCHEMES.get(key)
-    if scheme is None:
-        scheme = campaign_selectors.scheme_of(version)
-        with _SCHEME_LOCK:
-            _SCHEMES[key] = scheme
-            while len(_SCHEMES) > 64:
-                _SCHEMES.pop(next(iter(_SCHEMES)))
+    scheme = campaign_selectors.scheme_of(version)
     campaign._kaoping_scheme = scheme  # type: ignore[attr-defined]
     return scheme
-
-
-_SCHEMES: dict[tuple[int, str], Scheme] = {}
-_SCHEME_LOCK = threading.Lock()
 
 
 def indicator_components(scheme: Scheme, category: str) -> list[Component]:
