@@ -400,6 +400,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=2_000)
     parser.add_argument("--profile", action="store_true", help="cProfile every page over the target")
     parser.add_argument("--no-write", action="store_true", help="print only, do not write results/pages.md")
+    parser.add_argument("--build-only", action="store_true", help="build the data (with --keep) and stop")
     parser.add_argument(
         "--keep",
         metavar="DIR",
@@ -424,6 +425,8 @@ def main() -> None:
             build_s = time.perf_counter() - start
             built_marker.write_text(f"{build_s:.1f}")
         print(f"built {args.units} units in {build_s:.1f} s ({db})", flush=True)
+        if args.build_only:
+            return
         clients = {}
         for who, user in bench.users.items():
             clients[who] = Client()

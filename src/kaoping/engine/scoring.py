@@ -13,6 +13,12 @@ then the component score is rounded by ``rounding.component``. A veto item with
 category's components, rounded by ``rounding.total``; any missing component leaves the total
 missing. Triggered veto/downgrade/not-excellent items are passed to grading as modifiers;
 a vetoed unit gets no star. Ranks are given within each category.
+
+``score(..., memo=IndicatorMemo())`` lets a caller that scores the same campaign again and again
+(the web app after each saved score) reuse a unit's indicator-tree outcome when that unit's item
+inputs are *exactly* those of the previous run with the same scheme object. Reuse is decided by
+comparing the inputs (never by being told what changed), so it is correct by construction; every
+cross-unit stage (rating, conversion, totals, grades with quotas, ranks) always runs again.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from operator import attrgetter
 
 from kaoping.engine import conversion, grading, rating
 from kaoping.engine.inputs import ImportedScore, Inputs, ItemInput, Unit
-from kaoping.engine.items import CompiledTree, compile_tree, score_tree
+from kaoping.engine.items import CompiledTree, TreeOutcome, compile_tree, score_tree
 from kaoping.engine.model import (
     Component,
     ComponentMethod,
@@ -76,22 +82,63 @@ class _Raw:
     zeroed: bool = False
 
 
-def score(scheme: Scheme, inputs: Inputs) -> CampaignResult:
+class IndicatorMemo:
+    """Indicator-tree outcomes of the previous ``score()`` run, to reuse when inputs are unchanged.
+
+    An entry is reused only for the same ``Scheme`` object (a new scheme, or a new parse of it,
+    empties the memo) and when the unit's item inputs equal the remembered ones item for item:
+    the same object, or an equal ``repr`` (exact: ``Decimal("1.0")`` and ``Decimal("1")`` differ,
+    ``True`` and ``1`` differ). Not thread-safe: one run at a time per memo.
+    """
+
+    __slots__ = ("entries", "hits", "misses", "scheme")
+
+    def __init__(self) -> None:
+        self.scheme: Scheme | None = None
+        self.entries: dict[tuple[str, str], tuple[Mapping[str, ItemInput], TreeOutcome]] = {}
+        self.hits = 0
+        self.misses = 0
+
+
+def _same_inputs(old: Mapping[str, ItemInput], new: Mapping[str, ItemInput]) -> bool:
+    if old is new:
+        return True
+    if len(old) != len(new):
+        return False
+    for item_id, value in new.items():
+        before = old.get(item_id)
+        if before is value:
+            continue
+        if before is None or repr(before) != repr(value):
+            return False
+    return True
+
+
+def score(scheme: Scheme, inputs: Inputs, *, memo: IndicatorMemo | None = None) -> CampaignResult:
     """Score every unit of ``inputs`` by ``scheme``. Raises ScoringError (or RuleError for a
-    rule that cannot be compiled) with Chinese messages when they do not fit together."""
+    rule that cannot be compiled) with Chinese messages when they do not fit together.
+
+    With ``memo``, indicator outcomes of units whose inputs are unchanged since the previous run
+    with that memo are reused (see ``IndicatorMemo``); the result is identical either way."""
     # A campaign allocates millions of small objects, none in a reference cycle; the cyclic
     # collector would walk all of them again and again for nothing (a third of the run time).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _score(scheme, inputs)
+        return _score(scheme, inputs, memo)
     finally:
         if collecting:
             gc.enable()
 
 
-def _score(scheme: Scheme, inputs: Inputs) -> CampaignResult:
+def _score(scheme: Scheme, inputs: Inputs, memo: IndicatorMemo | None = None) -> CampaignResult:
     _check_units(scheme, inputs.units)
+    previous: dict[tuple[str, str], tuple[Mapping[str, ItemInput], TreeOutcome]] = {}
+    if memo is not None:
+        if memo.scheme is scheme:
+            previous = memo.entries
+        memo.scheme = scheme
+        memo.entries = {}
     trees = _compile_trees(scheme)
     states = {unit.id: _UnitState(unit) for unit in inputs.units}
     campaign_flags: list[Flag] = []
@@ -103,7 +150,7 @@ def _score(scheme: Scheme, inputs: Inputs) -> CampaignResult:
         if not units:
             continue
         if component.method is ComponentMethod.INDICATORS:
-            raws = _indicator_raws(trees[component.id], units, item_inputs, states)
+            raws = _indicator_raws(trees[component.id], units, item_inputs, states, previous, memo)
         elif component.method is ComponentMethod.RATING:
             raws = _rating_raws(component, units, inputs, scheme, states, campaign_flags)
         else:
@@ -179,11 +226,27 @@ def _indicator_raws(
     units: Sequence[Unit],
     item_inputs: Mapping[str, Mapping[str, ItemInput]],
     states: Mapping[str, _UnitState],
+    previous: Mapping[tuple[str, str], tuple[Mapping[str, ItemInput], TreeOutcome]] | None = None,
+    memo: IndicatorMemo | None = None,
 ) -> dict[str, _Raw]:
     empty: dict[str, ItemInput] = {}
     raws: dict[str, _Raw] = {}
+    component_id = tree.component.id
     for unit in units:
-        outcome = score_tree(tree, item_inputs.get(unit.id, empty))
+        unit_inputs = item_inputs.get(unit.id, empty)
+        outcome: TreeOutcome | None = None
+        if memo is not None:
+            key = (component_id, unit.id)
+            before = previous.get(key) if previous else None
+            if before is not None and _same_inputs(before[0], unit_inputs):
+                outcome = before[1]
+                memo.hits += 1
+            else:
+                memo.misses += 1
+        if outcome is None:
+            outcome = score_tree(tree, unit_inputs)
+        if memo is not None:
+            memo.entries[(component_id, unit.id)] = (unit_inputs, outcome)
         state = states[unit.id]
         state.flags.extend(outcome.flags)
         zeroed = False
