@@ -88,7 +88,8 @@ class IndicatorMemo:
     An entry is reused only for the same ``Scheme`` object (a new scheme, or a new parse of it,
     empties the memo) and when the unit's item inputs equal the remembered ones item for item:
     the same object, or an equal ``repr`` (exact: ``Decimal("1.0")`` and ``Decimal("1")`` differ,
-    ``True`` and ``1`` differ). Not thread-safe: one run at a time per memo.
+    ``True`` and ``1`` differ). ``hits`` and ``misses`` count the last run's units. Not
+    thread-safe: one run at a time per memo.
     """
 
     __slots__ = ("entries", "hits", "misses", "scheme")
@@ -139,6 +140,7 @@ def _score(scheme: Scheme, inputs: Inputs, memo: IndicatorMemo | None = None) ->
             previous = memo.entries
         memo.scheme = scheme
         memo.entries = {}
+        memo.hits = memo.misses = 0
     trees = _compile_trees(scheme)
     states = {unit.id: _UnitState(unit) for unit in inputs.units}
     campaign_flags: list[Flag] = []

@@ -15,8 +15,8 @@ from kaoping.assessments import selectors as assess
 from kaoping.engine.explain import explain_unit
 from kaoping.engine.results import ItemResult
 from kaoping.orgs.access import campaign_for
-from kaoping.results import selectors
-from kaoping.results.services import compute_campaign_result, unit_key
+from kaoping.results import selectors, services
+from kaoping.results.services import unit_key
 
 
 @login_required
@@ -29,18 +29,19 @@ def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
             return HttpResponseRedirect(reverse("results:unit_result", args=[campaign.pk, own[0].pk]))
         raise Http404
     scheme = assess.scheme_for(campaign)
-    result = compute_campaign_result(campaign)
+    shown = services.standings(campaign)
+    if shown.units is None:
+        return _computing(request, campaign, reverse("results:status", args=[campaign.pk]))
+    units: tuple[Any, ...] = shown.units
     visible = {unit_key(pk) for pk in assess.visible_units(request.user, access).values_list("pk", flat=True)}
-    categories = [
-        c for c in scheme.categories if any(u.category == c.id and u.unit_id in visible for u in result.units)
-    ]
+    categories = [c for c in scheme.categories if any(u.category == c.id and u.unit_id in visible for u in units)]
     if not categories:
         categories = list(scheme.categories[:1])
     chosen = next((c for c in categories if c.id == request.GET.get("category")), categories[0] if categories else None)
     rows: list[Any] = []
     components: list[Any] = []
     if chosen is not None:
-        rows = [u for u in result.units if u.category == chosen.id and u.unit_id in visible]
+        rows = [u for u in units if u.category == chosen.id and u.unit_id in visible]
         components = [scheme.component(cid) for cid in chosen.components]
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -53,10 +54,41 @@ def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "components": components,
             "rows": _rows(list(page.object_list), components),
             "page": page,
-            "flags": result.flags,
+            "flags": shown.flags,
             "published": campaign.results_published,
+            "stale": shown.stale,
+            "computed_at": shown.computed_at,
+            "status_url": reverse("results:status", args=[campaign.pk]),
         },
     )
+
+
+def _computing(request: HttpRequest, campaign: Any, status_url: str) -> HttpResponse:
+    """Nothing to show yet: a page that says so and reloads itself when the result is ready."""
+    template = "results/_computing.html" if request.headers.get("HX-Request") else "results/computing.html"
+    return render(request, template, {"campaign": campaign, "status_url": status_url})
+
+
+@login_required
+@require_GET
+def status(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Polled by a page that shows stale or no numbers: 204 while computing; when current numbers
+    can be shown, ``HX-Refresh`` makes htmx reload the page. ``?unit=<id>``: a unit's pages, which
+    need the whole result in this process (the snapshot has no item trees)."""
+    campaign, access = campaign_for(request.user, campaign_id)
+    unit_id = request.GET.get("unit")
+    if unit_id:
+        selectors.result_unit(request.user, access, unit_id)
+        ready = services.result_or_start(campaign) is not None
+    else:
+        if not selectors.can_see_standings(access):
+            raise Http404
+        ready = services.standings_ready(campaign)
+    if not ready:
+        return HttpResponse(status=204)
+    response = HttpResponse(status=200)
+    response["HX-Refresh"] = "true"
+    return response
 
 
 PAGE_SIZE = 100
@@ -75,7 +107,10 @@ def _rows(units: list[Any], components: list[Any]) -> list[dict[str, Any]]:
 def unit_result(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpResponse:
     campaign, access = campaign_for(request.user, campaign_id)
     unit = selectors.result_unit(request.user, access, unit_id)
-    result = selectors.unit_result(compute_campaign_result(campaign), unit)
+    campaign_result = services.result_or_start(campaign)
+    if campaign_result is None:
+        return _computing(request, campaign, _unit_status_url(campaign.pk, unit.pk))
+    result = selectors.unit_result(campaign_result, unit)
     return render(
         request,
         "results/unit_result.html",
@@ -89,7 +124,10 @@ def explain(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpRespons
     """The engine's explanation for one number: the total, a component, or an item (htmx fragment)."""
     campaign, access = campaign_for(request.user, campaign_id)
     unit = selectors.result_unit(request.user, access, unit_id)
-    result = selectors.unit_result(compute_campaign_result(campaign), unit)
+    campaign_result = services.result_or_start(campaign)
+    if campaign_result is None:
+        return _computing(request, campaign, _unit_status_url(campaign.pk, unit.pk))
+    result = selectors.unit_result(campaign_result, unit)
     component_id = request.GET.get("component", "")
     item_id = request.GET.get("item", "")
     context: dict[str, Any] = {"campaign": campaign, "unit": unit, "result": result}
@@ -104,6 +142,10 @@ def explain(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpRespons
             context.update(title=component.name, text=component.explanation, component=component)
     template = "results/_explain.html" if request.headers.get("HX-Request") else "results/explain.html"
     return render(request, template, context)
+
+
+def _unit_status_url(campaign_pk: int, unit_pk: int) -> str:
+    return f"{reverse('results:status', args=[campaign_pk])}?unit={unit_pk}"
 
 
 def _item_text(item: ItemResult, depth: int = 0) -> str:
