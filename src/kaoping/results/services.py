@@ -18,7 +18,7 @@ stages, so the result is the full run's, digit for digit.
 **Across processes** every computed result is saved as a small ``StandingsSnapshot`` (what the
 standings table shows) with its version. A process without a current result renders the
 standings from the snapshot, says when it is stale, and computes in a background thread (one per
-campaign per process) — see docs/decisions/0007-standings-snapshots.md.
+campaign per process) — see docs/decisions/standings-snapshots.md.
 """
 
 from __future__ import annotations
