@@ -99,6 +99,7 @@ class _State:
     computed_at: datetime
     seconds: float
     reloaded_units: int | None  # None: everything was loaded
+    inputs: int  # (unit, item) inputs
 
 
 # In-process states of immutable results: a shared cache would pickle and unpickle tens of
@@ -162,7 +163,7 @@ def current_result(campaign: Campaign, version: Version | None = None) -> Campai
     if previous is None:
         if _estimated_inputs(campaign) > INLINE_MAX_INPUTS:
             return None
-    else:
+    elif previous.inputs > INLINE_MAX_INPUTS:  # a small campaign is simply recomputed
         changed = _changed_units(campaign, previous.version, version)
         if changed is None or len(changed) > INLINE_MAX_UNITS:
             return None
@@ -255,6 +256,7 @@ def _compute(campaign: Campaign, previous: _State | None, version: Version, chan
         imported=_imported(campaign),
     )
     result = score(scheme, inputs, memo=memo)
+    count = len(inputs.items)
     return _State(
         version=version,
         scheme=scheme,
@@ -265,6 +267,7 @@ def _compute(campaign: Campaign, previous: _State | None, version: Version, chan
         computed_at=timezone.now(),
         seconds=time.perf_counter() - started,
         reloaded_units=reloaded,
+        inputs=count,
     )
 
 
