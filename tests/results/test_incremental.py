@@ -210,8 +210,10 @@ def test_unit_pages_in_a_new_worker_wait_for_the_result_then_refresh(
     assert "正在计算结果" in page
     status_url = f"{reverse('results:status', args=[scored.pk])}?unit={unit_a.pk}"
     assert status_url in page
-    fragment = client.get(reverse("results:explain", args=[scored.pk, unit_a.pk]), headers={"HX-Request": "true"})
-    assert "正在计算结果" in fragment.content.decode() and "<html" not in fragment.content.decode()
+    explain = reverse("results:explain", args=[scored.pk, unit_a.pk])
+    fragment = client.get(explain, headers={"HX-Request": "true"}).content.decode()
+    assert "正在计算结果" in fragment and "<html" not in fragment
+    assert f'hx-get="{explain}"' in fragment  # the panel asks for itself again
     assert client.get(status_url).status_code == 204
     services._background(spawned[0])
     assert client.get(status_url)["HX-Refresh"] == "true"

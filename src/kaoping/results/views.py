@@ -65,8 +65,12 @@ def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 def _computing(request: HttpRequest, campaign: Any, status_url: str) -> HttpResponse:
     """Nothing to show yet: a page that says so and reloads itself when the result is ready."""
-    template = "results/_computing.html" if request.headers.get("HX-Request") else "results/computing.html"
-    return render(request, template, {"campaign": campaign, "status_url": status_url})
+    if request.headers.get("HX-Request"):
+        # a fragment (the explanation panel) asks for itself again until it gets the explanation
+        context = {"campaign": campaign, "poll_url": request.get_full_path(), "swap": "outerHTML"}
+        return render(request, "results/_computing.html", context)
+    context = {"campaign": campaign, "poll_url": status_url, "swap": "none"}
+    return render(request, "results/computing.html", context)
 
 
 @login_required
