@@ -47,13 +47,12 @@ def scenarios(args: argparse.Namespace) -> list[tuple[str, Config]]:
         extra = pg if db == "postgres" else {}
         out.append(
             (
-                f"stress {db}, SIGKILL a worker every {args.kill_every:g} s",
+                f"stress {db}, {args.kills} worker SIGKILLs spread over the run",
                 Config(
                     db=db,
                     raters=args.raters,
                     units=args.units,
                     kills=args.kills,
-                    kill_every=args.kill_every,
                     **common,
                     **extra,
                 ),
@@ -110,10 +109,9 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=2.0)
     parser.add_argument("--race-raters", type=int, default=60)
     parser.add_argument("--race-units", type=int, default=5)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--kills", type=int, default=5)
-    parser.add_argument("--kill-every", type=float, default=3.0)
     parser.add_argument("--dbs", nargs="+", default=["postgres", "sqlite"])
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--out", type=Path, default=RESULTS)

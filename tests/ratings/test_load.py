@@ -35,7 +35,6 @@ def test_sixty_raters_five_units_with_resends_timeouts_and_a_worker_kill_lose_no
         workers=2,
         threads=4,
         kills=1,
-        kill_every=1.0,
         connections=60,
         **({"postgres_url": postgres} if postgres else {}),
     )

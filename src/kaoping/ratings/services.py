@@ -443,8 +443,11 @@ def _replay(request: _Request) -> SubmitResult | None:
     return SubmitResult(status=200, receipt=request.receipt, stale=stale)
 
 
-def _validated(request: _Request) -> tuple[RaterCredential, SessionUnit, Any]:
-    credential = _credential_with_session(request.credential_id)
+def _validated(
+    request: _Request, credential: RaterCredential | None = None
+) -> tuple[RaterCredential, SessionUnit, Any]:
+    if credential is None:
+        credential = _credential_with_session(request.credential_id)
     if credential is None or credential.revoked:
         raise RatingError(403, _("该评分码已作废,请使用新的评分条"))
     session = credential.session
@@ -460,23 +463,29 @@ def _validated(request: _Request) -> tuple[RaterCredential, SessionUnit, Any]:
 def _insert(request: _Request, credential: RaterCredential, unit: SessionUnit) -> SubmitResult:
     session = credential.session
     _raw_insert(
-        Participation,
-        credential_id=credential.pk,
-        session_unit_id=unit.pk,
-        idem_key=request.key,
-        request_digest=request.digest,
-        is_test=session.is_test,
-    )
-    _raw_insert(
-        Ballot,
-        id=uuid.uuid4(),
-        session_id=session.pk,
-        session_unit_id=unit.pk,
-        rater_group=credential.rater_group,
-        sheet=request.sheet,
-        grade=request.grade,
-        receipt_hash=tokens.receipt_hash(request.receipt),
-        is_test=session.is_test,
+        (
+            Participation,
+            {
+                "credential_id": credential.pk,
+                "session_unit_id": unit.pk,
+                "idem_key": request.key,
+                "request_digest": request.digest,
+                "is_test": session.is_test,
+            },
+        ),
+        (
+            Ballot,
+            {
+                "id": uuid.uuid4(),
+                "session_id": session.pk,
+                "session_unit_id": unit.pk,
+                "rater_group": credential.rater_group,
+                "sheet": request.sheet,
+                "grade": request.grade,
+                "receipt_hash": tokens.receipt_hash(request.receipt),
+                "is_test": session.is_test,
+            },
+        ),
     )
     return SubmitResult(status=201, receipt=request.receipt)
 
@@ -492,22 +501,42 @@ def _credential_with_session(credential_id: int) -> RaterCredential | None:
     """The credential and the session fields the ballot path reads, in one query.
 
     Other fields stay deferred (read on first access), so the instances behave like ORM ones."""
+    row = _fetch_one(_credential_sql(with_unit=False), [credential_id])
+    return None if row is None else _credential_from_row(row)
+
+
+def _credential_with_locked_unit(credential_id: int, unit_id: int) -> tuple[RaterCredential, str] | None:
+    """Inside the ballot's transaction: the credential, its session and the unit's status, the unit
+    row locked (see ``_lock_open_unit``). None when either is unknown or the unit is another
+    session's; the careful path then says which."""
+    row = _fetch_one(_credential_sql(with_unit=True), [unit_id, credential_id])
+    return None if row is None else (_credential_from_row(row[:-1]), row[-1])
+
+
+def _fetch_one(sql: str, params: list[Any]) -> Any:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def _credential_sql(*, with_unit: bool) -> str:
     quote = connection.ops.quote_name
     columns = [f"c.{quote(name)}" for name in _CREDENTIAL_FIELDS] + [f"s.{quote(name)}" for name in _SESSION_FIELDS]
-    sql = (
-        f"SELECT {', '.join(columns)} FROM {quote(RaterCredential._meta.db_table)} c "
-        f"JOIN {quote(RatingSession._meta.db_table)} s ON s.{quote('id')} = c.{quote('session_id')} "
-        f"WHERE c.{quote('id')} = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [credential_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
+    credentials, sessions = quote(RaterCredential._meta.db_table), quote(RatingSession._meta.db_table)
+    sql = f"FROM {credentials} c JOIN {sessions} s ON s.id = c.session_id"
+    if with_unit:
+        columns.append(f"u.{quote('status')}")
+        sql += f" JOIN {quote(SessionUnit._meta.db_table)} u ON u.id = %s AND u.session_id = s.id"
+    sql = f"SELECT {', '.join(columns)} {sql} WHERE c.id = %s"
+    if with_unit and connection.vendor == "postgresql":
+        sql += " FOR SHARE OF u"
+    return sql
+
+
+def _credential_from_row(row: Any) -> RaterCredential:
     split = len(_CREDENTIAL_FIELDS)
     credential: RaterCredential = _from_db(RaterCredential, _CREDENTIAL_FIELDS, row[:split])
-    session = _from_db(RatingSession, _SESSION_FIELDS, row[split:])
-    credential.session = session
+    credential.session = _from_db(RatingSession, _SESSION_FIELDS, row[split:])
     return credential
 
 
@@ -529,12 +558,22 @@ def _load_plan(model: Any, names: tuple[str, ...]) -> tuple[tuple[str, ...], tup
     return tuple(f.attname for f in fields), fields
 
 
-def _raw_insert(model: Any, **values: Any) -> None:
-    """One INSERT of the given attribute values; errors (unique violations) surface as the ORM's."""
-    sql, fields = _insert_plan(model, tuple(values), connection.vendor)
-    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)]
+def _raw_insert(*rows: tuple[Any, dict[str, Any]]) -> None:
+    """INSERT one row per (model, attribute values); errors (unique violations) surface as the ORM's.
+
+    PostgreSQL takes them as one statement (data-modifying CTEs), one round trip instead of several.
+    """
+    statements = []
+    for model, values in rows:
+        sql, fields = _insert_plan(model, tuple(values), connection.vendor)
+        prepared = zip(fields, values.values(), strict=True)
+        statements.append((sql, [field.get_db_prep_save(value, connection) for field, value in prepared]))
+    if connection.vendor == "postgresql" and len(statements) > 1:
+        heads = ", ".join(f"w{number} AS ({sql})" for number, (sql, _params) in enumerate(statements[:-1]))
+        statements = [(f"WITH {heads} {statements[-1][0]}", [p for _sql, params in statements for p in params])]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        for sql, params in statements:
+            cursor.execute(sql, params)
 
 
 @lru_cache(maxsize=8)
@@ -556,11 +595,14 @@ def _field_name(model: Any, attname: str) -> str:
 
 
 def _submit_fast(request: _Request) -> SubmitResult:
-    """Validate with plain reads, then a short write transaction that re-checks the unit is open."""
-    credential, unit, spec = _validated(request)
-    _check_sheet(credential.session, credential, request.sheet, unit, request.grade, spec)
+    """One short write transaction: read and lock, validate, insert — three round trips on PostgreSQL."""
     with transaction.atomic(durable=True):
-        _lock_open_unit(unit.pk)
+        found = _credential_with_locked_unit(request.credential_id, request.unit_id)
+        if found is None:
+            raise RatingError(400, _("该单位不在本场测评中"))  # re-checked on the careful path
+        credential, unit, spec = _validated(request, found[0])
+        _check_sheet(credential.session, credential, request.sheet, unit, request.grade, spec)
+        _check_unit_status(found[1])
         return _insert(request, credential, unit)
 
 
@@ -573,12 +615,14 @@ def _lock_open_unit(unit_pk: int) -> None:
     """
     table = connection.ops.quote_name(SessionUnit._meta.db_table)
     suffix = " FOR SHARE" if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT status FROM {table} WHERE id = %s{suffix}", [unit_pk])
-        row = cursor.fetchone()
-    if row is None or row[0] == UnitStatus.CLOSED:
+    row = _fetch_one(f"SELECT status FROM {table} WHERE id = %s{suffix}", [unit_pk])
+    _check_unit_status(None if row is None else row[0])
+
+
+def _check_unit_status(status: str | None) -> None:
+    if status is None or status == UnitStatus.CLOSED:
         raise RatingError(409, _("该单位的测评已关闭,不能再提交"))
-    if row[0] == UnitStatus.PENDING:
+    if status == UnitStatus.PENDING:
         raise RatingError(409, _("该单位的测评尚未开始"))
 
 
