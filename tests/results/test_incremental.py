@@ -174,7 +174,7 @@ def test_after_a_change_a_new_worker_shows_the_old_snapshot_with_a_notice_until_
     item = item_ref(scheme, "school", "1.1").item
     assess_services.review_save(unit=unit_a, item=item, actor=reviewer, version=0, score="1", reason="核减")
     client = client_for(organizer)
-    status_url = reverse("results:status", args=[scored.pk])
+    status_url = f"{reverse('results:standings', args=[scored.pk])}?poll=1"
 
     page = _standings(client, scored)
     assert "数据已变动,正在重新计算…" in page
@@ -195,7 +195,7 @@ def test_with_no_snapshot_yet_the_standings_say_they_are_computing(
 ) -> None:
     page = _standings(client_for(organizer), scored)
     assert "正在计算结果" in page
-    assert reverse("results:status", args=[scored.pk]) in page
+    assert f"{reverse('results:standings', args=[scored.pk])}?poll=1" in page
     assert spawned == [scored.pk]
 
 
@@ -208,7 +208,7 @@ def test_unit_pages_in_a_new_worker_wait_for_the_result_then_refresh(
     url = reverse("results:unit_result", args=[scored.pk, unit_a.pk])
     page = client.get(url).content.decode()
     assert "正在计算结果" in page
-    status_url = f"{reverse('results:status', args=[scored.pk])}?unit={unit_a.pk}"
+    status_url = f"{url}?poll=1"
     assert status_url in page
     explain = reverse("results:explain", args=[scored.pk, unit_a.pk])
     fragment = client.get(explain, headers={"HX-Request": "true"}).content.decode()
@@ -228,13 +228,12 @@ def test_a_background_run_is_started_once_per_campaign_per_process(scored: Any, 
     assert spawned == [scored.pk, scored.pk]
 
 
-def test_status_is_404_for_those_who_may_not_see_the_standings(
+def test_polling_is_404_for_those_who_may_not_see_the_page(
     scored: Any, client_for: Callable[[Any], Any], reporter_a: Any, unit_b: Any
 ) -> None:
     client = client_for(reporter_a)
-    assert client.get(reverse("results:status", args=[scored.pk])).status_code == 404
-    url = f"{reverse('results:status', args=[scored.pk])}?unit={unit_b.pk}"
-    assert client.get(url).status_code == 404
+    assert client.get(reverse("results:standings", args=[scored.pk]), {"poll": "1"}).status_code == 404
+    assert client.get(reverse("results:unit_result", args=[scored.pk, unit_b.pk]), {"poll": "1"}).status_code == 404
 
 
 @pytest.mark.xfail(

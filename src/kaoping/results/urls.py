@@ -6,7 +6,6 @@ app_name = "results"
 
 urlpatterns = [
     path("<int:campaign_id>/", views.standings, name="standings"),
-    path("<int:campaign_id>/status/", views.status, name="status"),
     path("<int:campaign_id>/unit/<int:unit_id>/", views.unit_result, name="unit_result"),
     path("<int:campaign_id>/unit/<int:unit_id>/explain/", views.explain, name="explain"),
 ]

@@ -28,10 +28,13 @@ def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
         if campaign.results_published and own:
             return HttpResponseRedirect(reverse("results:unit_result", args=[campaign.pk, own[0].pk]))
         raise Http404
+    poll_url = f"{reverse('results:standings', args=[campaign.pk])}?poll=1"
+    if request.GET.get("poll"):
+        return _poll_answer(services.standings_ready(campaign))
     scheme = assess.scheme_for(campaign)
     shown = services.standings(campaign)
     if shown.units is None:
-        return _computing(request, campaign, reverse("results:status", args=[campaign.pk]))
+        return _computing(request, campaign, poll_url)
     units: tuple[Any, ...] = shown.units
     visible = {unit_key(pk) for pk in assess.visible_units(request.user, access).values_list("pk", flat=True)}
     categories = [c for c in scheme.categories if any(u.category == c.id and u.unit_id in visible for u in units)]
@@ -58,36 +61,25 @@ def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "published": campaign.results_published,
             "stale": shown.stale,
             "computed_at": shown.computed_at,
-            "status_url": reverse("results:status", args=[campaign.pk]),
+            "status_url": poll_url,
         },
     )
 
 
-def _computing(request: HttpRequest, campaign: Any, status_url: str) -> HttpResponse:
-    """Nothing to show yet: a page that says so and reloads itself when the result is ready."""
+def _computing(request: HttpRequest, campaign: Any, poll_url: str) -> HttpResponse:
+    """Nothing to show yet: a page that says so and reloads itself when the result is ready
+    (it polls ``poll_url``, the page's own URL with ``?poll=1``: the same view, the same access)."""
     if request.headers.get("HX-Request"):
         # a fragment (the explanation panel) asks for itself again until it gets the explanation
         context = {"campaign": campaign, "poll_url": request.get_full_path(), "swap": "outerHTML"}
         return render(request, "results/_computing.html", context)
-    context = {"campaign": campaign, "poll_url": status_url, "swap": "none"}
+    context = {"campaign": campaign, "poll_url": poll_url, "swap": "none"}
     return render(request, "results/computing.html", context)
 
 
-@login_required
-@require_GET
-def status(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    """Polled by a page that shows stale or no numbers: 204 while computing; when current numbers
-    can be shown, ``HX-Refresh`` makes htmx reload the page. ``?unit=<id>``: a unit's pages, which
-    need the whole result in this process (the snapshot has no item trees)."""
-    campaign, access = campaign_for(request.user, campaign_id)
-    unit_id = request.GET.get("unit")
-    if unit_id:
-        selectors.result_unit(request.user, access, unit_id)
-        ready = services.result_or_start(campaign) is not None
-    else:
-        if not selectors.can_see_standings(access):
-            raise Http404
-        ready = services.standings_ready(campaign)
+def _poll_answer(ready: bool) -> HttpResponse:
+    """The answer to a page's polling (``?poll=1``): 204 while computing; once current numbers
+    can be shown, ``HX-Refresh`` makes htmx reload the page."""
     if not ready:
         return HttpResponse(status=204)
     response = HttpResponse(status=200)
@@ -112,8 +104,11 @@ def unit_result(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpRes
     campaign, access = campaign_for(request.user, campaign_id)
     unit = selectors.result_unit(request.user, access, unit_id)
     campaign_result = services.result_or_start(campaign)
+    if request.GET.get("poll"):
+        return _poll_answer(campaign_result is not None)
     if campaign_result is None:
-        return _computing(request, campaign, _unit_status_url(campaign.pk, unit.pk))
+        url = f"{reverse('results:unit_result', args=[campaign.pk, unit.pk])}?poll=1"
+        return _computing(request, campaign, url)
     result = selectors.unit_result(campaign_result, unit)
     return render(
         request,
@@ -130,7 +125,7 @@ def explain(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpRespons
     unit = selectors.result_unit(request.user, access, unit_id)
     campaign_result = services.result_or_start(campaign)
     if campaign_result is None:
-        return _computing(request, campaign, _unit_status_url(campaign.pk, unit.pk))
+        return _computing(request, campaign, f"{reverse('results:unit_result', args=[campaign.pk, unit.pk])}?poll=1")
     result = selectors.unit_result(campaign_result, unit)
     component_id = request.GET.get("component", "")
     item_id = request.GET.get("item", "")
@@ -146,10 +141,6 @@ def explain(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpRespons
             context.update(title=component.name, text=component.explanation, component=component)
     template = "results/_explain.html" if request.headers.get("HX-Request") else "results/explain.html"
     return render(request, template, context)
-
-
-def _unit_status_url(campaign_pk: int, unit_pk: int) -> str:
-    return f"{reverse('results:status', args=[campaign_pk])}?unit={unit_pk}"
 
 
 def _item_text(item: ItemResult, depth: int = 0) -> str:
