@@ -507,6 +507,14 @@ def scenarios(bench: Bench, clients: dict[str, Any]) -> list[Scenario]:
 
 # --------------------------------------------------------------------------------------- the report
 
+CAVEAT = (
+    "Not every fast answer is a table of numbers: the first view of a campaign never computed before answers "
+    'with a "正在计算结果…" page that polls and shows the numbers ≈3.7 s later; in a worker without state '
+    "(after a restart) a unit's result or explanation shows that polling page for ≈3.5 s, and the standings "
+    'show the last snapshot meanwhile (with the "数据已变动,正在重新计算…" notice when it is stale). The full '
+    "computation still takes 2.6–3.7 s (≈3 s of it loading ≈410,000 rows from SQLite); it runs in a "
+    "background thread that competes for the GIL with that worker's requests while it runs."
+)
 NOTES = [
     "How the results pages stay fast (docs/decisions/standings-snapshots.md): a worker keeps the "
     "campaign's engine inputs and result; after a change it reloads only the units named by the new "
@@ -520,6 +528,8 @@ NOTES = [
     "PYTHONDONTWRITEBYTECODE is set) and validated the stored version again (≈0.1 s). The import now "
     "happens at start-up (`ResultsConfig.ready`); the validation of an already validated version "
     "remains (`campaigns.selectors.scheme_of`, not changed here).",
+    "",
+    CAVEAT,
 ]
 
 
