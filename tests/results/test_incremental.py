@@ -20,6 +20,7 @@ from tests.assessments.conftest import fill_unit
 from kaoping.assessments import services as assess_services
 from kaoping.assessments.models import ReviewScore, SelfAssessment
 from kaoping.assessments.selectors import item_ref
+from kaoping.audit.models import AuditEvent
 from kaoping.audit.services import audit_record
 from kaoping.results import services
 from kaoping.results.models import StandingsSnapshot
@@ -80,9 +81,7 @@ def _apply(edit: tuple[Any, ...], units: dict[str, Any], scheme: Any, people: di
 
 
 units_ = st.sampled_from(["a", "b"])
-# "0" is left out: a *first* score of 0 is not audited (see the xfail test below), so no cache
-# keyed on the audit chain can notice it.
-scores = st.sampled_from(["1", "1.5", "2", "2.0", "0.5"])
+scores = st.sampled_from(["0", "1", "1.5", "2", "2.0", "0.5"])
 edits = st.one_of(
     st.tuples(st.just("review"), units_, st.sampled_from(ITEMS), scores),
     st.tuples(st.just("entry"), units_, st.sampled_from(ITEMS), scores),
@@ -236,13 +235,10 @@ def test_polling_is_404_for_those_who_may_not_see_the_page(
     assert client.get(reverse("results:unit_result", args=[scored.pk, unit_b.pk]), {"poll": "1"}).status_code == 404
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="assessments.services._audit_changes skips a new value that equals False: Decimal(0) in (..., False) "
-    "is true, so a first score of 0 leaves no audit event and the audit chain (the data version) does not move",
-)
-def test_a_first_score_of_zero_moves_the_data_version(scored: Any, unit_b: Any, scheme: Any, reviewer: Any) -> None:
+def test_a_first_score_of_zero_moves_the_data_version(scored: Any, unit_a: Any, scheme: Any, reviewer: Any) -> None:
     before = services.version_key(scored).key
     item = item_ref(scheme, "school", "1.1").item
-    assess_services.review_save(unit=unit_b, item=item, actor=reviewer, version=0, score="0", reason="不达标")
+    assess_services.review_save(unit=unit_a, item=item, actor=reviewer, version=0, score="0", reason="不达标")
     assert services.version_key(scored).key != before
+    event = AuditEvent.objects.filter(chain=f"campaign:{scored.pk}", object_type="review_score").last()
+    assert event is not None and event.new == "0"

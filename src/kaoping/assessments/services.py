@@ -177,6 +177,12 @@ def _versioned_write[M: models.Model](
     return model._default_manager.get(**lookup), old
 
 
+def _blank(value: Any) -> bool:
+    """Nothing entered yet. Not ``value in (None, "", {}, False)``: Decimal(0) == False, and a first
+    score of 0 is a change that must be audited."""
+    return value is None or value is False or (isinstance(value, str | dict) and not value)
+
+
 def _audit_changes(
     *,
     unit: CampaignUnit,
@@ -193,7 +199,7 @@ def _audit_changes(
     for name in fields:
         before = getattr(old, name) if old is not None else None
         after = getattr(new, name)
-        if old is None and after in (None, "", {}, False):
+        if old is None and _blank(after):
             continue
         if before == after:
             continue
