@@ -146,9 +146,31 @@ def check(intents_path: Path) -> None:
                 "duplicate_ballot_pairs": duplicate_ballots,
                 "duplicate_participation_pairs": duplicate_participations,
                 "acknowledged_receipts_missing": receipt_missing,
+                "storage_ok": storage_ok(),
             }
         )
     )
+
+
+def storage_ok() -> bool:
+    """The database's own consistency check after the run: SQLite ``PRAGMA integrity_check``; on
+    PostgreSQL amcheck (what pg_amcheck runs) over the rating tables and their B-tree indexes."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA integrity_check")
+            return [row[0] for row in cursor.fetchall()] == ["ok"]
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS amcheck")
+        cursor.execute(
+            "SELECT c.oid, c.relkind FROM pg_class c WHERE c.relname LIKE 'ratings\\_%%' AND c.relkind IN ('r', 'i')"
+        )
+        corrupt = 0
+        for oid, kind in cursor.fetchall():
+            if kind == "r":
+                cursor.execute("SELECT count(*) FROM verify_heapam(%s)", [oid])
+                corrupt += cursor.fetchone()[0]
+            else:
+                cursor.execute("SELECT bt_index_check(%s, true)", [oid])  # raises on corruption
+        return corrupt == 0
 
 
 def close_and_verify(session_id: int) -> None:

@@ -11,6 +11,7 @@ Used by benchmarks/bench_rating.py (full size) and tests/ratings/test_load.py (C
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -50,6 +51,7 @@ class Config:
     resend: float = 0.10
     timeouts: float = 0.02
     kills: int = 0
+    restart: bool = False  # SIGKILL the master and every worker half-way, then start gunicorn again
     unsafe: bool = False  # negative control: no unique constraints, check-then-insert
     connections: int = 200
     seed: int = 20261122
@@ -67,6 +69,7 @@ class Stats:
     resend_mismatch: int = 0
     requests: int = 0
     kills: int = 0
+    restart_s: float | None = None  # from killing everything to serving again
 
     def count(self, status: int) -> None:
         self.statuses[status] = self.statuses.get(status, 0) + 1
@@ -170,7 +173,7 @@ class Server:
                     return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
-            time.sleep(0.2)
+            time.sleep(0.05)
         self.stop()
         raise RuntimeError("gunicorn did not start: " + (self.workdir / "gunicorn.log").read_text()[-2000:])
 
@@ -189,6 +192,16 @@ class Server:
             return False
         os.kill(random.choice(workers), signal.SIGKILL)
         return True
+
+    def kill_everything(self) -> None:
+        """A crash of the whole server: SIGKILL the master and its workers, nothing graceful."""
+        assert self.process is not None
+        workers = self.workers()
+        self.process.kill()
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.wait()
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -385,7 +398,18 @@ async def _drive(config: Config, server: Server, seed: dict[str, Any], stats: St
             if server.kill_a_worker():
                 stats.kills += 1
 
-    kill_task = asyncio.create_task(killer())
+    async def restarter() -> None:
+        total = len(seed["tokens"]) * len(seed["units"])
+        while len(raters.acknowledged) < total / 2:
+            if stop.is_set():
+                return
+            await asyncio.sleep(0.02)
+        began = time.perf_counter()
+        server.kill_everything()
+        await asyncio.to_thread(server.start)
+        stats.restart_s = round(time.perf_counter() - began, 2)
+
+    kill_task = asyncio.create_task(restarter() if config.restart else killer())
     started = time.perf_counter()
     if config.mode == "stress":
 
@@ -468,6 +492,7 @@ def run(config: Config) -> dict[str, Any]:
         "resends": stats.resends,
         "resend_not_replayed": stats.resend_mismatch,
         "worker_kills": stats.kills,
+        "restart_s": stats.restart_s,
         **verdict,
         **verify,
     }
@@ -482,4 +507,5 @@ def integrity_ok(report: dict[str, Any]) -> bool:
         and report["acknowledged_receipts_missing"] == 0
         and report["stored"] == report["expected"]
         and report.get("verify_ok", True)
+        and report["storage_ok"]
     )
