@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kaoping.campaigns.models import CampaignUnit
 from kaoping.orgs.access import campaign_for
-from kaoping.ratings import scoring, selectors, services, slips, tokens
+from kaoping.ratings import ratelimit, scoring, selectors, services, slips, tokens
 from kaoping.ratings.models import RaterCredential, RatingSession, RevotePolicy, SessionStatus, SessionUnit, SlipBatch
 
 # --------------------------------------------------------------------------------------------
@@ -332,11 +332,26 @@ def request_is_secure_default() -> bool:
 @require_GET
 def exchange(request: HttpRequest, token: str) -> HttpResponse:
     """The slip's QR: exchange the token for a cookie and leave the token-bearing URL at once."""
+    client = ratelimit.client_ip(request)
+    if ratelimit.LIMITER.blocked(client, token):
+        return _too_many(_rater_error(request, _too_many_message(), 429))
     try:
         credential, sheet = services.credential_exchange(token=token)
     except services.RatingError as error:
+        if error.status == 404:
+            ratelimit.LIMITER.record_failure(client, token)
         return _rater_error(request, error.message, error.status)
     return _signed_in(credential, sheet)
+
+
+def _too_many_message() -> str:
+    return _("评分码错误次数过多,请稍候 1 分钟再试。如确认评分码无误,请联系会务人员。")
+
+
+def _too_many(response: HttpResponse) -> HttpResponse:
+    """429 for a client or code prefix over the limit of refused codes (kaoping.ratings.ratelimit)."""
+    response["Retry-After"] = str(ratelimit.LIMITER.window)
+    return _unlogged(response)
 
 
 @never_cache
@@ -345,11 +360,17 @@ def join(request: HttpRequest, public_id: str) -> HttpResponse:
     session = get_object_or_404(RatingSession, public_id=public_id)
     if request.method == "POST":
         code = request.POST.get("code", "").strip()
+        client = ratelimit.client_ip(request)
+        if ratelimit.LIMITER.blocked(client, code):
+            context = {"session": session, "error": _too_many_message()}
+            return _too_many(render(request, "ratings/join.html", context, status=429))
         try:
             credential, sheet = services.credential_exchange(token=code)
             if credential.session_id != session.pk:
                 raise services.RatingError(404, _("评分码无效,请核对评分条或联系会务人员"))
         except services.RatingError as error:
+            if error.status == 404:
+                ratelimit.LIMITER.record_failure(client, code)
             return _unlogged(
                 render(request, "ratings/join.html", {"session": session, "error": error.message}, status=error.status)
             )

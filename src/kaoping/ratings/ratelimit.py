@@ -1,0 +1,107 @@
+"""Rate limit of invalid rater codes: the slip's token URL and the code typed on the room page.
+
+Only refused codes count (an unknown or malformed code, or one of another session); a code that
+works never counts. Counters are kept per client IP and per code prefix (its first characters) in
+a sliding window: two fixed one-minute buckets, the previous one weighted by how much of it still
+overlaps the last minute. A client or prefix over its ceiling gets 429 *before* the code is looked
+up, so a correct guess is refused too while the limit holds (otherwise the limit would not limit
+guessing). The ballot path never comes here.
+
+The per-IP ceiling is far above what a venue produces: 500 raters behind one NAT each mistyping
+their code three times make 1,500 refused attempts. The per-prefix ceiling is lower: nobody
+mistypes the same code dozens of times a minute, but someone trying codes that start like one
+rater's slip does.
+
+Counters live in Django's ``default`` cache under keyed hashes (never an address or a code in
+clear). With the default ``LocMemCache`` each worker process counts on its own, so the ceilings
+hold per worker process; a shared cache (Redis, Memcached) makes them per server. If the cache
+fails, the limiter lets the attempt through: a meeting must not stop because a counter is gone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest
+
+WINDOW_SECONDS = 60
+MAX_INVALID_PER_IP = 6000  # per window; the research bar is ≥ 5,000/min so a venue NAT is never blocked
+MAX_INVALID_PER_PREFIX = 60  # per window and code prefix
+PREFIX_LENGTH = 4
+
+logger = logging.getLogger(__name__)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The peer address. Behind a reverse proxy this is the proxy's unless the deployment sets it."""
+    return str(request.META.get("REMOTE_ADDR") or "")
+
+
+@dataclass
+class AttemptLimiter:
+    """Counts refused codes per IP and per prefix; ``clock`` is injectable for tests."""
+
+    window: int = WINDOW_SECONDS
+    per_ip: int = MAX_INVALID_PER_IP
+    per_prefix: int = MAX_INVALID_PER_PREFIX
+    prefix_length: int = PREFIX_LENGTH
+    cache_alias: str = "default"
+    clock: Callable[[], float] = field(default=time.time)
+
+    def blocked(self, ip: str, code: str) -> bool:
+        """Whether this client or this code's prefix is over its ceiling right now."""
+        now = self.clock()
+        scopes = self._scopes(ip, code)
+        keys = [self._key(name, value, bucket) for name, value, _limit in scopes for bucket in self._buckets(now)]
+        try:
+            counts = caches[self.cache_alias].get_many(keys)
+        except Exception:  # a broken cache must not stop the meeting
+            logger.warning("rate-limit cache unavailable; attempt allowed")
+            return False
+        overlap = 1.0 - (now % self.window) / self.window
+        for name, value, limit in scopes:
+            current, previous = (int(counts.get(self._key(name, value, b), 0)) for b in self._buckets(now))
+            if current + previous * overlap >= limit:
+                return True
+        return False
+
+    def record_failure(self, ip: str, code: str) -> None:
+        """One more refused code for this client and this prefix."""
+        bucket = self._buckets(self.clock())[0]
+        cache = caches[self.cache_alias]
+        timeout = 2 * self.window + 1
+        try:
+            for name, value, _limit in self._scopes(ip, code):
+                key = self._key(name, value, bucket)
+                if not cache.add(key, 1, timeout):
+                    try:
+                        cache.incr(key)
+                    except ValueError:  # expired between add and incr
+                        cache.set(key, 1, timeout)
+        except Exception:  # a broken cache must not stop the meeting
+            logger.warning("rate-limit cache unavailable; attempt not counted")
+
+    def _scopes(self, ip: str, code: str) -> list[tuple[str, str, int]]:
+        scopes = [("ip", ip, self.per_ip)]
+        if len(code) >= self.prefix_length:
+            scopes.append(("prefix", code[: self.prefix_length], self.per_prefix))
+        return scopes
+
+    def _buckets(self, now: float) -> tuple[int, int]:
+        current = int(now // self.window)
+        return current, current - 1
+
+    def _key(self, scope: str, value: str, bucket: int) -> str:
+        secret = str(settings.RATER_TOKEN_KEY).encode()
+        digest = hmac.new(secret, f"ratelimit\x00{scope}\x00{value}".encode(), hashlib.sha256).hexdigest()[:24]
+        return f"kp:rl:{scope}:{digest}:{bucket}"
+
+
+LIMITER = AttemptLimiter()
