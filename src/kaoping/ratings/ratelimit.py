@@ -58,28 +58,29 @@ class AttemptLimiter:
     def blocked(self, ip: str, code: str) -> bool:
         """Whether this client or this code's prefix is over its ceiling right now."""
         now = self.clock()
-        scopes = self._scopes(ip, code)
-        keys = [self._key(name, value, bucket) for name, value, _limit in scopes for bucket in self._buckets(now)]
+        current, previous = self._buckets(now)
+        counters = self._counters(ip, code)
+        keys = [f"{stem}:{bucket}" for stem, _limit in counters for bucket in (current, previous)]
         try:
             counts = caches[self.cache_alias].get_many(keys)
         except Exception:  # a broken cache must not stop the meeting
             logger.warning("rate-limit cache unavailable; attempt allowed")
             return False
         overlap = 1.0 - (now % self.window) / self.window
-        for name, value, limit in scopes:
-            current, previous = (int(counts.get(self._key(name, value, b), 0)) for b in self._buckets(now))
-            if current + previous * overlap >= limit:
+        for stem, limit in counters:
+            recent = int(counts.get(f"{stem}:{current}", 0)) + int(counts.get(f"{stem}:{previous}", 0)) * overlap
+            if recent >= limit:
                 return True
         return False
 
     def record_failure(self, ip: str, code: str) -> None:
         """One more refused code for this client and this prefix."""
-        bucket = self._buckets(self.clock())[0]
-        cache = caches[self.cache_alias]
+        current, _previous = self._buckets(self.clock())
         timeout = 2 * self.window + 1
         try:
-            for name, value, _limit in self._scopes(ip, code):
-                key = self._key(name, value, bucket)
+            cache = caches[self.cache_alias]
+            for stem, _limit in self._counters(ip, code):
+                key = f"{stem}:{current}"
                 if not cache.add(key, 1, timeout):
                     try:
                         cache.incr(key)
@@ -88,20 +89,22 @@ class AttemptLimiter:
         except Exception:  # a broken cache must not stop the meeting
             logger.warning("rate-limit cache unavailable; attempt not counted")
 
-    def _scopes(self, ip: str, code: str) -> list[tuple[str, str, int]]:
-        scopes = [("ip", ip, self.per_ip)]
+    def _counters(self, ip: str, code: str) -> list[tuple[str, int]]:
+        """(cache key stem, ceiling) of each counter this attempt belongs to."""
+        counters = [(self._stem("ip", ip), self.per_ip)]
         if len(code) >= self.prefix_length:
-            scopes.append(("prefix", code[: self.prefix_length], self.per_prefix))
-        return scopes
+            counters.append((self._stem("prefix", code[: self.prefix_length]), self.per_prefix))
+        return counters
 
     def _buckets(self, now: float) -> tuple[int, int]:
         current = int(now // self.window)
         return current, current - 1
 
-    def _key(self, scope: str, value: str, bucket: int) -> str:
+    @staticmethod
+    def _stem(scope: str, value: str) -> str:
         secret = str(settings.RATER_TOKEN_KEY).encode()
         digest = hmac.new(secret, f"ratelimit\x00{scope}\x00{value}".encode(), hashlib.sha256).hexdigest()[:24]
-        return f"kp:rl:{scope}:{digest}:{bucket}"
+        return f"kp:rl:{scope}:{digest}"
 
 
 LIMITER = AttemptLimiter()
