@@ -153,6 +153,7 @@ def _ballot_digest(rows: list[tuple[str, str, str, str]]) -> str:
 def unit_close(*, session: RatingSession, session_unit: SessionUnit, actor: Any = None) -> dict[str, Any]:
     """Close one unit: no more ballots; the engine's result for it is stored for the board."""
     with transaction.atomic():
+        hold_ballot_writers()
         session = RatingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
         _require_open(session)
         updated = SessionUnit.objects.filter(pk=session_unit.pk, session=session, status=UnitStatus.OPEN).update(
@@ -191,6 +192,7 @@ def _ballot_rows(session: RatingSession) -> Any:
 def session_close(*, session: RatingSession, actor: Any = None) -> str:
     """Close every unit and the session; final engine results; returns the audit chain head."""
     with transaction.atomic():
+        hold_ballot_writers()
         session = RatingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
         _require_open(session)
         SessionUnit.objects.filter(session=session).exclude(status=UnitStatus.PENDING).update(status=UnitStatus.CLOSED)
@@ -219,6 +221,7 @@ def _wipe_ballots(session: RatingSession, *, is_test: bool) -> int:
 def session_clear_test(*, session: RatingSession, actor: Any = None) -> int:
     """One click: remove every test ballot and reopen the units for another rehearsal."""
     with transaction.atomic():
+        hold_ballot_writers()
         session = RatingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
         _require_open(session)
         if not session.is_test:
@@ -232,6 +235,7 @@ def session_clear_test(*, session: RatingSession, actor: Any = None) -> int:
 def session_go_live(*, session: RatingSession, actor: Any = None) -> None:
     """Leave test mode: test ballots are removed and every unit starts again as not yet opened."""
     with transaction.atomic():
+        hold_ballot_writers()
         session = RatingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
         _require_open(session)
         if not session.is_test:
@@ -462,7 +466,8 @@ def _validated(
 
 def _insert(request: _Request, credential: RaterCredential, unit: SessionUnit) -> SubmitResult:
     session = credential.session
-    _raw_insert(
+    inserted = _raw_insert(
+        unit.pk,
         (
             Participation,
             {
@@ -487,6 +492,8 @@ def _insert(request: _Request, credential: RaterCredential, unit: SessionUnit) -
             },
         ),
     )
+    if not inserted:
+        _check_unit_status(None)  # closed between the read and the insert
     return SubmitResult(status=201, receipt=request.receipt)
 
 
@@ -505,10 +512,10 @@ def _credential_with_session(credential_id: int) -> RaterCredential | None:
     return None if row is None else _credential_from_row(row)
 
 
-def _credential_with_locked_unit(credential_id: int, unit_id: int) -> tuple[RaterCredential, str] | None:
-    """Inside the ballot's transaction: the credential, its session and the unit's status, the unit
-    row locked (see ``_lock_open_unit``). None when either is unknown or the unit is another
-    session's; the careful path then says which."""
+def _credential_with_unit(credential_id: int, unit_id: int) -> tuple[RaterCredential, str] | None:
+    """The credential, its session and the unit's status, for the refusal messages; the insert
+    re-checks the status itself. None when either is unknown or the unit is another session's;
+    the careful path then says which."""
     row = _fetch_one(_credential_sql(with_unit=True), [unit_id, credential_id])
     return None if row is None else (_credential_from_row(row[:-1]), row[-1])
 
@@ -527,10 +534,7 @@ def _credential_sql(*, with_unit: bool) -> str:
     if with_unit:
         columns.append(f"u.{quote('status')}")
         sql += f" JOIN {quote(SessionUnit._meta.db_table)} u ON u.id = %s AND u.session_id = s.id"
-    sql = f"SELECT {', '.join(columns)} {sql} WHERE c.id = %s"
-    if with_unit and connection.vendor == "postgresql":
-        sql += " FOR SHARE OF u"
-    return sql
+    return f"SELECT {', '.join(columns)} {sql} WHERE c.id = %s"
 
 
 def _credential_from_row(row: Any) -> RaterCredential:
@@ -558,22 +562,45 @@ def _load_plan(model: Any, names: tuple[str, ...]) -> tuple[tuple[str, ...], tup
     return tuple(f.attname for f in fields), fields
 
 
-def _raw_insert(*rows: tuple[Any, dict[str, Any]]) -> None:
-    """INSERT one row per (model, attribute values); errors (unique violations) surface as the ORM's.
+def _raw_insert(unit_pk: int, *rows: tuple[Any, dict[str, Any]]) -> bool:
+    """INSERT one row per (model, attribute values) while the session unit is open; False when it
+    is not. Errors (unique violations) surface as the ORM's.
 
-    PostgreSQL takes them as one statement (data-modifying CTEs), one round trip instead of several.
+    PostgreSQL takes them as one statement whose every INSERT is guarded by the unit's status, read
+    in the statement's own snapshot (see ``hold_ballot_writers`` for why that is enough). SQLite
+    serialises writers, so the status read earlier in this transaction still holds.
     """
-    statements = []
-    for model, values in rows:
-        sql, fields = _insert_plan(model, tuple(values), connection.vendor)
-        prepared = zip(fields, values.values(), strict=True)
-        statements.append((sql, [field.get_db_prep_save(value, connection) for field, value in prepared]))
-    if connection.vendor == "postgresql" and len(statements) > 1:
-        heads = ", ".join(f"w{number} AS ({sql})" for number, (sql, _params) in enumerate(statements[:-1]))
-        statements = [(f"WITH {heads} {statements[-1][0]}", [p for _sql, params in statements for p in params])]
-    with connection.cursor() as cursor:
-        for sql, params in statements:
+    if connection.vendor == "postgresql":
+        sql, params = _guarded_insert_sql(unit_pk, rows)
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
+            return bool(cursor.rowcount == 1)
+    with connection.cursor() as cursor:
+        for model, values in rows:
+            sql, fields = _insert_plan(model, tuple(values), connection.vendor)
+            cursor.execute(sql, _prepared(fields, values))
+    return True
+
+
+def _prepared(fields: tuple[Any, ...], values: dict[str, Any]) -> list[Any]:
+    return [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)]
+
+
+def _guarded_insert_sql(unit_pk: int, rows: tuple[tuple[Any, dict[str, Any]], ...]) -> tuple[str, list[Any]]:
+    quote = connection.ops.quote_name
+    parts = [f"WITH open_unit AS (SELECT 1 FROM {quote(SessionUnit._meta.db_table)} WHERE id = %s AND status = %s)"]
+    params: list[Any] = [unit_pk, UnitStatus.OPEN.value]
+    for number, (model, values) in enumerate(rows):
+        fields = tuple(model._meta.get_field(_field_name(model, attname)) for attname in values)
+        # Typed casts: INSERT … SELECT does not take its column types from the target table.
+        casts = ", ".join(f"CAST(%s AS {field.db_type(connection)})" for field in fields)
+        insert = (
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+            f"SELECT {casts} FROM open_unit"
+        )
+        parts.append(insert if number == len(rows) - 1 else f", w{number} AS ({insert})")
+        params.extend(_prepared(fields, values))
+    return " ".join(parts[:1]) + "".join(parts[1:-1]) + " " + parts[-1], params
 
 
 @lru_cache(maxsize=8)
@@ -595,9 +622,10 @@ def _field_name(model: Any, attname: str) -> str:
 
 
 def _submit_fast(request: _Request) -> SubmitResult:
-    """One short write transaction: read and lock, validate, insert — three round trips on PostgreSQL."""
+    """One short write transaction: read, validate, insert while open — no row lock, so hundreds
+    of raters grading the same unit never queue behind each other."""
     with transaction.atomic(durable=True):
-        found = _credential_with_locked_unit(request.credential_id, request.unit_id)
+        found = _credential_with_unit(request.credential_id, request.unit_id)
         if found is None:
             raise RatingError(400, _("该单位不在本场测评中"))  # re-checked on the careful path
         credential, unit, spec = _validated(request, found[0])
@@ -609,14 +637,33 @@ def _submit_fast(request: _Request) -> SubmitResult:
 def _lock_open_unit(unit_pk: int) -> None:
     """Inside the ballot's transaction: the unit is still open, and stays open until we commit.
 
-    On PostgreSQL a FOR SHARE row lock lets ballots run side by side but makes ``unit_close``'s
-    UPDATE wait for them, so no ballot can land after the close has counted. SQLite serialises
-    writers (BEGIN IMMEDIATE), which gives the same guarantee.
+    The ballot table is taken in ROW EXCLUSIVE mode (what any INSERT takes) *before* the status is
+    read, so a close holding ``hold_ballot_writers`` is either waited for or waits for us.
     """
+    if connection.vendor == "postgresql":
+        _execute(f"LOCK TABLE {connection.ops.quote_name(Ballot._meta.db_table)} IN ROW EXCLUSIVE MODE")
     table = connection.ops.quote_name(SessionUnit._meta.db_table)
-    suffix = " FOR SHARE" if connection.vendor == "postgresql" else ""
-    row = _fetch_one(f"SELECT status FROM {table} WHERE id = %s{suffix}", [unit_pk])
+    row = _fetch_one(f"SELECT status FROM {table} WHERE id = %s", [unit_pk])
     _check_unit_status(None if row is None else row[0])
+
+
+def hold_ballot_writers() -> None:
+    """Inside a transaction that closes units or removes ballots: wait for every ballot being
+    written to commit, and hold new ones back until this transaction ends.
+
+    PostgreSQL: SHARE mode on the ballot table conflicts with the ROW EXCLUSIVE lock every ballot
+    INSERT takes while its statement is parsed, before its snapshot. So a ballot either committed
+    before this lock (and is counted), or its statement starts after this transaction commits and
+    its guard reads the unit as closed. Ballots never lock a row, so a meeting's burst on one unit
+    does not serialise on it. SQLite: writers are serialised already (BEGIN IMMEDIATE).
+    """
+    if connection.vendor == "postgresql":
+        _execute(f"LOCK TABLE {connection.ops.quote_name(Ballot._meta.db_table)} IN SHARE MODE")
+
+
+def _execute(sql: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
 
 
 def _check_unit_status(status: str | None) -> None:
