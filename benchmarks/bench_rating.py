@@ -148,7 +148,7 @@ def main() -> None:
     parser.add_argument("--race-units", type=int, default=5)
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--kills", type=int, default=5)
     parser.add_argument("--dbs", nargs="+", default=["postgres", "sqlite"])
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/postgres")

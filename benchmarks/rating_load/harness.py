@@ -43,9 +43,9 @@ class Config:
     db: str = "sqlite"  # sqlite | postgres
     raters: int = 500
     units: int = 30
-    workers: int = 5  # as kaoping.config.gunicorn on 2 cores
+    workers: int = 5  # as kaoping.config.gunicorn on 2 cores (2 × cores + 1)
     threads: int = 1
-    worker_class: str = "gthread"
+    worker_class: str = "sync"
     mode: str = "stress"  # stress | meeting | race
     window: float = 2.0  # meeting: each unit's ballots spread over this many seconds
     resend: float = 0.10

@@ -97,17 +97,21 @@ def test_the_window_slides_and_the_limit_ends_once_the_attempts_have_aged(sessio
     assert not limiter.blocked(ATTACKER, random_code())
 
 
-def test_the_prefix_ceiling_is_reached_from_many_ips_and_spares_other_prefixes(session: Any, clock: Clock) -> None:
+def test_the_prefix_ceiling_is_reached_from_many_ips_and_spares_other_prefixes_and_the_true_code(
+    session: Any, clock: Clock
+) -> None:
     ((_credential, token),) = issue(session, [("张局长", "leaders", None)])
     prefix = token[: ratelimit.PREFIX_LENGTH]
     for number in range(ratelimit.MAX_INVALID_PER_PREFIX):
         response = get_token(prefix + random_code()[4:], f"10.0.{number // 250}.{number % 250}")
         assert response.status_code == 404
-    # A guess with that prefix from a fresh IP is now refused before it is looked up …
+    # A wrong guess with that prefix from a fresh IP is now answered 429 …
     assert get_token(prefix + random_code()[4:], "10.9.9.9").status_code == 429
-    # … while codes with other prefixes are answered normally.
+    # … codes with other prefixes are answered normally …
     other = ("B" if prefix[0] != "B" else "C") + random_code()[1:]
     assert get_token(other, "10.9.9.9").status_code == 404
+    # … and the rater whose slip starts that way still signs in: no lock-out by a known prefix.
+    assert get_token(token, "10.9.9.10").status_code == 302
 
 
 def test_valid_codes_never_count_towards_the_limit(session: Any, clock: Clock, monkeypatch: Any) -> None:

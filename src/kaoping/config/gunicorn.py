@@ -2,12 +2,17 @@
 
     gunicorn -c python:kaoping.config.gunicorn kaoping.config.wsgi
 
-Why these values (measured in benchmarks/results/rating.md, 500 raters in 2-s windows, 2 cores):
-one request thread per worker process and 2 × cores + 1 processes. A ballot costs about 1.2 ms
-of CPU; with several threads in one process they wait for each other on the GIL (5 ms switch
-interval), which tripled p99. Processes share nothing, so a killed worker loses only its own
-in-flight requests, and ``preload_app`` lets the master fork a replacement in milliseconds
-instead of importing Django again while the meeting goes on.
+Behind nginx (docs/deploy.md), which holds the phones' slow connections and hands gunicorn whole
+requests. Why these values (benchmarks/results/rating.md; 500 raters, each unit's ballots within
+2 s, 2 cores, load generator on the same cores):
+
+* ``sync`` workers, 2 × cores + 1 of them. A ballot costs about 1.5 ms of CPU. Sync workers take
+  connections from the kernel's one accept queue, so a burst spreads over every idle worker. With
+  gthread and one thread, each worker keeps its own keep-alive connections, and their requests
+  queue behind one another while other workers sit idle: p99 108–440 ms against 28–47 ms for sync.
+  With more threads per process they wait for each other on the GIL instead (p99 ≈ 130 ms at 3 × 8).
+* ``preload_app``: the master imports Django and every view once (see wsgi.py), so a worker that
+  was killed comes back in milliseconds instead of importing everything again mid-meeting.
 """
 
 from __future__ import annotations
@@ -17,14 +22,12 @@ import os
 
 bind = os.environ.get("KAOPING_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("KAOPING_WORKERS", str(2 * multiprocessing.cpu_count() + 1)))
-worker_class = "gthread"  # keeps phones' connections alive between ballots, unlike "sync"
-threads = int(os.environ.get("KAOPING_THREADS", "1"))
+worker_class = os.environ.get("KAOPING_WORKER_CLASS", "sync")
 preload_app = True
-keepalive = 10  # seconds; a rater grades the next unit within a minute or two
 timeout = 30
+graceful_timeout = 10
 # The heartbeat file is touched on every request; on a disk that is a metadata write each time.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
-graceful_timeout = 10
 # No access log: the rater's slip URL (/rating/t/<token>) must never be written anywhere.
 accesslog = None
 errorlog = "-"

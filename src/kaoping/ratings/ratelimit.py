@@ -3,9 +3,11 @@
 Only refused codes count (an unknown or malformed code, or one of another session); a code that
 works never counts. Counters are kept per client IP and per code prefix (its first characters) in
 a sliding window: two fixed one-minute buckets, the previous one weighted by how much of it still
-overlaps the last minute. A client or prefix over its ceiling gets 429 *before* the code is looked
-up, so a correct guess is refused too while the limit holds (otherwise the limit would not limit
-guessing). The ballot path never comes here.
+overlaps the last minute. A client over its ceiling gets 429 *before* the code is looked up, so a
+correct guess from it is refused too while the limit holds (otherwise the limit would not limit
+guessing). A prefix over its ceiling turns the refusals of codes with that prefix into 429, but a
+correct code still signs in: otherwise anyone who saw the start of a rater's slip could lock that
+rater out. The ballot path never comes here.
 
 The per-IP ceiling is far above what a venue produces: 500 raters behind one NAT each mistyping
 their code three times make 1,500 refused attempts. The per-prefix ceiling is lower: nobody
@@ -55,8 +57,8 @@ class AttemptLimiter:
     cache_alias: str = "default"
     clock: Callable[[], float] = field(default=time.time)
 
-    def blocked(self, ip: str, code: str) -> bool:
-        """Whether this client or this code's prefix is over its ceiling right now."""
+    def blocked(self, ip: str, code: str = "") -> bool:
+        """Whether this client (or, given a code, its prefix) is over its ceiling right now."""
         now = self.clock()
         current, previous = self._buckets(now)
         counters = self._counters(ip, code)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -587,20 +589,31 @@ def _prepared(fields: tuple[Any, ...], values: dict[str, Any]) -> list[Any]:
 
 
 def _guarded_insert_sql(unit_pk: int, rows: tuple[tuple[Any, dict[str, Any]], ...]) -> tuple[str, list[Any]]:
-    quote = connection.ops.quote_name
-    parts = [f"WITH open_unit AS (SELECT 1 FROM {quote(SessionUnit._meta.db_table)} WHERE id = %s AND status = %s)"]
+    sql, plans = _guarded_insert_plan(tuple((model, tuple(values)) for model, values in rows))
     params: list[Any] = [unit_pk, UnitStatus.OPEN.value]
-    for number, (model, values) in enumerate(rows):
-        fields = tuple(model._meta.get_field(_field_name(model, attname)) for attname in values)
+    for fields, (_model, values) in zip(plans, rows, strict=True):
+        params.extend(_prepared(fields, values))
+    return sql, params
+
+
+@lru_cache(maxsize=8)
+def _guarded_insert_plan(
+    shapes: tuple[tuple[Any, tuple[str, ...]], ...],
+) -> tuple[str, tuple[tuple[Any, ...], ...]]:
+    quote = connection.ops.quote_name
+    sql = f"WITH open_unit AS (SELECT 1 FROM {quote(SessionUnit._meta.db_table)} WHERE id = %s AND status = %s)"
+    plans = []
+    for number, (model, attnames) in enumerate(shapes):
+        fields = tuple(model._meta.get_field(_field_name(model, attname)) for attname in attnames)
         # Typed casts: INSERT … SELECT does not take its column types from the target table.
         casts = ", ".join(f"CAST(%s AS {field.db_type(connection)})" for field in fields)
         insert = (
             f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
             f"SELECT {casts} FROM open_unit"
         )
-        parts.append(insert if number == len(rows) - 1 else f", w{number} AS ({insert})")
-        params.extend(_prepared(fields, values))
-    return " ".join(parts[:1]) + "".join(parts[1:-1]) + " " + parts[-1], params
+        sql += f" {insert}" if number == len(shapes) - 1 else f", w{number} AS ({insert})"
+        plans.append(fields)
+    return sql, tuple(plans)
 
 
 @lru_cache(maxsize=8)
@@ -704,12 +717,18 @@ def _submit_careful(request: _Request, unsafe: bool) -> SubmitResult:
 def _open_unit(session: RatingSession, credential: RaterCredential, unit_id: int) -> SessionUnit:
     """The session's unit (from the per-process cache); its open/closed state is checked under
     lock inside the write transaction by ``_lock_open_unit``."""
-    campaign_unit = dict(_session_unit_ids(session.public_id, session.pk)).get(unit_id)
+    campaign_unit = _campaign_unit_of(session.public_id, session.pk).get(unit_id)
     if campaign_unit is None:
         raise RatingError(400, _("该单位不在本场测评中"))
     if credential.own_unit_id is not None and campaign_unit == credential.own_unit_id:
         raise RatingError(403, _("评委不能为本单位评分"))
     return SessionUnit(pk=unit_id, session=session, campaign_unit_id=campaign_unit)
+
+
+@lru_cache(maxsize=256)
+def _campaign_unit_of(public_id: uuid.UUID, session_pk: int) -> Mapping[int, int]:
+    """Session unit → campaign unit, read-only (shared between requests)."""
+    return MappingProxyType(dict(_session_unit_ids(public_id, session_pk)))
 
 
 @lru_cache(maxsize=256)

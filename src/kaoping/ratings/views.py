@@ -333,15 +333,25 @@ def request_is_secure_default() -> bool:
 def exchange(request: HttpRequest, token: str) -> HttpResponse:
     """The slip's QR: exchange the token for a cookie and leave the token-bearing URL at once."""
     client = ratelimit.client_ip(request)
-    if ratelimit.LIMITER.blocked(client, token):
+    if ratelimit.LIMITER.blocked(client):
         return _too_many(_rater_error(request, _too_many_message(), 429))
     try:
         credential, sheet = services.credential_exchange(token=token)
     except services.RatingError as error:
-        if error.status == 404:
-            ratelimit.LIMITER.record_failure(client, token)
+        if error.status == 404 and _refused_over_limit(client, token):
+            return _too_many(_rater_error(request, _too_many_message(), 429))
         return _rater_error(request, error.message, error.status)
     return _signed_in(credential, sheet)
+
+
+def _refused_over_limit(client: str, code: str) -> bool:
+    """Count a refused code; whether its client or its prefix was already over the ceiling.
+
+    The prefix is checked only for refused codes, so knowing the start of a rater's slip never
+    lets anyone lock that rater out; the client ceiling is also checked before any lookup."""
+    over = ratelimit.LIMITER.blocked(client, code)
+    ratelimit.LIMITER.record_failure(client, code)
+    return over
 
 
 def _too_many_message() -> str:
@@ -361,16 +371,16 @@ def join(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "POST":
         code = request.POST.get("code", "").strip()
         client = ratelimit.client_ip(request)
-        if ratelimit.LIMITER.blocked(client, code):
-            context = {"session": session, "error": _too_many_message()}
-            return _too_many(render(request, "ratings/join.html", context, status=429))
+        too_many = {"session": session, "error": _too_many_message()}
+        if ratelimit.LIMITER.blocked(client):
+            return _too_many(render(request, "ratings/join.html", too_many, status=429))
         try:
             credential, sheet = services.credential_exchange(token=code)
             if credential.session_id != session.pk:
                 raise services.RatingError(404, _("评分码无效,请核对评分条或联系会务人员"))
         except services.RatingError as error:
-            if error.status == 404:
-                ratelimit.LIMITER.record_failure(client, code)
+            if error.status == 404 and _refused_over_limit(client, code):
+                return _too_many(render(request, "ratings/join.html", too_many, status=429))
             return _unlogged(
                 render(request, "ratings/join.html", {"session": session, "error": error.message}, status=error.status)
             )
