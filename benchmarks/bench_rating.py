@@ -172,7 +172,7 @@ def main() -> None:
     for name, config in scenarios(args):
         load = os.getloadavg()[0]
         report = run(config)
-        line = row(name, report) + f" load {load:.1f}"
+        line = row(name, report).removesuffix(" |") + f" (load {load:.1f}) |"
         print(line, flush=True)
         print(json.dumps(report, ensure_ascii=False), file=sys.stderr, flush=True)
         lines.append(line)
