@@ -604,7 +604,7 @@ def _guarded_insert_plan(
     sql = f"WITH open_unit AS (SELECT 1 FROM {quote(SessionUnit._meta.db_table)} WHERE id = %s AND status = %s)"
     plans = []
     for number, (model, attnames) in enumerate(shapes):
-        fields = tuple(model._meta.get_field(_field_name(model, attname)) for attname in attnames)
+        _values_sql, fields = _insert_plan(model, attnames, connection.vendor)
         # Typed casts: INSERT … SELECT does not take its column types from the target table.
         casts = ", ".join(f"CAST(%s AS {field.db_type(connection)})" for field in fields)
         insert = (
