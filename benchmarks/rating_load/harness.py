@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 GRADES = ("好", "良好", "较好", "一般", "差")
 _CSRF_RE = re.compile(r'"csrf": "([^"]+)"')
+APPS = {"kaoping": "kaoping.config.wsgi:application", "baseline": "benchmarks.rating_load.baseline_app:application"}
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Config:
     kills: int = 0
     restart: bool = False  # SIGKILL the master and every worker half-way, then start gunicorn again
     unsafe: bool = False  # negative control: no unique constraints, check-then-insert
+    app: str = "kaoping"  # kaoping | baseline (the bare write path of research §7, baseline_app.py)
     connections: int = 200
     seed: int = 20261122
     postgres_url: str = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -96,7 +98,7 @@ class Server:
         self.port = _free_port()
         self.env = dict(os.environ)
         self.env.update(
-            PYTHONPATH=str(ROOT / "src"),
+            PYTHONPATH=os.pathsep.join((str(ROOT / "src"), str(ROOT))),
             DJANGO_SETTINGS_MODULE="kaoping.config.settings",
             KAOPING_VAR_DIR=str(workdir),
             KAOPING_DEBUG="0",
@@ -149,7 +151,7 @@ class Server:
                 gunicorn,
                 "-c",
                 "python:kaoping.config.gunicorn",  # the production settings, overridden only where the run says
-                "kaoping.config.wsgi:application",
+                APPS[self.config.app],
                 "--workers",
                 str(self.config.workers),
                 "--worker-class",

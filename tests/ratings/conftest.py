@@ -100,6 +100,7 @@ def submit(
         grade=grade,
         idem_key=key or str(uuid.uuid4()),
         receipt=receipt or uuid.uuid4().hex,
+        session_public_id=str(credential.session.public_id),  # as the phone's cookie carries it
     )
 
 

@@ -47,6 +47,21 @@ def test_first_submission_stores_one_participation_and_one_ballot(session: Any) 
     assert (ballot.grade, ballot.rater_group, ballot.is_test) == ("好", "leaders", True)
 
 
+def test_on_postgresql_a_first_ballot_is_one_statement_without_sheet_rules(session: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers in a transaction instead")
+    ((credential, token),) = issue(session, [("张局长", "leaders", None)])
+    unit = open_all(session)[0]
+    submit(credential, token, units(session)[1], "好")  # the session's rules are now cached
+    with CaptureQueriesContext(connection) as queries:
+        assert submit(credential, token, unit, "良好").status == 201
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 1 and statements[0].startswith("WITH allowed AS")
+
+
 def test_same_key_and_payload_replays_with_200_and_stores_nothing_new(session: Any) -> None:
     ((credential, token),) = issue(session, [("张局长", "leaders", None)])
     unit = open_all(session)[0]

@@ -6,6 +6,7 @@ import csv
 import io
 
 from openpyxl import load_workbook
+from reportlab.lib import pagesizes, units
 
 from kaoping.ratings import slips
 
@@ -51,3 +52,9 @@ def test_fullwidth_formula_signs_are_neutralised_too() -> None:
     assert slips.safe_text("＝1+1") == "'＝1+1"
     assert slips.safe_text("@cmd") == "'@cmd"
     assert slips.safe_text("好") == "好"
+
+
+def test_page_units_match_reportlab() -> None:
+    """slips spells out A4 and mm so that importing it does not import reportlab."""
+    assert slips.mm == units.mm
+    assert slips.A4 == pagesizes.A4

@@ -110,6 +110,22 @@ def test_ballot_endpoint_status_codes(session: Any) -> None:
     assert Ballot.objects.count() == 1
 
 
+def test_a_rater_cookie_signed_without_the_session_still_votes(session: Any) -> None:
+    from django.core import signing
+
+    from kaoping.ratings import tokens
+
+    ((credential, token),) = issue(session, [("张局长", "leaders", None)])
+    unit = open_first(session)
+    client = rater_client(token)
+    sheet = tokens.sheet_hmac(token, session.sheet_salt)
+    older = signing.dumps({"c": credential.pk, "s": sheet}, salt=tokens.COOKIE_SALT, compress=True)
+    client.cookies["kp_rater"] = older
+    assert tokens.read_rater_cookie(older) == (credential.pk, sheet, None)
+    assert post_ballot(client, unit, "好", str(uuid.uuid4())).status_code == 201
+    assert Ballot.objects.get().sheet == sheet
+
+
 def test_ballot_endpoint_rejects_a_tampered_body(session: Any) -> None:
     ((_credential, token),) = issue(session, [("张局长", "leaders", None)])
     open_first(session)

@@ -8,16 +8,18 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import qrcode
-from openpyxl import Workbook
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
+if TYPE_CHECKING:
+    from reportlab.pdfgen import canvas
 
+# reportlab, qrcode and openpyxl are imported inside the functions that write a file: the server
+# imports this module at start-up (every view, see config/wsgi.py) and they would add ≈0.5 s to a
+# restart, which must serve again within 3 s. Only a slip download pays for them, once per worker.
+
+# reportlab's units (points), spelt out so that the layout below does not import it.
+mm = 72 / 25.4
+A4 = (210 * mm, 297 * mm)
 FONT = "STSong-Light"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0", "＝", "＋", "－", "＠")
 COLUMNS, ROWS = 2, 5
@@ -30,6 +32,9 @@ def safe_text(value: object) -> str:
 
 
 def _font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     return FONT
@@ -37,6 +42,8 @@ def _font() -> str:
 
 def _draw_qr(pdf: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
     """The QR as vector squares: no image library, crisp on any printer."""
+    import qrcode
+
     code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(data)
     code.make(fit=True)
@@ -61,6 +68,8 @@ def _cut_lines(pdf: canvas.Canvas) -> None:
 
 def slips_pdf(title: str, entries: Sequence[Mapping[str, Any]], url_for_token: Any) -> bytes:
     """A4 pages of 10 slips: name, group, own unit, the QR of the personal link and the code."""
+    from reportlab.pdfgen import canvas
+
     font = _font()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
@@ -122,6 +131,8 @@ def to_csv(rows: Iterable[Sequence[object]]) -> bytes:
 
 
 def to_xlsx(rows: Iterable[Sequence[object]], sheet_title: str) -> bytes:
+    from openpyxl import Workbook
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

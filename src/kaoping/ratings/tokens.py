@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core import signing
@@ -62,12 +63,19 @@ def request_digest(unit_id: int, grade: str, receipt: str) -> str:
     return hashlib.sha256(f"{unit_id}\x00{grade}\x00{receipt}".encode()).hexdigest()
 
 
-def rater_cookie(credential_id: int, sheet: str) -> str:
+class RaterCookie(NamedTuple):
+    credential_id: int
+    sheet: str
+    session_public_id: str | None  # absent from cookies signed before it was added
+
+
+def rater_cookie(credential_id: int, sheet: str, session_public_id: str) -> str:
     """A signed value the phone keeps; the server stores nothing that pairs credential and sheet."""
-    return signing.dumps({"c": credential_id, "s": sheet}, salt=COOKIE_SALT, compress=True)
+    payload = {"c": credential_id, "s": sheet, "p": session_public_id}
+    return signing.dumps(payload, salt=COOKIE_SALT, compress=True)
 
 
-def read_rater_cookie(value: str | None) -> tuple[int, str] | None:
+def read_rater_cookie(value: str | None) -> RaterCookie | None:
     if not value:
         return None
     try:
@@ -76,4 +84,5 @@ def read_rater_cookie(value: str | None) -> tuple[int, str] | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("c"), int) or not isinstance(data.get("s"), str):
         return None
-    return data["c"], data["s"]
+    session = data.get("p")
+    return RaterCookie(data["c"], data["s"], session if isinstance(session, str) else None)
