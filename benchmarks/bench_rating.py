@@ -14,6 +14,9 @@ Scenarios, each on a fresh database and a fresh gunicorn started with kaoping.co
             and the server started again.
 * meeting — (T-A2) per unit, the raters' ballots are spread uniformly over a 2-s window.
             Pass: p50 ≤ 10 ms, p99 ≤ 50 ms, max ≤ 250 ms.
+* BASELINE — the stress and meeting runs against baseline_app.py, the bare write path of research
+            §7 on the same tables, just before Kaoping's: the report gives Kaoping ÷ baseline, so a
+            slow host shows as a slow baseline rather than as a slow Kaoping.
 * race    — (T-A3) every (rater, unit) pair is sent 4 times at once with different keys
             (final-on-submit): exactly one 201 and three 409 per pair.
 * race, negative control — the same on tables whose unique constraints were dropped, with the
@@ -53,6 +56,12 @@ def scenarios(args: argparse.Namespace) -> list[tuple[str, Config]]:
         extra = pg if db == "postgres" else {}
         out.append(
             (
+                f"BASELINE stress {db}, 10 % re-sends, 2 % timeouts",
+                Config(db=db, raters=args.raters, units=args.units, app="baseline", **common, **extra),
+            )
+        )
+        out.append(
+            (
                 f"stress {db} (T-A1), 10 % re-sends, 2 % timeouts",
                 Config(db=db, raters=args.raters, units=args.units, **common, **extra),
             )
@@ -76,22 +85,17 @@ def scenarios(args: argparse.Namespace) -> list[tuple[str, Config]]:
                 Config(db=db, raters=args.raters, units=args.units, restart=True, **common, **extra),
             )
         )
-        out.append(
-            (
-                f"meeting {db}, {args.window:g}-s window per unit",
-                Config(
-                    db=db,
-                    mode="meeting",
-                    raters=args.raters,
-                    units=args.meeting_units,
-                    window=args.window,
-                    resend=0.0,
-                    timeouts=0.0,
-                    **common,
-                    **extra,
-                ),
-            )
-        )
+        meeting = {
+            "db": db,
+            "mode": "meeting",
+            "raters": args.raters,
+            "units": args.meeting_units,
+            "window": args.window,
+            "resend": 0.0,
+            "timeouts": 0.0,
+        }
+        out.append((f"BASELINE meeting {db}", Config(**meeting, app="baseline", **common, **extra)))
+        out.append((f"meeting {db}, {args.window:g}-s window per unit", Config(**meeting, **common, **extra)))
     if "postgres" in args.dbs:
         race = {"raters": args.race_raters, "units": args.race_units, **common, **pg}
         out.append(("race postgres (UniqueConstraint)", Config(db="postgres", mode="race", **race)))
@@ -124,6 +128,8 @@ def row(name: str, report: dict[str, Any]) -> str:
 def targets_missed(report: dict[str, Any]) -> list[str]:
     """Research §8 T-A1 (closed-loop stress) and T-A2 (meeting-shaped) pass marks."""
     c, missed = report["config"], []
+    if c["app"] == "baseline":
+        return missed
     if c["mode"] == "meeting":
         for key, limit in (("p50_ms", 10), ("p99_ms", 50), ("max_ms", 250)):
             if report[key] > limit:
@@ -136,6 +142,29 @@ def targets_missed(report: dict[str, Any]) -> list[str]:
     if report["server_errors"]:
         missed.append("0 HTTP 5xx")
     return missed
+
+
+def ratios(reports: list[dict[str, Any]]) -> list[str]:
+    """Kaoping against the bare write path (baseline_app.py) measured just before it, same host."""
+    lines = [
+        "",
+        "Against the same-run baseline (benchmarks/rating_load/baseline_app.py: the bare research §7 write",
+        "path, same gunicorn settings, same clients, same database checks):",
+        "",
+        "| scenario | baseline | Kaoping | Kaoping ÷ baseline |",
+        "|---|---|---|---|",
+    ]
+    baselines = {(r["config"]["db"], r["config"]["mode"]): r for r in reports if r["config"]["app"] == "baseline"}
+    for report in reports:
+        c = report["config"]
+        base = baselines.get((c["db"], c["mode"]))
+        if c["app"] != "kaoping" or base is None or c["kills"] or c["restart"] or c["unsafe"]:
+            continue
+        keys = ("ballots_per_s",) if c["mode"] == "stress" else ("p50_ms", "p99_ms", "max_ms")
+        for key in keys:
+            ratio = report[key] / base[key] if base[key] else float("nan")
+            lines.append(f"| {c['mode']} {c['db']}, {key} | {base[key]} | {report[key]} | {ratio:.2f} |")
+    return lines
 
 
 def main() -> None:
@@ -169,9 +198,11 @@ def main() -> None:
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     failed = False
+    reports: list[dict[str, Any]] = []
     for name, config in scenarios(args):
         load = os.getloadavg()[0]
         report = run(config)
+        reports.append(report)
         line = row(name, report).removesuffix(" |") + f" (load {load:.1f}) |"
         print(line, flush=True)
         print(json.dumps(report, ensure_ascii=False), file=sys.stderr, flush=True)
@@ -180,6 +211,7 @@ def main() -> None:
             failed |= report["duplicate_ballot_pairs"] == 0
         else:
             failed |= not integrity_ok(report)
+    lines += ratios(reports)
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"→ {args.out}")
     sys.exit(1 if failed else 0)

@@ -38,6 +38,7 @@ from kaoping.ratings.models import (
     SupersededKey,
     UnitStatus,
 )
+from kaoping.ratings.writer_lock import ballot_writer_turn
 
 # Negative control for the load harness: check-then-insert, to run on tables whose unique
 # constraints were dropped. Never set this outside benchmarks/rating_load.
@@ -407,6 +408,11 @@ def ballot_submit(
     receipt = _check_receipt(receipt)
     session = str(session_public_id) if session_public_id else None
     request = _Request(credential_id, sheet, session_unit_id, grade, key, receipt, session)
+    with ballot_writer_turn():
+        return _submit(request)
+
+
+def _submit(request: _Request) -> SubmitResult:
     unsafe = os.environ.get(UNSAFE_ENV) == "1"
     careful = unsafe
     for _attempt in range(6):
