@@ -6,11 +6,12 @@ Behind nginx (docs/deploy.md), which holds the phones' slow connections and hand
 requests. Why these values (benchmarks/results/rating.md; 500 raters, each unit's ballots within
 2 s, 2 cores, load generator on the same cores):
 
-* ``sync`` workers, 2 × cores + 1 of them. A ballot costs about 1.5 ms of CPU. Sync workers take
-  connections from the kernel's one accept queue, so a burst spreads over every idle worker. With
-  gthread and one thread, each worker keeps its own keep-alive connections, and their requests
-  queue behind one another while other workers sit idle: p99 108–440 ms against 28–47 ms for sync.
-  With more threads per process they wait for each other on the GIL instead (p99 ≈ 130 ms at 3 × 8).
+* ``sync`` workers, 2 × cores + 1 of them. A ballot costs about 2 ms of a worker's CPU, HTTP
+  included. Sync workers take connections from the kernel's one accept queue, so a burst spreads
+  over every idle worker. With gthread and one thread, each worker keeps its own keep-alive
+  connections, and their requests queue behind one another while other workers sit idle: p99
+  108–440 ms against 28–47 ms for sync. With more threads per process they wait for each other
+  on the GIL instead (p99 ≈ 130 ms at 3 × 8).
 * ``preload_app``: the master imports Django and every view once (see wsgi.py), so a worker that
   was killed comes back in milliseconds instead of importing everything again mid-meeting.
 """

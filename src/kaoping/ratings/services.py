@@ -402,7 +402,7 @@ def ballot_submit(
     conflict → supersede) answers it in a fresh transaction. A refusal on the fast path is also
     re-checked on the careful path, so a late retry of a stored ballot still replays.
     ``session_public_id`` (from the rater's signed cookie) lets the fast path skip reading the
-    session: see ``_insert_in_one_statement``.
+    session: see ``_insert_if_allowed``.
     """
     key = _parse_key(idem_key)
     receipt = _check_receipt(receipt)
@@ -649,20 +649,20 @@ def _field_name(model: Any, attname: str) -> str:
 def _submit_fast(request: _Request) -> SubmitResult:
     """Read, validate, insert while open, in one short transaction — no row lock, so hundreds of
     raters grading the same unit never queue behind each other."""
-    spec = _one_statement_spec(request)
+    spec = _insert_if_allowed_spec(request)
     if spec is not None:
         if request.grade not in scoring.allowed_grades(spec):
             raise RatingError(400, _("等次“%(grade)s”不是本测评的等次") % {"grade": request.grade})
-        return _insert_in_one_statement(request)
+        return _insert_if_allowed(request)
     with transaction.atomic(durable=True):
         return _validate_and_insert(request)
 
 
-def _one_statement_spec(request: _Request) -> Any:
-    """The session's rating rules when the ballot can be checked and stored in one statement:
-    PostgreSQL, the session known from the signed cookie, and no rule over the rater's whole
-    sheet (quotas, all identical), which would need the sheet's other grades read first."""
-    if connection.vendor != "postgresql" or request.session_public_id is None:
+def _insert_if_allowed_spec(request: _Request) -> Any:
+    """The session's rating rules when the ballot can be checked by the INSERT itself: the session
+    is known from the signed cookie, and no rule spans the rater's whole sheet (quotas, all
+    identical), which would need the sheet's other grades read first."""
+    if request.session_public_id is None:
         return None
     spec = _spec_of_session(request.session_public_id)
     return None if spec is None or scoring.has_sheet_rules(spec) else spec
@@ -675,64 +675,86 @@ def _spec_of_session(public_id: str) -> Any:
     return None if session is None else scoring.session_spec(session)
 
 
-def _insert_in_one_statement(request: _Request) -> SubmitResult:
-    """One autocommit statement reads the credential, its session and the unit in its own
-    snapshot, and inserts Participation and Ballot only when the credential is not revoked, the
-    session and the unit are open, and the unit is not the rater's own. One round trip instead of
-    four (BEGIN, read, insert, COMMIT) — the meeting's throughput was bound by them.
+def _insert_if_allowed(request: _Request) -> SubmitResult:
+    """INSERT Participation and Ballot only where the credential is not revoked, the session and
+    the unit are open and the unit is not the rater's own, read by the INSERT itself.
+
+    PostgreSQL: one autocommit statement, one round trip instead of four (BEGIN, read, insert,
+    COMMIT); the meeting's throughput was bound by them. The unit's status is read in the
+    statement's own snapshot, after it has locked the ballot table, as ``hold_ballot_writers``
+    requires. SQLite: the two INSERTs in one write transaction, which nothing else can enter.
 
     Nothing stored → RatingError, and ``ballot_submit`` lets the careful path find out why and
-    say so. A replay or a second ballot raises IntegrityError, answered there too. The unit's
-    status is read after the statement has locked the ballot table, as ``hold_ballot_writers``
-    requires.
+    say so. A replay or a second ballot raises IntegrityError, answered there too.
     """
-    params = {
+    params = _insert_if_allowed_params(request)
+    with _insert_if_allowed_transaction(), connection.cursor() as cursor:
+        for sql in _insert_if_allowed_sql(connection.vendor):
+            cursor.execute(sql, params)
+            if cursor.rowcount != 1:
+                raise RatingError(409, _("该单位的测评已关闭,不能再提交"))  # re-checked by the careful path
+    return SubmitResult(status=201, receipt=request.receipt)
+
+
+def _insert_if_allowed_transaction() -> Any:
+    if connection.vendor != "postgresql":
+        return transaction.atomic(durable=True)
+    # Alone, the statement is its own transaction. Inside an outer one (a test's), a savepoint
+    # keeps a unique violation from aborting it.
+    return transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+
+
+def _insert_if_allowed_params(request: _Request) -> dict[str, Any]:
+    def as_uuid(model: Any, name: str, value: uuid.UUID) -> Any:
+        return model._meta.get_field(name).get_db_prep_value(value, connection)
+
+    assert request.session_public_id is not None
+    return {
         "credential": request.credential_id,
         "unit": request.unit_id,
-        "session": request.session_public_id,
+        "session": as_uuid(RatingSession, "public_id", uuid.UUID(request.session_public_id)),
         "open": UnitStatus.OPEN.value,
         "session_open": SessionStatus.OPEN.value,
         "test": SessionMode.TEST.value,
-        "key": request.key,
+        "key": as_uuid(Participation, "idem_key", request.key),
         "digest": request.digest,
-        "ballot": uuid.uuid4(),
+        "ballot": as_uuid(Ballot, "id", uuid.uuid4()),
         "sheet": request.sheet,
         "grade": request.grade,
         "receipt_hash": tokens.receipt_hash(request.receipt),
     }
-    # Alone, the statement is its own transaction. Inside an outer one (a test's), a savepoint
-    # keeps a unique violation from aborting it.
-    nested = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
-    with nested, connection.cursor() as cursor:
-        cursor.execute(_one_statement_sql(), params)
-        stored = cursor.rowcount == 1
-    if not stored:
-        raise RatingError(409, _("该单位的测评已关闭,不能再提交"))  # re-checked by the careful path
-    return SubmitResult(status=201, receipt=request.receipt)
 
 
-@lru_cache(maxsize=1)
-def _one_statement_sql() -> str:
+@lru_cache(maxsize=2)
+def _insert_if_allowed_sql(vendor: str) -> tuple[str, ...]:
     def table(model: Any) -> str:
         return str(connection.ops.quote_name(model._meta.db_table))
 
-    return (
-        "WITH allowed AS ("
-        " SELECT s.id AS session_id, c.rater_group, s.mode = %(test)s AS is_test"
+    allowed = (
+        "SELECT s.id AS session_id, c.rater_group, s.mode = %(test)s AS is_test"
         f" FROM {table(RaterCredential)} c"
         f" JOIN {table(RatingSession)} s ON s.id = c.session_id"
         f" JOIN {table(SessionUnit)} u ON u.id = %(unit)s AND u.session_id = s.id"
         " WHERE c.id = %(credential)s AND NOT c.revoked AND s.public_id = %(session)s"
         " AND s.status = %(session_open)s AND u.status = %(open)s"
         " AND (c.own_unit_id IS NULL OR c.own_unit_id <> u.campaign_unit_id)"
-        f"), participation AS (INSERT INTO {table(Participation)}"
-        " (credential_id, session_unit_id, idem_key, request_digest, is_test)"
-        " SELECT %(credential)s, %(unit)s, %(key)s, %(digest)s, is_test FROM allowed)"
-        f" INSERT INTO {table(Ballot)}"
+    )
+    participation = (
+        f"INSERT INTO {table(Participation)} (credential_id, session_unit_id, idem_key, request_digest, is_test)"
+        " SELECT %(credential)s, %(unit)s, %(key)s, %(digest)s, is_test FROM {allowed}"
+    )
+    ballot = (
+        f"INSERT INTO {table(Ballot)}"
         " (id, session_id, session_unit_id, rater_group, sheet, grade, receipt_hash, is_test)"
         " SELECT %(ballot)s, session_id, %(unit)s, rater_group, %(sheet)s, %(grade)s, %(receipt_hash)s, is_test"
-        " FROM allowed"
+        " FROM {allowed}"
     )
+    if vendor == "postgresql":
+        inserts = f"participation AS ({participation.format(allowed='allowed')}) {ballot.format(allowed='allowed')}"
+        return (f"WITH allowed AS ({allowed}), {inserts}",)
+    # Python's sqlite3 reports no rowcount for a statement that starts with WITH: a subquery here.
+    subquery = f"({allowed}) allowed"
+    return (participation.format(allowed=subquery), ballot.format(allowed=subquery))
 
 
 def _validate_and_insert(request: _Request) -> SubmitResult:
