@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -369,3 +370,11 @@ def campaign_units(cast: Cast) -> dict[str, Any]:
 @pytest.fixture
 def other_campaign(cast: Cast) -> Any:
     return cast.other_campaign
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    """Django drops this process's SQLite test database; its ballot writers' lock file goes too."""
+    from django.conf import settings
+
+    for lock in settings.VAR_DIR.glob(f"test-{os.getpid()}.sqlite3*.ballot-lock"):
+        lock.unlink(missing_ok=True)
