@@ -406,8 +406,7 @@ def ballot_submit(
     """
     key = _parse_key(idem_key)
     receipt = _check_receipt(receipt)
-    session = str(session_public_id) if session_public_id else None
-    request = _Request(credential_id, sheet, session_unit_id, grade, key, receipt, session)
+    request = _Request(credential_id, sheet, session_unit_id, grade, key, receipt, session_public_id or None)
     with ballot_writer_turn():
         return _submit(request)
 
@@ -473,9 +472,13 @@ def _validated(
         raise RatingError(403, _("本场测评已结束"))
     unit = _open_unit(session, credential, request.unit_id)
     spec = scoring.session_spec(session)
-    if request.grade not in scoring.allowed_grades(spec):
-        raise RatingError(400, _("等次“%(grade)s”不是本测评的等次") % {"grade": request.grade})
+    _check_grade(request.grade, spec)
     return credential, unit, spec
+
+
+def _check_grade(grade: str, spec: Any) -> None:
+    if grade not in scoring.allowed_grades(spec):
+        raise RatingError(400, _("等次“%(grade)s”不是本测评的等次") % {"grade": grade})
 
 
 def _insert(request: _Request, credential: RaterCredential, unit: SessionUnit) -> SubmitResult:
@@ -647,12 +650,12 @@ def _field_name(model: Any, attname: str) -> str:
 
 
 def _submit_fast(request: _Request) -> SubmitResult:
-    """Read, validate, insert while open, in one short transaction — no row lock, so hundreds of
-    raters grading the same unit never queue behind each other."""
+    """Validate and insert while open, without a row lock, so hundreds of raters grading the same
+    unit never queue behind each other: by the INSERTs themselves where the rules allow, else
+    read, validate and insert in one short transaction."""
     spec = _insert_if_allowed_spec(request)
     if spec is not None:
-        if request.grade not in scoring.allowed_grades(spec):
-            raise RatingError(400, _("等次“%(grade)s”不是本测评的等次") % {"grade": request.grade})
+        _check_grade(request.grade, spec)
         return _insert_if_allowed(request)
     with transaction.atomic(durable=True):
         return _validate_and_insert(request)
