@@ -49,6 +49,7 @@ import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -378,3 +379,36 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
 
     for lock in settings.VAR_DIR.glob(f"test-{os.getpid()}.sqlite3*.ballot-lock"):
         lock.unlink(missing_ok=True)
+
+
+# --- Accessibility: axe-core (npm, node_modules/axe-core) run inside a Playwright page ----------------
+
+AXE_SCRIPT = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page: Any) -> list[str]:
+    """Every WCAG 2.1 A/AA violation axe-core finds on the page as it is now, one line each.
+
+    The script goes in through ``evaluate`` (the DevTools protocol), which the page's CSP does not
+    govern, so the check needs no change to the page's own security headers."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"{AXE_SCRIPT} is missing: run `make install` (npm ci installs axe-core)")
+    page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+        ".map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`)",
+        AXE_TAGS,
+    )
+    return list(found)
+
+
+@pytest.fixture
+def axe() -> Callable[[Any], None]:
+    """``axe(page)`` fails the test with axe-core's findings when the page has any WCAG A/AA violation."""
+
+    def check(page: Any) -> None:
+        violations = axe_violations(page)
+        assert not violations, f"axe-core: {page.url}\n" + "\n".join(violations)
+
+    return check
