@@ -103,7 +103,9 @@ class Server:
             KAOPING_VAR_DIR=str(workdir),
             KAOPING_DEBUG="0",
             KAOPING_ALLOWED_HOSTS="127.0.0.1,localhost",
-            KAOPING_RATER_TOKEN_KEY="bench-rater-token-key-" + uuid.uuid4().hex,
+            KAOPING_RATER_TOKEN_KEY="bench-rater-token-key-" + uuid.uuid4().hex + uuid.uuid4().hex,
+            KAOPING_SECRET_KEY="bench-secret-key-" + uuid.uuid4().hex + uuid.uuid4().hex,
+            KAOPING_SSL_REDIRECT="0",  # plain HTTP on 127.0.0.1, no nginx in front
             KAOPING_CONN_MAX_AGE="60",
             KAOPING_LOG_LEVEL="ERROR",
         )

@@ -9,15 +9,22 @@ import dj_database_url
 from django.utils.csp import CSP  # type: ignore[import-untyped]
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.config import environment
+from kaoping.config.environment import DEVELOPMENT_SECRET_KEY as DEV_KEY
+
 SRC_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = SRC_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("KAOPING_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get("KAOPING_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
+DEBUG = environment.flag("KAOPING_DEBUG", True)
+# Production (DEBUG off) refuses to start on a missing, public or short key: kaoping.config.environment.
+_secret = os.environ.get("KAOPING_SECRET_KEY", "")
+SECRET_KEY = environment.production_key("KAOPING_SECRET_KEY", _secret) if not DEBUG else _secret or DEV_KEY
 # Separate key for rater-token HMACs so rotating SECRET_KEY never orphans ballots.
-RATER_TOKEN_KEY = os.environ.get("KAOPING_RATER_TOKEN_KEY", SECRET_KEY)
-DEBUG = os.environ.get("KAOPING_DEBUG", "1") == "1"
+_rater = os.environ.get("KAOPING_RATER_TOKEN_KEY", "")
+RATER_TOKEN_KEY = environment.production_key("KAOPING_RATER_TOKEN_KEY", _rater) if _rater and not DEBUG else _rater
+RATER_TOKEN_KEY = RATER_TOKEN_KEY or SECRET_KEY
 ALLOWED_HOSTS = os.environ.get("KAOPING_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
 
 INSTALLED_APPS = [
@@ -34,6 +41,8 @@ INSTALLED_APPS = [
     "kaoping.results",
     "kaoping.external",
     "kaoping.web",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -44,6 +53,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kaoping.web.security.AccountGateMiddleware",  # second factor, forced password change
+    "kaoping.web.security.NoStoreMiddleware",  # Cache-Control: no-store for signed-in and rater pages
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -92,13 +104,24 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
+# Length over composition (OWASP ASVS 6.2): at least 12 characters, any length above (64+ works), no
+# rules about character classes; common, numeric-only and name-like passwords are refused.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttle (kaoping.web.throttle): failures per typed user name and per client address in a window.
+LOGIN_THROTTLE = {
+    "window_minutes": environment.integer("KAOPING_LOGIN_WINDOW_MINUTES", 15),
+    "per_username": environment.integer("KAOPING_LOGIN_FAILURES_PER_USERNAME", 5),
+    "per_address": environment.integer("KAOPING_LOGIN_FAILURES_PER_ADDRESS", 200),
+}
+OTP_TOTP_ISSUER = "考评 Kaoping"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -139,9 +162,17 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
-if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+# HTTPS, on by default in production (docs/deploy.md); each can be switched off for a plain-HTTP test server.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SECURE_SSL_REDIRECT = environment.flag("KAOPING_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = environment.integer("KAOPING_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = environment.flag("KAOPING_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = environment.flag("KAOPING_HSTS_PRELOAD", not DEBUG)
+# Behind nginx (the documented set-up) the app sees plain HTTP from 127.0.0.1: trust the proxy's scheme
+# header, and take the client's address from X-Forwarded-For only when the peer is one of these proxies.
+BEHIND_PROXY = environment.flag("KAOPING_BEHIND_PROXY", not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+TRUSTED_PROXIES = environment.addresses("KAOPING_TRUSTED_PROXIES", "127.0.0.1,::1") if BEHIND_PROXY else frozenset()
 
 LOGGING = {
     "version": 1,
