@@ -164,6 +164,9 @@ def _campaigns() -> list[Cell]:
         *_row("audit:campaign_log", "GET", organizer, aliases=pk),
         *_row("orgs:unit", "GET", organizer, aliases={"pk": "org_id"}),
         *_row("orgs:membership_revoke", "POST", organizer, aliases={"pk": "membership_id"}),
+        # setting a user's password: addressed by one of the user's memberships (issue 10 §2)
+        *_row("orgs:user_password", "GET", organizer, aliases={"pk": "membership_id"}),
+        *_row("orgs:user_password", "POST", organizer, aliases={"pk": "membership_id"}),
         # imported component scores (党建, 民办 …): the organizer's page
         *_row("external:imported_scores", "GET", organizer),
         *_row("external:imported_scores", "POST", organizer),

@@ -29,7 +29,7 @@ from kaoping.assessments.models import (
 from kaoping.campaigns.models import CampaignUnit
 from kaoping.engine.model import Indicator
 from kaoping.orgs.access import CampaignAccess, campaign_for
-from kaoping.orgs.models import User
+from kaoping.orgs.selectors import campaign_people
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -607,9 +607,12 @@ def review_action(request: HttpRequest, campaign_id: int, unit_id: int, action: 
 
 def _recusal_action(request: HttpRequest, unit: CampaignUnit, action: str) -> None:
     if action == "recuse":
-        user = User.objects.filter(username=request.POST.get("username", "").strip()).first()
+        username = request.POST.get("username", "").strip()
+        # Only people of the campaign's bureau (and its reviewers above): a foreign user is neither
+        # recorded nor confirmed to exist, and the answer for it is the same as for a name nobody has.
+        user = campaign_people(unit.campaign.owner).filter(username=username).first()
         if user is None:
-            raise services.AssessmentError(_("找不到该用户名"))
+            raise services.AssessmentError(_("本局及下属单位中没有用户名为“%(name)s”的用户") % {"name": username})
         services.recusal_add(unit=unit, user=user, actor=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, _("已登记回避:%(user)s") % {"user": user})
     else:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from kaoping.orgs.access import managed_bureaus, orgs_for
-from kaoping.orgs.models import Department, Membership, Organization, UnitCategory
+from kaoping.orgs.models import Department, Membership, Organization, Role, UnitCategory, User
 
 
 @dataclass
@@ -54,3 +55,25 @@ def memberships_for(user: object) -> QuerySet[Membership]:
 
 def membership_for(user: object, membership_id: int) -> Membership | None:
     return memberships_for(user).filter(pk=membership_id).first()
+
+
+def users_beneath(bureaus: Iterable[Organization]) -> QuerySet[User]:
+    """Users with a role at one of ``bureaus`` or beneath it: the only people these bureaus' managers
+    may name (assign a role, set a password, recuse). Users of other bureaus are never listed."""
+    condition = Q(pk__in=[])
+    for bureau in bureaus:
+        condition |= Q(memberships__organization__path__startswith=bureau.path)
+    return User.objects.filter(condition).distinct().order_by("username")
+
+
+def users_for(user: object) -> QuerySet[User]:
+    """The users the organizer or administrator ``user`` may name."""
+    return users_beneath(managed_bureaus(user))
+
+
+def campaign_people(campaign_owner: Organization) -> QuerySet[User]:
+    """Users of the campaign's bureau and beneath it, and the reviewers above it who review its units."""
+    ancestor_ids = [int(x) for x in campaign_owner.path.strip("/").split("/") if x]
+    own = Q(memberships__organization__path__startswith=campaign_owner.path)
+    reviewers_above = Q(memberships__role=Role.REVIEWER, memberships__organization_id__in=ancestor_ids)
+    return User.objects.filter(own | reviewers_above).distinct().order_by("username")

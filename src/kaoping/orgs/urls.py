@@ -11,6 +11,7 @@ urlpatterns = [
     path("departments/", views.departments, name="departments"),
     path("users/", views.users, name="users"),
     path("users/membership/<int:pk>/revoke/", views.membership_revoke, name="membership_revoke"),
+    path("users/membership/<int:pk>/password/", views.user_password, name="user_password"),
     path("import/", views.import_upload, name="import"),
     path("import/confirm/", views.import_confirm, name="import_confirm"),
     path("import/template.xlsx", views.import_template, name="import_template"),

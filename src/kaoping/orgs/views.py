@@ -9,6 +9,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.decorators import login_required
 from django.forms.utils import flatatt
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,7 +24,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kaoping.orgs import access, imports, selectors, services
-from kaoping.orgs.models import Department, OrgKind, Role, User
+from kaoping.orgs.models import Department, Membership, OrgKind, Role, User
+from kaoping.web import accounts
 
 IMPORT_SESSION_KEY = "orgs_import"
 
@@ -181,14 +184,40 @@ def departments(request: HttpRequest) -> HttpResponse:
 
 
 class AssignForm(forms.Form):
-    username = forms.CharField(label=gettext_lazy("用户名"), max_length=150)
+    """Give a role to a user of the bureau (chosen from the list), or create a new user and give it."""
+
+    user = forms.TypedChoiceField(
+        label=gettext_lazy("已有用户"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=QuickSelect,
+        error_messages={"invalid_choice": gettext_lazy("请从列表中选择本局及下属单位的用户")},
+    )
+    username = forms.CharField(label=gettext_lazy("或新建用户:用户名"), max_length=150, required=False)
     display_name = forms.CharField(label=gettext_lazy("姓名"), max_length=100, required=False)
     password = forms.CharField(
-        label=gettext_lazy("初始密码(新用户,可空)"), required=False, min_length=10, widget=forms.PasswordInput
+        label=gettext_lazy("初始密码(新用户,可空;首次登录时须修改)"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     organization = forms.TypedChoiceField(label=gettext_lazy("单位"), coerce=int)
     role = forms.ChoiceField(label=gettext_lazy("角色"), choices=Role.choices)
     department = forms.TypedChoiceField(label=gettext_lazy("处室"), coerce=int, required=False, empty_value=None)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("user") is None and not str(data.get("username", "")).strip():
+            raise forms.ValidationError(_("请选择已有用户,或填写新用户的用户名"))
+        password = data.get("password")
+        if data.get("user") is None and password:
+            candidate = User(username=str(data.get("username", "")), display_name=str(data.get("display_name", "")))
+            try:
+                password_validation.validate_password(password, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
 
 
 @login_required
@@ -197,36 +226,110 @@ def users(request: HttpRequest) -> HttpResponse:
     memberships = selectors.memberships_for(request.user)
     depts = list(selectors.departments_for(request.user))
     form = AssignForm(request.POST or None)
+    candidates = list(selectors.users_for(request.user))
+    form.fields["user"].choices = [("", "—"), *((u.pk, f"{u} ({u.username})") for u in candidates)]  # type: ignore[attr-defined]
     form.fields["organization"].choices = [(o.pk, o.name) for o in access.orgs_for(request.user)]  # type: ignore[attr-defined]
     form.fields["department"].choices = [("", "—"), *((d.pk, f"{d.bureau} · {d.name}") for d in depts)]  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
-            _assign(request, form.cleaned_data, depts)
+            _assign(request, form.cleaned_data, depts, candidates)
         except services.OrgError as error:
             _show_errors(request, error)
         else:
             messages.success(request, _("已分配角色"))
             return redirect("orgs:users")
-    return render(request, "orgs/users.html", {"memberships": memberships, "form": form})
+    context = {"memberships": memberships, "form": form, "password_user_ids": _password_user_ids(request)}
+    return render(request, "orgs/users.html", context)
 
 
-def _assign(request: HttpRequest, data: dict[str, Any], depts: list[Department]) -> None:
+def _password_user_ids(request: HttpRequest) -> set[int]:
+    """Users whose password this manager may set: all their roles lie within the manager's bureaus."""
+    inside = set(selectors.memberships_for(request.user).values_list("user_id", flat=True))
+    outside = set(
+        Membership.objects.filter(user_id__in=inside)
+        .exclude(organization__in=access.orgs_for(request.user))
+        .values_list("user_id", flat=True)
+    )
+    return inside - outside - {request.user.pk}
+
+
+def _assign(request: HttpRequest, data: dict[str, Any], depts: list[Department], candidates: list[User]) -> None:
     organization = access.org_for(request.user, data["organization"])
     department = next((d for d in depts if d.pk == data["department"]), None)
-    user = User.objects.filter(username=data["username"].strip()).first()
-    if user is None:
-        user = services.user_create(
-            username=data["username"],
-            display_name=data["display_name"],
-            password=data["password"] or None,
-            actor=request.user,
-        )
-    elif not selectors.memberships_for(request.user).filter(user=user).exists():
-        # An account outside the bureau is not ours to extend (and its existence is not confirmed).
-        raise services.OrgError(_("用户名“%(name)s”已被占用") % {"name": user.username})
+    ours = {u.pk: u for u in candidates}
+    if data["user"] is not None:
+        user = ours[data["user"]]  # the form accepted only candidates
+    else:
+        username = data["username"].strip()
+        found = User.objects.filter(username=username).first()
+        if found is not None and found.pk not in ours:
+            # A name taken by another bureau's account: refused with nothing about that account.
+            raise services.OrgError(_("用户名“%(name)s”已被占用,请换一个用户名") % {"name": username})
+        user = found or _new_user(request, data)
     services.membership_assign(
         user=user, organization=organization, role=data["role"], department=department, actor=request.user
     )
+
+
+def _new_user(request: HttpRequest, data: dict[str, Any]) -> User:
+    user = services.user_create(
+        username=data["username"],
+        display_name=data["display_name"],
+        password=data["password"] or None,
+        actor=request.user,
+    )
+    if data["password"]:  # an initial password is known to the administrator: the user replaces it
+        accounts.require_password_change(user)
+    return user
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):  # type: ignore[type-arg]
+    must_change = forms.BooleanField(label=gettext_lazy("下次登录时必须修改密码(推荐)"), required=False, initial=True)
+    clear_second_factor = forms.BooleanField(
+        label=gettext_lazy("同时清除两步验证(用户的手机丢失时)"), required=False, initial=False
+    )
+
+
+def _managed_user_or_404(request: HttpRequest, membership_id: int) -> User:
+    """The user of a membership the actor manages, if every one of their roles lies within the actor's
+    bureaus (so nobody takes over an account that also serves a bureau they do not manage); never the
+    actor, never a superuser. Anything else is a 404."""
+    membership = selectors.membership_for(request.user, membership_id)
+    user = membership.user if membership else None
+    if user is None or user.pk == request.user.pk or user.is_superuser:
+        raise Http404
+    roles = user.memberships.select_related("organization")
+    if any(not access.manager_of(request.user, m.organization) for m in roles):
+        raise Http404
+    return user
+
+
+@login_required
+def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator sets or resets a user's password (an imported user has none until then).
+
+    The URL names one of the user's memberships, as the users page lists memberships."""
+    _bureaus_or_404(request)
+    target = _managed_user_or_404(request, pk)
+    form = SetPasswordForm(target, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accounts.password_set(
+            user=target,
+            password=form.cleaned_data["new_password1"],
+            must_change=form.cleaned_data["must_change"],
+            clear_second_factor=form.cleaned_data["clear_second_factor"],
+            actor=request.user,
+        )
+        messages.success(request, _("已为“%(name)s”设置新密码") % {"name": target})
+        return redirect("orgs:users")
+    context = {
+        "target": target,
+        "form": form,
+        "has_password": target.has_usable_password(),
+        "second_factor": accounts.totp_device(target) is not None,
+        "memberships": selectors.memberships_for(request.user).filter(user=target),
+    }
+    return render(request, "orgs/user_password.html", context)
 
 
 @login_required

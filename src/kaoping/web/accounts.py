@@ -65,6 +65,11 @@ def must_change_password(user: Any) -> bool:
     return AccountState.objects.filter(user_id=user.pk, must_change_password=True).exists()
 
 
+def require_password_change(user: Any) -> None:
+    """The user's current password was chosen by someone else: they choose their own at the next sign-in."""
+    AccountState.objects.update_or_create(user_id=user.pk, defaults={"must_change_password": True})
+
+
 @transaction.atomic
 def password_changed(user: User) -> None:
     """The user chose a new password themselves (Django's PasswordChangeView saved it)."""
