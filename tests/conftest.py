@@ -15,20 +15,32 @@ Organizations (``Organization``)::
        └─ other_school 九江第一中学 (school)
 
 Unit categories of ``city``: ``county_category`` (code "county"), ``school_category`` (code "school").
-Departments of ``city``: ``dept_x`` 基础教育处, ``dept_y`` 督导室.
+Departments of ``city``: ``dept_x`` 基础教育处, ``dept_y`` 督导室; of ``county_a``: ``county_dept``.
 
-Users (password ``PASSWORD``) and their one membership each:
+Users (password ``PASSWORD``) and their one membership each. The first ten are the original cast;
+the rest place every role at every level where it can exist (province, city, county, school), so
+the access matrix covers a role above, at and below the campaign's owner:
 
-    organizer        organizer of city
-    other_organizer  organizer of other_bureau (must see nothing of city)
-    scorer_x         department scorer, city / dept_x
-    scorer_y         department scorer, city / dept_y
-    reviewer         reviewer (督学) at city: reviews every unit beneath city
-    reporter_a       reporter of school_a
-    reporter_b       reporter of school_b
-    leader           leader of city (reads, changes nothing)
-    admin_user       administrator of city (same rights as the organizer for city's campaigns)
-    anonymous        ``AnonymousUser()``
+    organizer           organizer of city
+    other_organizer     organizer of other_bureau (must see nothing of city)
+    scorer_x            department scorer, city / dept_x
+    scorer_y            department scorer, city / dept_y
+    reviewer            reviewer (督学) at city: reviews every unit beneath city
+    reporter_a          reporter of school_a
+    reporter_b          reporter of school_b
+    leader              leader of city (reads, changes nothing)
+    admin_user          administrator of city (same rights as the organizer for city's campaigns)
+    anonymous           ``AnonymousUser()``
+
+    leader_school_a     leader at school_a: reads school_a's own data as its reporter does, writes nothing
+    leader_county_a     leader at county_a (a participating unit): the same for county_a only
+    leader_province     leader at province: no role in city's campaign
+    reviewer_county_a   reviewer at county_a: reviews county_a and school_a, not county_b/school_b
+    reviewer_province   reviewer at province: reviews only campaigns of the province itself
+    reporter_county_a   reporter of county_a (a participating unit, still a draft in the matrix)
+    scorer_county_a     department scorer of county_a / county_dept: no role in city's campaign
+    organizer_county_a  organizer of county_a: manages county_a and school_a, not city's campaign
+    organizer_province  organizer of province: manages the whole tree, owns none of its campaigns
 
 Campaigns:
 
@@ -126,6 +138,7 @@ class Cast:
     school_category: Any
     dept_x: Any
     dept_y: Any
+    county_dept: Any
     users: dict[str, Any]
     campaign: Any
     campaign_units: dict[str, Any]
@@ -167,6 +180,7 @@ def _build_cast() -> Cast:
     other_school = org("九江第一中学", "jj-1", OrgKind.SCHOOL, other_bureau)
     dept_x = Department.objects.create(bureau=city, name="基础教育处")
     dept_y = Department.objects.create(bureau=city, name="督导室")
+    county_dept = Department.objects.create(bureau=county_a, name="东湖区基础教育处")
 
     def user(username: str, display: str, role: str, at: Organization, department: Any = None) -> User:
         u = User.objects.create(username=username, password=_cheap_hash(), display_name=display)
@@ -184,6 +198,16 @@ def _build_cast() -> Cast:
         "leader": user("leader", "郑局长", Role.LEADER, city),
         "admin_user": user("admin_user", "冯管理", Role.ADMIN, city),
         "anonymous": AnonymousUser(),
+        # every role at every level where it can exist (see the docstring)
+        "leader_school_a": user("leader_school_a", "陈校长", Role.LEADER, school_a),
+        "leader_county_a": user("leader_county_a", "褚区长", Role.LEADER, county_a),
+        "leader_province": user("leader_province", "卫厅长", Role.LEADER, province),
+        "reviewer_county_a": user("reviewer_county_a", "蒋区督学", Role.REVIEWER, county_a),
+        "reviewer_province": user("reviewer_province", "沈省督学", Role.REVIEWER, province),
+        "reporter_county_a": user("reporter_county_a", "韩区填报", Role.REPORTER, county_a),
+        "scorer_county_a": user("scorer_county_a", "杨区处室", Role.DEPARTMENT_SCORER, county_a, county_dept),
+        "organizer_county_a": user("organizer_county_a", "朱区考核办", Role.ORGANIZER, county_a),
+        "organizer_province": user("organizer_province", "秦省考核办", Role.ORGANIZER, province),
     }
     campaign = Campaign.objects.create(owner=city, name="2024年度学校考核", year=2024, created_by=users["organizer"])
     SchemeVersion.objects.create(
@@ -211,6 +235,7 @@ def _build_cast() -> Cast:
         school_category=school_category,
         dept_x=dept_x,
         dept_y=dept_y,
+        county_dept=county_dept,
         users=users,
         campaign=campaign,
         campaign_units=campaign_units,
@@ -309,6 +334,11 @@ def dept_y(cast: Cast) -> Any:
 
 
 @pytest.fixture
+def county_dept(cast: Cast) -> Any:
+    return cast.county_dept
+
+
+@pytest.fixture
 def organizer(cast: Cast) -> Any:
     return cast.users["organizer"]
 
@@ -356,6 +386,26 @@ def admin_user(cast: Cast) -> Any:
 @pytest.fixture
 def anonymous(cast: Cast) -> Any:
     return cast.users["anonymous"]
+
+
+@pytest.fixture
+def leader_school_a(cast: Cast) -> Any:
+    return cast.users["leader_school_a"]
+
+
+@pytest.fixture
+def leader_county_a(cast: Cast) -> Any:
+    return cast.users["leader_county_a"]
+
+
+@pytest.fixture
+def reviewer_county_a(cast: Cast) -> Any:
+    return cast.users["reviewer_county_a"]
+
+
+@pytest.fixture
+def reporter_county_a(cast: Cast) -> Any:
+    return cast.users["reporter_county_a"]
 
 
 @pytest.fixture

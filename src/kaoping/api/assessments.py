@@ -86,7 +86,8 @@ def _problem(exc: services.AssessmentError) -> tuple[int, dict[str, Any]]:
 def list_entries(request: HttpRequest, campaign_id: int, unit_id: int) -> list[dict[str, Any]]:
     _campaign, access = campaign_for(request.user, campaign_id)
     unit = selectors.visible_unit(request.user, access, unit_id)
-    if not (access.can_report_for(unit.organization) or access.can_review_unit(unit.organization)):
+    # the unit itself (its reporters and leaders) and its reviewers; departments use their own grid
+    if not (access.can_read_as_unit(unit.organization) or access.can_review_unit(unit.organization)):
         raise _not_found()
     return [_entry_out(row) for row in selectors.entries_by_item(unit).values()]
 

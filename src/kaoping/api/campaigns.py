@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from ninja.security import django_auth
 
 from kaoping.campaigns.models import Campaign
+from kaoping.campaigns.readonly import is_archived
 from kaoping.campaigns.selectors import scheme_categories
 from kaoping.orgs import access
 
@@ -42,6 +43,7 @@ class CampaignDetailOut(CampaignOut):
     deadlines: list[DeadlineOut]
     categories: list[CategoryOut]
     organizer: bool
+    read_only: bool  # archived (已归档): every write is refused with 409
 
 
 class UnitOut(Schema):
@@ -85,6 +87,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> dict[str, object]
         "deadlines": [{"phase": d.phase, "deadline": d.deadline} for d in campaign.deadlines.order_by("deadline")],
         "categories": categories,
         "organizer": grant.organizer,
+        "read_only": is_archived(campaign),
     }
 
 

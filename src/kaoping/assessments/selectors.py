@@ -26,6 +26,7 @@ from kaoping.assessments.models import (
 from kaoping.audit.models import AuditEvent
 from kaoping.campaigns import selectors as campaign_selectors
 from kaoping.campaigns.models import Campaign, CampaignUnit, Phase, PhaseDeadline
+from kaoping.campaigns.readonly import archived_message, is_archived
 from kaoping.engine.model import Component, ComponentMethod, Indicator, Scheme
 from kaoping.orgs.access import CampaignAccess, unit_for, units_for
 from kaoping.orgs.models import Department
@@ -157,9 +158,17 @@ def visible_unit(user: object, access: CampaignAccess, unit_id: object) -> Campa
 
 
 def reporter_unit(user: object, access: CampaignAccess, unit_id: object) -> CampaignUnit:
-    """A unit the user reports for, or 404."""
+    """A unit the user reports for (fills in, uploads, submits), or 404. Never a leader at the unit."""
     unit = unit_for(access, unit_id)
     if not access.can_report_for(unit.organization):
+        raise Http404
+    return unit
+
+
+def own_unit(user: object, access: CampaignAccess, unit_id: object) -> CampaignUnit:
+    """A unit whose self-assessment the user reads as the unit (its reporters and leaders), or 404."""
+    unit = unit_for(access, unit_id)
+    if not access.can_read_as_unit(unit.organization):
         raise Http404
     return unit
 
@@ -204,8 +213,9 @@ def units_taking_item(scheme: Scheme, item_id: str) -> list[str]:
 
 
 def submission_of(unit: CampaignUnit) -> Submission:
-    submission, _created = Submission.objects.get_or_create(unit=unit)
-    return submission
+    """The unit's submission; a draft not yet stored when it has none (reading a page writes nothing,
+    which an archived campaign needs: the services create the row when the unit first writes)."""
+    return Submission.objects.filter(unit=unit).first() or Submission(unit=unit)
 
 
 def deadline_of(campaign: Campaign, phase: str) -> PhaseDeadline | None:
@@ -216,6 +226,8 @@ def self_assessment_closed_reason(campaign: Campaign, submission: Submission) ->
     """Why the unit cannot edit its self-assessment now (Chinese), or None when it can."""
     from django.utils.translation import gettext as _
 
+    if is_archived(campaign):
+        return archived_message()
     if submission.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
         return _("自评已提交(%(status)s),不能再修改。如需修改,请联系审核人员退回。") % {
             "status": submission.get_status_display()
@@ -236,6 +248,8 @@ def scoring_closed_reason(campaign: Campaign) -> str | None:
     """Why departments and reviewers cannot score now (Chinese), or None."""
     from django.utils.translation import gettext as _
 
+    if is_archived(campaign):
+        return archived_message()
     if campaign.phase not in (Phase.SELF_ASSESSMENT, Phase.REVIEW, Phase.RATING, Phase.SCORING):
         return _("当前阶段为“%(phase)s”,不能评分。") % {"phase": campaign.get_phase_display()}
     deadline = deadline_of(campaign, Phase.REVIEW)
@@ -271,8 +285,8 @@ def unit_files(unit: CampaignUnit) -> QuerySet[EvidenceFile]:
 def evidence_file_for(user: object, access: CampaignAccess, file_id: object, scheme: Scheme) -> EvidenceFile:
     """An evidence file the user may download, or 404.
 
-    Reporters get their own unit's files; reviewers, organizers and leaders files of units they
-    see; department scorers only files attached to items of their departments.
+    Reporters and leaders at a unit get that unit's files; reviewers, organizers and the bureau's
+    leaders files of units they see; department scorers only files attached to items of their departments.
     """
     try:
         pk = int(str(file_id))
@@ -288,7 +302,7 @@ def evidence_file_for(user: object, access: CampaignAccess, file_id: object, sch
         raise Http404
     if access.organizer or access.leader or access.can_review_unit(unit.organization):
         return evidence
-    if access.can_report_for(unit.organization):
+    if access.can_read_as_unit(unit.organization):
         return evidence
     if access.department_ids and _file_backs_department_item(evidence, access, scheme):
         return evidence

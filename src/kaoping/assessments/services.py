@@ -3,6 +3,9 @@
 Edits that span requests use optimistic locking: the caller passes the ``version`` it read
 (0 = "there was no row yet"); a stale version raises ``Conflict`` carrying the row as it is now,
 so nothing is silently overwritten.
+
+Every write first calls ``_require_writable``: an archived campaign is read-only for everyone
+(``kaoping.campaigns.readonly``), whatever page, API call or command asks.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from kaoping.assessments.models import (
 )
 from kaoping.audit.services import audit_record
 from kaoping.campaigns.models import CampaignUnit
+from kaoping.campaigns.readonly import require_writable
 from kaoping.engine.model import Indicator, Scheme
 from kaoping.orgs.models import Department
 
@@ -234,6 +238,7 @@ class EntryInput:
 def entry_save(*, unit: CampaignUnit, item: Indicator, actor: Any, version: int, data: EntryInput) -> SelfAssessment:
     """Save the unit's entry for ``item`` (autosave). Raises Closed, AssessmentError or Conflict."""
     with transaction.atomic():
+        _require_writable(unit)
         submission = _submission_locked(unit)
         reason = selectors.self_assessment_closed_reason(unit.campaign, submission)
         if reason:
@@ -277,6 +282,11 @@ def _entry_values(item: Indicator, data: EntryInput) -> dict[str, Any]:
     }
 
 
+def _require_writable(unit: CampaignUnit) -> None:
+    """Refuse any change in an archived campaign (call it first, inside the write's transaction)."""
+    require_writable(unit.campaign_id, error=Closed)
+
+
 def _submission_locked(unit: CampaignUnit) -> Submission:
     """The unit's submission row, locked for the transaction (PostgreSQL) so status checks hold."""
     Submission.objects.get_or_create(unit=unit)
@@ -318,6 +328,7 @@ def _missing_parts(item: Indicator, entry: SelfAssessment | None) -> list[str]:
 
 def submission_submit(*, unit: CampaignUnit, actor: Any, scheme: Scheme) -> Submission:
     with transaction.atomic():
+        _require_writable(unit)
         submission = _submission_locked(unit)
         reason = selectors.self_assessment_closed_reason(unit.campaign, submission)
         if reason:
@@ -335,9 +346,10 @@ def submission_submit(*, unit: CampaignUnit, actor: Any, scheme: Scheme) -> Subm
 
 def submission_return(*, unit: CampaignUnit, actor: Any, reason: str) -> Submission:
     reason = reason.strip()
-    if not reason:
-        raise AssessmentError(_("退回时必须写明原因"), {"reason": _("请填写退回原因")})
     with transaction.atomic():
+        _require_writable(unit)
+        if not reason:
+            raise AssessmentError(_("退回时必须写明原因"), {"reason": _("请填写退回原因")})
         submission = _submission_locked(unit)
         if submission.status not in (SubmissionStatus.SUBMITTED, SubmissionStatus.RESUBMITTED):
             raise Closed(_("只有已提交的自评才能退回(当前:%(s)s)") % {"s": submission.get_status_display()})
@@ -346,6 +358,7 @@ def submission_return(*, unit: CampaignUnit, actor: Any, reason: str) -> Submiss
 
 def submission_lock(*, unit: CampaignUnit, actor: Any) -> Submission:
     with transaction.atomic():
+        _require_writable(unit)
         submission = _submission_locked(unit)
         if submission.status not in (SubmissionStatus.SUBMITTED, SubmissionStatus.RESUBMITTED):
             raise Closed(_("只有已提交的自评才能锁定(当前:%(s)s)") % {"s": submission.get_status_display()})
@@ -416,6 +429,7 @@ def department_score_save(
 
 
 def _require_scorable(unit: CampaignUnit) -> None:
+    _require_writable(unit)
     reason = selectors.scoring_closed_reason(unit.campaign)
     if reason:
         raise Closed(reason)
@@ -476,9 +490,10 @@ def review_save(
 def spot_check_record(
     *, unit: CampaignUnit, actor: Any, checked_on: date, inspectors: str, findings: str, item_ids: Sequence[str]
 ) -> SpotCheck:
-    if not findings.strip() or not inspectors.strip():
-        raise AssessmentError(_("请填写抽查人员和抽查发现"))
     with transaction.atomic():
+        _require_writable(unit)
+        if not findings.strip() or not inspectors.strip():
+            raise AssessmentError(_("请填写抽查人员和抽查发现"))
         check = SpotCheck.objects.create(
             unit=unit,
             checked_on=checked_on,
@@ -500,9 +515,10 @@ def spot_check_record(
 
 
 def recusal_add(*, unit: CampaignUnit, user: Any, actor: Any, reason: str) -> Recusal:
-    if not reason.strip():
-        raise AssessmentError(_("请填写回避原因"))
     with transaction.atomic():
+        _require_writable(unit)
+        if not reason.strip():
+            raise AssessmentError(_("请填写回避原因"))
         recusal = Recusal.objects.create(
             campaign_id=unit.campaign_id, unit=unit, user=user, reason=reason.strip()[:300], created_by=actor
         )
@@ -520,6 +536,7 @@ def recusal_add(*, unit: CampaignUnit, user: Any, actor: Any, reason: str) -> Re
 
 def recusal_revoke(*, recusal: Recusal, actor: Any, reason: str) -> None:
     with transaction.atomic():
+        require_writable(recusal.campaign_id, error=Closed)
         Recusal.objects.filter(pk=recusal.pk).update(active=False)
         audit_record(
             chain=f"campaign:{recusal.campaign_id}",
@@ -573,10 +590,10 @@ def evidence_upload(
 
 
 def evidence_link(*, unit: CampaignUnit, item_id: str, evidence: EvidenceFile, actor: Any, attach: bool) -> None:
-    if evidence.unit_id != unit.pk or evidence.withdrawn:
-        raise AssessmentError(_("该文件不属于本单位或已撤回"))
     with transaction.atomic():
         _require_editable(unit)
+        if evidence.unit_id != unit.pk or evidence.withdrawn:
+            raise AssessmentError(_("该文件不属于本单位或已撤回"))
         _link(unit, item_id, evidence, actor, attach=attach)
 
 
@@ -602,6 +619,7 @@ def _link(unit: CampaignUnit, item_id: str, evidence: EvidenceFile, actor: Any, 
 
 
 def _require_editable(unit: CampaignUnit) -> None:
+    _require_writable(unit)
     submission = _submission_locked(unit)
     reason = selectors.self_assessment_closed_reason(unit.campaign, submission)
     if reason:

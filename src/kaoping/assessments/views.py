@@ -27,6 +27,7 @@ from kaoping.assessments.models import (
     SubmissionStatus,
 )
 from kaoping.campaigns.models import CampaignUnit
+from kaoping.campaigns.readonly import archived_message, is_archived
 from kaoping.engine.model import Indicator
 from kaoping.orgs.access import CampaignAccess, campaign_for
 from kaoping.orgs.selectors import campaign_people
@@ -49,7 +50,7 @@ def dom_id(prefix: str, *parts: object) -> str:
 def campaign_home(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign, access = campaign_for(request.user, campaign_id)
     units = selectors.visible_units(request.user, access).order_by("category", "organization__name")
-    my_units = [u for u in units.filter(organization_id__in=access.reporter_unit_ids)]
+    my_units = [u for u in units.filter(organization_id__in=access.own_unit_ids)]
     review = units if (access.organizer or access.review_paths) else units.none()
     page = Paginator(review, 100).get_page(request.GET.get("page"))
     page_units = [u for u in page.object_list if access.can_review_unit(u.organization)]
@@ -128,11 +129,20 @@ def _sections(unit: CampaignUnit) -> list[selectors.ItemRef]:
     return list(firsts.values())
 
 
+def _read_only_reason(access: CampaignAccess, unit: CampaignUnit, submission: Submission) -> str | None:
+    """Why this viewer cannot change the unit's self-assessment now, or None.
+
+    A leader at the unit reads what its reporters see and changes nothing."""
+    if not access.can_report_for(unit.organization):
+        return _("本单位领导可以查看自评与佐证材料,填写和提交由本单位填报员完成。")
+    return selectors.self_assessment_closed_reason(unit.campaign, submission)
+
+
 @login_required
 @require_GET
 def unit_overview(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpResponse:
     campaign, access = campaign_for(request.user, campaign_id)
-    unit = selectors.reporter_unit(request.user, access, unit_id)
+    unit = selectors.own_unit(request.user, access, unit_id)
     scheme = selectors.scheme_for(campaign)
     submission = selectors.submission_of(unit)
     missing = services.missing_for_submission(unit, scheme)
@@ -156,7 +166,7 @@ def unit_overview(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpR
             "submission": submission,
             "sections": sections,
             "missing": [(mid, name, what, item_sections.get(mid)) for mid, name, what in missing],
-            "closed_reason": selectors.self_assessment_closed_reason(campaign, submission),
+            "closed_reason": _read_only_reason(access, unit, submission),
             "submitted": submission.status in SUBMITTED_STATUSES,
         },
     )
@@ -186,7 +196,7 @@ def _section_context(request: HttpRequest, access: CampaignAccess, unit: Campaig
         "rows": [_item_row(unit, r, entries.get(r.id)) for r in refs],
         "files": list(selectors.unit_files(unit)),
         "submission": submission,
-        "closed_reason": selectors.self_assessment_closed_reason(unit.campaign, submission),
+        "closed_reason": _read_only_reason(access, unit, submission),
     }
 
 
@@ -194,7 +204,7 @@ def _section_context(request: HttpRequest, access: CampaignAccess, unit: Campaig
 @require_GET
 def unit_section(request: HttpRequest, campaign_id: int, unit_id: int, index: int) -> HttpResponse:
     _campaign, access = campaign_for(request.user, campaign_id)
-    unit = selectors.reporter_unit(request.user, access, unit_id)
+    unit = selectors.own_unit(request.user, access, unit_id)
     return render(request, "assessments/unit_section.html", _section_context(request, access, unit, index))
 
 
@@ -290,7 +300,9 @@ def evidence_upload(request: HttpRequest, campaign_id: int, unit_id: int) -> Htt
         selectors.item_ref(scheme, unit.category, item_id)
     upload = request.FILES.get("file")
     back = request.POST.get("back", "")
-    if upload is None:
+    if is_archived(campaign):
+        messages.error(request, archived_message())  # before "no file chosen": the archive is the reason
+    elif upload is None:
         messages.error(request, _("请选择要上传的文件"))
     else:
         try:
@@ -359,7 +371,7 @@ def item_history(request: HttpRequest, campaign_id: int, unit_id: int, item_id: 
     unit = selectors.visible_unit(request.user, access, unit_id)
     ref = selectors.item_ref(selectors.scheme_for(campaign), unit.category, item_id)
     if access.department_ids and not (
-        access.can_review_unit(unit.organization) or access.can_report_for(unit.organization) or access.leader
+        access.can_review_unit(unit.organization) or access.can_read_as_unit(unit.organization) or access.leader
     ):
         names = {d.name for d in selectors.user_departments(access)}
         if not any(s.department in names for s in ref.item.departments):
@@ -550,6 +562,7 @@ def review_save(request: HttpRequest, campaign_id: int, unit_id: int, item_id: s
             unit=unit,
             item=ref.item,
             actor=request.user,
+            "archived": is_archived(campaign),
             version=forms.posted_version(request.POST),
             score=request.POST.get("score", ""),
             reason=request.POST.get("reason", ""),
@@ -597,6 +610,12 @@ def review_action(request: HttpRequest, campaign_id: int, unit_id: int, action: 
             )
             messages.success(request, _("抽查记录已保存"))
         elif action in ("recuse", "revoke") and access.organizer:
+    if action not in ("return", "lock", "spot_check") and not (action in ("recuse", "revoke") and access.organizer):
+        raise Http404
+    if is_archived(campaign):
+        # before the form is read (a blank reason or unknown user name is not the reason); services refuse too
+        messages.error(request, archived_message())
+        return HttpResponseRedirect(reverse("assessments:review_unit", args=[campaign.pk, unit.pk]))
             _recusal_action(request, unit, action)
         else:
             raise Http404

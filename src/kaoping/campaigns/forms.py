@@ -40,6 +40,16 @@ class PhaseForm(forms.Form):
     expected = forms.ChoiceField(choices=Phase.choices, widget=forms.HiddenInput)
     target = forms.ChoiceField(choices=Phase.choices, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("原因"), required=False, max_length=500)
+    confirm_archive = forms.BooleanField(
+        label=_("我已知晓:归档后本考核活动的全部数据只能查看,不能再修改,也不能退回"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        """Archiving cannot be undone, so it needs the box ticked (a stray click changes nothing)."""
+        data = super().clean() or {}
+        if data.get("target") == Phase.ARCHIVED and not data.get("confirm_archive"):
+            raise forms.ValidationError(_("归档后不能再修改或退回,请勾选确认后再归档"))
+        return data
 
 
 class DeadlinesForm(forms.Form):

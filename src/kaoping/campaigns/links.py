@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from kaoping.campaigns.models import Campaign, CampaignUnit
+from kaoping.campaigns.readonly import is_archived
 from kaoping.orgs.access import CampaignAccess
 from kaoping.orgs.models import Department
 
@@ -39,9 +40,14 @@ def _add(links: list[Link], name: str, args: tuple[object, ...], label: str, des
 def campaign_links(campaign: Campaign, access: CampaignAccess) -> list[Link]:
     pk = campaign.pk
     links: list[Link] = []
-    for unit in _reporter_units(access):
+    writable = not is_archived(campaign)
+    for unit in _own_units(access):
         label = _("本单位自评:%(unit)s") % {"unit": unit.organization.name}
-        _add(links, "assessments:unit_overview", (pk, unit.pk), label, _("填写自评、上传佐证材料、提交"))
+        if writable and access.can_report_for(unit.organization):
+            description = _("填写自评、上传佐证材料、提交")
+        else:
+            description = _("查看本单位自评与佐证材料")
+        _add(links, "assessments:unit_overview", (pk, unit.pk), label, description)
     for department in _departments(access):
         label = _("%(department)s评分") % {"department": department.name}
         _add(links, "assessments:department_items", (pk, department.pk), label, _("本处室负责的指标,各单位逐项评分"))
@@ -53,15 +59,17 @@ def campaign_links(campaign: Campaign, access: CampaignAccess) -> list[Link]:
         _add(links, "ratings:session_list", (pk,), _("现场测评"), _("测评会议、评委凭证与投票进度"))
     links.append(Link(_("考核方案"), reverse("campaigns:scheme", args=[pk]), _("方案内容与历次变更")))
     if access.organizer:
-        links.append(Link(_("参评单位"), reverse("campaigns:units", args=[pk]), _("添加单位并指定类别")))
+        units_description = _("添加单位并指定类别") if writable else _("参评单位及其类别")
+        links.append(Link(_("参评单位"), reverse("campaigns:units", args=[pk]), units_description))
         links.append(Link(_("审计日志"), reverse("audit:campaign_log", args=[pk]), _("全部操作记录与链校验")))
     return links
 
 
-def _reporter_units(access: CampaignAccess) -> list[CampaignUnit]:
-    if not access.reporter_unit_ids:
+def _own_units(access: CampaignAccess) -> list[CampaignUnit]:
+    """The units the user belongs to in this campaign: as reporter (fills in) or leader (reads)."""
+    if not access.own_unit_ids:
         return []
-    units = CampaignUnit.objects.filter(campaign=access.campaign, organization_id__in=access.reporter_unit_ids)
+    units = CampaignUnit.objects.filter(campaign=access.campaign, organization_id__in=access.own_unit_ids)
     return list(units.select_related("organization").order_by("organization__name"))
 
 

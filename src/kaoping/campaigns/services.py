@@ -1,5 +1,8 @@
 """Writes on campaigns: creation from a scheme, participants, phases, deadlines, scheme versions,
-publication. Every change is audited in the same transaction (chain ``campaign:<pk>``)."""
+publication. Every change is audited in the same transaction (chain ``campaign:<pk>``).
+
+Every write on an existing campaign first calls ``require_writable`` (``kaoping.campaigns.readonly``,
+re-exported here): an archived campaign is read-only for everyone."""
 
 from __future__ import annotations
 
@@ -15,6 +18,10 @@ from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
 from kaoping.campaigns.models import PHASE_ORDER, Campaign, CampaignUnit, Phase, PhaseDeadline, SchemeVersion
+from kaoping.campaigns.readonly import CampaignArchived as CampaignArchived  # re-exported: one guard for all apps
+from kaoping.campaigns.readonly import archived_message as archived_message
+from kaoping.campaigns.readonly import is_archived as is_archived
+from kaoping.campaigns.readonly import require_writable as require_writable
 from kaoping.engine.model import Category, Component, ComponentMethod, Indicator, ItemKind, Scheme
 from kaoping.formats.problems import Problem, SchemeError
 from kaoping.orgs.models import Organization
@@ -147,6 +154,7 @@ def scheme_version_upload(
 ) -> SchemeVersion:
     """A new scheme version. Once self-assessment has opened the scheme is frozen: a change then
     needs a reason, and units already taking part must still have a category in it."""
+    require_writable(campaign, error=CampaignError)
     reason = reason.strip()
     if campaign.scheme_frozen and not reason:
         raise CampaignError(_("方案已冻结(自评已开始),上传新版本必须填写变更原因"))
@@ -195,6 +203,7 @@ def campaign_add_units(
 ) -> list[CampaignUnit]:
     """Add units beneath the campaign's bureau under one scheme category. Units already taking
     part are moved to the category (audited) instead of added twice."""
+    require_writable(campaign, error=CampaignError)
     _refuse_when_closed(campaign)
     scheme_categories = _scheme_categories(campaign)
     if category not in scheme_categories:
@@ -229,6 +238,7 @@ def campaign_add_units(
 @transaction.atomic
 def campaign_remove_unit(*, campaign: Campaign, unit: CampaignUnit, actor: Any, reason: str = "") -> None:
     """Only while the campaign is a draft: once units work in it, nothing is removed."""
+    require_writable(campaign, error=CampaignError)
     if campaign.phase != Phase.DRAFT:
         raise CampaignError(_("考核已开始,不能再移除参评单位"))
     audit_record(
@@ -272,7 +282,10 @@ def previous_phase(phase: str) -> str | None:
 @transaction.atomic
 def campaign_set_phase(*, campaign: Campaign, expected: str, target: str, actor: Any, reason: str = "") -> Campaign:
     """Move one step forward, or one step back with a reason. ``expected`` is the phase the
-    organizer saw; if someone moved it meanwhile, nothing changes and PhaseConflict says so."""
+    organizer saw; if someone moved it meanwhile, nothing changes and PhaseConflict says so.
+
+    Archiving is the last step and cannot be undone: an archived campaign is not moved back either."""
+    require_writable(campaign, error=CampaignError, updating=True)
     if target not in PHASE_ORDER:
         raise CampaignError(_("未知的阶段“%(phase)s”") % {"phase": target})
     reason = reason.strip()
@@ -306,6 +319,7 @@ def campaign_set_deadlines(
     *, campaign: Campaign, deadlines: Mapping[str, datetime.datetime | None], actor: Any
 ) -> list[str]:
     """Set or clear deadlines per phase; returns the phases that changed."""
+    require_writable(campaign, error=CampaignError)
     current = {d.phase: d for d in campaign.deadlines.all()}
     changed: list[str] = []
     for phase, when in deadlines.items():
@@ -336,6 +350,7 @@ def campaign_set_deadlines(
 
 @transaction.atomic
 def campaign_publish_results(*, campaign: Campaign, published: bool, actor: Any, reason: str = "") -> Campaign:
+    require_writable(campaign, error=CampaignError, updating=True)
     if campaign.results_published == published:
         return campaign
     if published and PHASE_ORDER.index(campaign.phase) < PHASE_ORDER.index(Phase.NOTICE):

@@ -66,17 +66,31 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign, grant = access.campaign_for(request.user, pk)
     units = access.units_for(grant)
+    archived = services.is_archived(campaign)
     context: dict[str, Any] = {
         "campaign": campaign,
         "access": grant,
+        "archived": archived,
         "steps": selectors.phase_steps(campaign),
         "categories": selectors.units_by_category(campaign, units),
         "links": campaign_links(campaign, grant),
         "version": campaign.current_scheme(),
     }
-    if grant.organizer:
+    if grant.organizer and not archived:
         context.update(_organizer_forms(campaign))
     return render(request, "campaigns/detail.html", context)
+
+
+def _refused_when_archived(request: HttpRequest, campaign: Any, to: str) -> HttpResponse | None:
+    """An archived campaign refuses every change before its form is even read, so the reason the user
+    sees is the archive and not a blank field. (The services refuse too, for every other caller.)"""
+    if not services.is_archived(campaign):
+        return None
+    message = services.archived_message()
+    if request.headers.get("HX-Request"):
+        return HttpResponse(message, status=409)
+    messages.error(request, message)
+    return redirect(to, campaign.pk)
 
 
 def _organizer_forms(campaign: Any) -> dict[str, Any]:
@@ -89,7 +103,8 @@ def _organizer_forms(campaign: Any) -> dict[str, Any]:
         "next_label": Phase(following).label if following else "",
         "previous_label": Phase(preceding).label if preceding else "",
         "deadlines_form": DeadlinesForm(initial=deadlines),
-        "can_publish": campaign.phase in (Phase.NOTICE, Phase.FINAL, Phase.ARCHIVED),
+        "can_publish": campaign.phase in (Phase.NOTICE, Phase.FINAL),
+        "archiving_next": following == Phase.ARCHIVED,
     }
 
 
@@ -97,9 +112,13 @@ def _organizer_forms(campaign: Any) -> dict[str, Any]:
 @require_POST
 def campaign_phase(request: HttpRequest, pk: int) -> HttpResponse:
     campaign, _grant = access.organizer_access_for(request.user, pk)
+    refused = _refused_when_archived(request, campaign, "campaigns:detail")
+    if refused:
+        return refused
     form = PhaseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("阶段参数无效,请刷新页面后再操作"))
+        for message in form.non_field_errors() or [_("阶段参数无效,请刷新页面后再操作")]:
+            messages.error(request, str(message))
         return redirect("campaigns:detail", pk)
     try:
         services.campaign_set_phase(
@@ -124,13 +143,21 @@ def campaign_phase(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
     campaign, _grant = access.organizer_access_for(request.user, pk)
+    refused = _refused_when_archived(request, campaign, "campaigns:detail")
+    if refused:
+        return refused
     form = DeadlinesForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
             messages.error(request, f"{form.fields[field].label}:{' '.join(str(e) for e in errors)}")
         return redirect("campaigns:detail", pk)
-    changed = services.campaign_set_deadlines(campaign=campaign, deadlines=form.cleaned_data, actor=request.user)
-    messages.success(request, _("已更新 %(count)d 个截止时间") % {"count": len(changed)})
+    try:
+        changed = services.campaign_set_deadlines(campaign=campaign, deadlines=form.cleaned_data, actor=request.user)
+    except services.CampaignError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已更新 %(count)d 个截止时间") % {"count": len(changed)})
     return redirect("campaigns:detail", pk)
 
 
@@ -138,6 +165,9 @@ def campaign_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_publish(request: HttpRequest, pk: int) -> HttpResponse:
     campaign, _grant = access.organizer_access_for(request.user, pk)
+    refused = _refused_when_archived(request, campaign, "campaigns:detail")
+    if refused:
+        return refused
     form = PublishForm(request.POST)
     form.is_valid()
     try:
@@ -161,6 +191,10 @@ UNITS_PER_PAGE = 100
 @login_required
 def campaign_units(request: HttpRequest, pk: int) -> HttpResponse:
     campaign, grant = access.organizer_access_for(request.user, pk)
+    if request.method == "POST":
+        refused = _refused_when_archived(request, campaign, "campaigns:units")
+        if refused:
+            return refused
     taking_part = access.units_for(grant).order_by("category", "organization__path")
     candidates = list(campaign.owner.descendants().exclude(participations__campaign=campaign))
     form = AddUnitsForm(request.POST or None, candidates=candidates, categories=selectors.scheme_categories(campaign))
@@ -177,7 +211,14 @@ def campaign_units(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已添加 %(count)d 个单位") % {"count": len(added)})
             return redirect("campaigns:units", pk)
     page = Paginator(taking_part, UNITS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"campaign": campaign, "form": form, "page": page, "units": page.object_list, "candidates": candidates}
+    context = {
+        "campaign": campaign,
+        "archived": services.is_archived(campaign),
+        "form": form,
+        "page": page,
+        "units": page.object_list,
+        "candidates": candidates,
+    }
     return render(request, "campaigns/units.html", context)
 
 
@@ -186,6 +227,9 @@ def campaign_units(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_unit_remove(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
     campaign, grant = access.organizer_access_for(request.user, pk)
     unit = access.unit_for(grant, unit_id)
+    refused = _refused_when_archived(request, campaign, "campaigns:units")
+    if refused:
+        return refused
     try:
         services.campaign_remove_unit(
             campaign=campaign, unit=unit, actor=request.user, reason=request.POST.get("reason", "")
@@ -202,11 +246,15 @@ def campaign_unit_remove(request: HttpRequest, pk: int, unit_id: int) -> HttpRes
 def scheme_versions(request: HttpRequest, pk: int) -> HttpResponse:
     campaign, grant = access.campaign_for(request.user, pk)
     versions = list(campaign.scheme_versions.select_related("created_by").order_by("-number"))
+    archived = services.is_archived(campaign)
     form = SchemeVersionForm(request.POST or None, request.FILES or None) if grant.organizer else None
     problems: list[str] = []
     if request.method == "POST":
         if form is None:
             raise Http404
+        refused = _refused_when_archived(request, campaign, "campaigns:scheme")
+        if refused:
+            return refused
         if form.is_valid():
             problems = _upload_version(request, campaign, form)
             if not problems:
@@ -216,7 +264,8 @@ def scheme_versions(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": campaign,
         "access": grant,
         "versions": versions,
-        "form": form,
+        "archived": archived,
+        "form": None if archived else form,
         "problems": problems,
         "scheme": selectors.scheme_of(current) if current else None,
         "changes": selectors.version_changes(versions[1], versions[0]) if len(versions) > 1 else [],

@@ -3,6 +3,8 @@
 Parsing and checking reuse :mod:`kaoping.formats.inputs_io` (the same reader the command line uses
 for ``imported`` tables), with the campaign's units standing in for the units table: a row names a
 unit by its organization code (or name) and a component by id (or name).
+
+An archived campaign refuses every import (``CampaignArchived``, ``kaoping.campaigns.readonly``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
 from kaoping.campaigns.models import Campaign, CampaignUnit
+from kaoping.campaigns.readonly import CampaignArchived, require_writable
 from kaoping.campaigns.selectors import current_scheme
 from kaoping.engine.inputs import ImportedScore as EngineImportedScore
 from kaoping.engine.inputs import Unit
@@ -27,7 +30,14 @@ from kaoping.formats import inputs_io
 from kaoping.formats.inputs_io import InputsError
 from kaoping.formats.problems import Problem
 
-__all__ = ["ImportConflict", "ImportSummary", "InputsError", "imported_scores_check", "imported_scores_import"]
+__all__ = [
+    "CampaignArchived",
+    "ImportConflict",
+    "ImportSummary",
+    "InputsError",
+    "imported_scores_check",
+    "imported_scores_import",
+]
 
 
 class ImportConflict(Exception):
@@ -101,12 +111,16 @@ def _local_path(path_or_file: Path | str | Any, folder: Path) -> Path:
 def imported_scores_import(
     *, campaign: Campaign, actor: Any, path_or_file: Path | str | Any, reason: str = ""
 ) -> ImportSummary:
-    """Check the whole file, then create or update one score per (unit, component) — all or nothing."""
+    """Check the whole file, then create or update one score per (unit, component) — all or nothing.
+
+    Raises CampaignArchived on an archived campaign, before the file is read."""
+    require_writable(campaign)
     checked = imported_scores_check(campaign=campaign, path_or_file=path_or_file)
     source = Path(str(getattr(path_or_file, "name", path_or_file))).name
     reason = reason or _("导入文件 %(name)s") % {"name": source}
     created = updated = unchanged = 0
     with transaction.atomic():
+        require_writable(campaign)  # again, inside the write: it may have been archived while the file was read
         existing = {
             (s.unit_id, s.component_id): s for s in ImportedScore.objects.select_for_update().filter(campaign=campaign)
         }

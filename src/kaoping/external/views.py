@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from kaoping.campaigns.readonly import archived_message, is_archived
 from kaoping.campaigns.selectors import current_scheme
 from kaoping.engine.model import ComponentMethod
 from kaoping.external import selectors, services
@@ -33,6 +34,10 @@ def imported_scores(request: HttpRequest, campaign_id: int) -> HttpResponse:
         raise Http404
     problems: list[Any] = []
     form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and is_archived(campaign):
+        # refused before the form is read: the archive, not a missing file, is the reason
+        context = _context(campaign, form, [archived_message()])
+        return render(request, "external/imported_scores.html", context, status=409)
     if request.method == "POST" and form.is_valid():
         try:
             summary = services.imported_scores_import(
@@ -43,7 +48,7 @@ def imported_scores(request: HttpRequest, campaign_id: int) -> HttpResponse:
             )
         except services.InputsError as error:
             problems = list(error.problems)
-        except services.ImportConflict as error:
+        except (services.ImportConflict, services.CampaignArchived) as error:
             return render(request, "external/imported_scores.html", _context(campaign, form, [str(error)]), status=409)
         else:
             messages.success(
@@ -70,4 +75,10 @@ def _context(campaign: Any, form: UploadForm, problems: list[Any]) -> dict[str, 
                     "scores": stored.get(component.id, []),
                 }
             )
-    return {"campaign": campaign, "form": form, "problems": problems, "components": components}
+    return {
+        "campaign": campaign,
+        "form": None if is_archived(campaign) else form,
+        "archived": is_archived(campaign),
+        "problems": problems,
+        "components": components,
+    }

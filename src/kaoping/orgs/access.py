@@ -21,15 +21,29 @@ class CampaignAccess:
 
     campaign: Campaign
     organizer: bool = False  # manages the campaign (organizer or admin of the owning bureau)
-    leader: bool = False  # reads everything, changes nothing
+    leader: bool = False  # leader of the owning bureau: reads everything, changes nothing
     review_paths: tuple[str, ...] = ()  # reviewer: units beneath these org paths
     department_ids: frozenset[int] = frozenset()  # department scorer: items of these departments
-    reporter_unit_ids: frozenset[int] = frozenset()  # reporter: these units' own data
+    reporter_unit_ids: frozenset[int] = frozenset()  # reporter: fills in these units' own data
+    unit_leader_ids: frozenset[int] = frozenset()  # leader at a unit: reads that unit's own data, writes nothing
     scorer_unit_scope: tuple[str, ...] = field(default=())  # department scorers see units beneath these paths
 
     @property
     def any(self) -> bool:
-        return bool(self.organizer or self.leader or self.review_paths or self.department_ids or self.reporter_unit_ids)
+        return bool(
+            self.organizer
+            or self.leader
+            or self.review_paths
+            or self.department_ids
+            or self.reporter_unit_ids
+            or self.unit_leader_ids
+        )
+
+    @property
+    def own_unit_ids(self) -> frozenset[int]:
+        """Units whose own data (self-assessment, evidence, published result) the user reads as
+        that unit: its reporters and its leaders. Only reporters may change it (``can_report_for``)."""
+        return self.reporter_unit_ids | self.unit_leader_ids
 
     @property
     def sees_all_units(self) -> bool:
@@ -41,7 +55,7 @@ class CampaignAccess:
         return self.organizer or self.leader or bool(self.review_paths) or self.campaign.results_published
 
     def can_see_unit(self, organization: Organization) -> bool:
-        if self.sees_all_units or organization.pk in self.reporter_unit_ids:
+        if self.sees_all_units or organization.pk in self.own_unit_ids:
             return True
         return any(organization.path.startswith(path) for path in self.review_paths)
 
@@ -49,7 +63,12 @@ class CampaignAccess:
         return self.organizer or any(organization.path.startswith(path) for path in self.review_paths)
 
     def can_report_for(self, organization: Organization) -> bool:
+        """May fill in and submit the unit's self-assessment: its reporters only, never its leaders."""
         return organization.pk in self.reporter_unit_ids
+
+    def can_read_as_unit(self, organization: Organization) -> bool:
+        """May read what the unit itself sees of its own data (reporters and leaders at the unit)."""
+        return organization.pk in self.own_unit_ids
 
 
 def user_memberships(user: object) -> list[Membership]:
@@ -73,7 +92,7 @@ def campaign_access(user: object, campaign: Campaign) -> CampaignAccess:
     organizer = leader = False
     review_paths: list[str] = []
     departments: set[int] = set()
-    reporter_units: set[int] = set()
+    unit_roles: dict[str, set[int]] = {Role.REPORTER: set(), Role.LEADER: set()}
     participant_ids: set[int] | None = None
     for m in user_memberships(user):
         org = m.organization
@@ -85,18 +104,20 @@ def campaign_access(user: object, campaign: Campaign) -> CampaignAccess:
             review_paths.append(org.path)
         elif m.role == Role.DEPARTMENT_SCORER and m.department and m.department.bureau_id == owner.pk:
             departments.add(m.department.pk)
-        elif m.role in (Role.REPORTER, Role.LEADER):
+        elif m.role in unit_roles:
+            # a reporter or a leader at a participating unit: kept apart, a leader never writes
             if participant_ids is None:
                 participant_ids = set(campaign.participants.values_list("organization_id", flat=True))
             if org.pk in participant_ids:
-                reporter_units.add(org.pk)
+                unit_roles[m.role].add(org.pk)
     return CampaignAccess(
         campaign=campaign,
         organizer=organizer or bool(getattr(user, "is_superuser", False)),
         leader=leader,
         review_paths=tuple(review_paths),
         department_ids=frozenset(departments),
-        reporter_unit_ids=frozenset(reporter_units),
+        reporter_unit_ids=frozenset(unit_roles[Role.REPORTER]),
+        unit_leader_ids=frozenset(unit_roles[Role.LEADER]),
     )
 
 
@@ -136,7 +157,7 @@ def units_for(access: CampaignAccess) -> QuerySet[CampaignUnit]:
     units = CampaignUnit.objects.filter(campaign=access.campaign).select_related("organization")
     if access.sees_all_units:
         return units
-    condition = Q(organization_id__in=list(access.reporter_unit_ids))
+    condition = Q(organization_id__in=list(access.own_unit_ids))
     for path in access.review_paths:
         condition |= Q(organization__path__startswith=path)
     return units.filter(condition)

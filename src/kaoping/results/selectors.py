@@ -23,7 +23,7 @@ def result_unit(user: object, access: CampaignAccess, unit_id: object) -> Campai
     unit = assess.visible_unit(user, access, unit_id)
     if can_see_standings(access):
         return unit
-    if access.campaign.results_published and access.can_report_for(unit.organization):
+    if access.campaign.results_published and access.can_read_as_unit(unit.organization):
         return unit
     raise Http404
 

@@ -24,7 +24,7 @@ from kaoping.results.services import unit_key
 def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign, access = campaign_for(request.user, campaign_id)
     if not selectors.can_see_standings(access):
-        own = [u for u in assess.visible_units(request.user, access) if access.can_report_for(u.organization)]
+        own = [u for u in assess.visible_units(request.user, access) if access.can_read_as_unit(u.organization)]
         if campaign.results_published and own:
             return HttpResponseRedirect(reverse("results:unit_result", args=[campaign.pk, own[0].pk]))
         raise Http404
