@@ -27,6 +27,18 @@ import jsonschema
 import yaml
 
 from kaoping.engine.model import Scheme
+from kaoping.formats.limits import (
+    MAX_NUMBER_DIGITS,
+    NON_FINITE,
+    TOO_LONG,
+    BadNumber,
+    BoundedComposer,
+    LimitExceeded,
+    bad_numbers,
+    line_column,
+    scan_json,
+    size_problem,
+)
 from kaoping.formats.problems import Problem, SchemeError
 from kaoping.formats.scheme_build import SchemeBuilder, collect, load_rule_validator
 from kaoping.formats.scheme_diff import SchemeChange, diff_schemes
@@ -50,31 +62,15 @@ __all__ = [
 SCHEMA_RESOURCE = "schema/scheme.schema.json"
 
 
-MAX_ALIASES = 100
-
-
-class TooManyAliasesError(yaml.YAMLError):
-    pass
-
-
-class _DecimalLoader(yaml.SafeLoader):
-    """SafeLoader whose float literals become Decimal built from the literal's own text, and
-    which notes keys written twice in one mapping (plain YAML silently keeps the last)."""
+class _DecimalLoader(BoundedComposer, yaml.SafeLoader):
+    """SafeLoader whose float literals become Decimal built from the literal's own text, which
+    notes keys written twice in one mapping (plain YAML silently keeps the last), and which stops
+    at the bounds of :mod:`kaoping.formats.limits` while composing (alias bombs, deep nesting)."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
+        self.init_bounds()
         self.duplicate_keys: list[Problem] = []
-        self.aliases = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        # An alias is shared, not copied, but every later pass walks it again: a few nested
-        # aliases ("billion laughs") would make validation run for ever on an uploaded file.
-        if self.check_event(yaml.AliasEvent):  # type: ignore[no-untyped-call]
-            self.aliases += 1
-            if self.aliases > MAX_ALIASES:
-                raise TooManyAliasesError
-        node: yaml.Node | None = super().compose_node(parent, index)  # type: ignore[no-untyped-call]
-        return node
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         first_line: dict[object, int] = {}
@@ -94,35 +90,82 @@ class _DecimalLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal | float:
-    text = str(loader.construct_scalar(node)).replace("_", "")  # type: ignore[arg-type]
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal | BadNumber:
+    text = str(loader.construct_scalar(node))  # type: ignore[arg-type]
     try:
-        value = Decimal(text)
+        value = Decimal(text.replace("_", ""))
     except ArithmeticError:
-        return float("nan")  # .inf / .nan: reported as "not a number" later
-    return value if value.is_finite() else float("nan")
+        value = Decimal("NaN")  # .inf, .nan, -.Inf …: YAML spellings Decimal does not know
+    if value.is_finite() and len(text) <= MAX_NUMBER_DIGITS:
+        return value
+    reason = NON_FINITE if not value.is_finite() else TOO_LONG
+    return BadNumber.make(text, _mark(node), reason)
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> int | BadNumber:
+    text = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+    if len(text) > MAX_NUMBER_DIGITS:  # int() refuses > 4,300 digits with a ValueError
+        return BadNumber.make(text[:20] + "…", _mark(node), TOO_LONG)
+    value: int = loader.construct_yaml_int(node)  # type: ignore[no-untyped-call,arg-type]
+    return value
+
+
+def _mark(node: yaml.Node) -> str:
+    return line_column(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_DecimalLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 # -- reading ---------------------------------------------------------------------------------
 
 
 def parse_scheme_text(text: str, *, json_format: bool = False) -> tuple[Any, list[Problem]]:
-    """Parse YAML (default) or JSON text; syntax errors come back as located problems."""
+    """Parse YAML (default) or JSON text; syntax errors come back as located problems.
+
+    Size, nesting depth, alias expansion and value count are bounded (:mod:`limits`) before
+    anything is built; NaN, infinities and absurdly long numbers are problems at their place."""
+    too_big = size_problem(len(text.encode("utf-8", "surrogatepass")))
+    if too_big:
+        return None, [Problem("", too_big)]
     try:
-        return _json(text) if json_format else _yaml(text)
-    except RecursionError:
+        data, problems = _json(text) if json_format else _yaml(text)
+    except LimitExceeded as error:
+        return None, [Problem(error.location, error.message)]
+    except RecursionError:  # pragma: no cover - the depth bound comes first
         return None, [Problem("", "文件嵌套层数过深,无法读取")]
+    return data, [*problems, *_bad_number_problems(data)]
+
+
+def _bad_number_problems(data: Any) -> list[Problem]:
+    return [
+        Problem(location_of(path), f"“{value}”{value.reason}" + (f"({value.where})" if value.where else ""))
+        for path, value in bad_numbers(data)
+    ]
 
 
 def _json(text: str) -> tuple[Any, list[Problem]]:
+    constants = iter(scan_json(text).constants)
+
+    def constant(name: str) -> BadNumber:
+        return BadNumber.make(name, next(constants, ""), NON_FINITE)
+
+    def integer(digits: str) -> int | BadNumber:
+        if len(digits) > MAX_NUMBER_DIGITS:
+            return BadNumber.make(digits[:20] + "…", "", TOO_LONG)
+        return int(digits)
+
     try:
-        return json.loads(text, parse_float=Decimal), []
+        return json.loads(text, parse_float=_json_decimal, parse_int=integer, parse_constant=constant), []
     except json.JSONDecodeError as error:
         location = f"第{error.lineno}行第{error.colno}列"
         return None, [Problem(location, f"JSON 格式错误:{error.msg}")]
+
+
+def _json_decimal(text: str) -> Decimal | BadNumber:
+    value = Decimal(text)  # JSON's grammar admits only finite decimal literals here
+    return value if len(text) <= MAX_NUMBER_DIGITS else BadNumber.make(text[:20] + "…", "", TOO_LONG)
 
 
 def _yaml(text: str) -> tuple[Any, list[Problem]]:
@@ -140,8 +183,6 @@ def _yaml(text: str) -> tuple[Any, list[Problem]]:
                 f"YAML 格式错误:{detail}。请检查缩进、冒号后的空格、引号和括号是否成对",
             )
         ]
-    except TooManyAliasesError:
-        return None, [Problem("", f"文件中的别名(*引用)超过 {MAX_ALIASES} 处,请直接写出内容")]
     except yaml.YAMLError as error:
         return None, [Problem("", f"YAML 格式错误:{error}")]
     finally:
@@ -151,6 +192,9 @@ def _yaml(text: str) -> tuple[Any, list[Problem]]:
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
     """The file's text; UTF-8 (with or without BOM), or GB18030 as saved by Chinese Windows."""
     try:
+        too_big = size_problem(path.stat().st_size)
+        if too_big:  # checked before reading: the command line may be pointed at anything
+            return None, [Problem(str(path), too_big)]
         raw = path.read_bytes()
     except OSError as error:
         return None, [Problem(str(path), f"无法读取文件:{error.strerror or error}")]
@@ -308,7 +352,7 @@ def validate_scheme_file(path: str | Path) -> list[Problem]:
     if data is None and problems:
         return problems
     _, more = validate_scheme_data(data, from_file=True)
-    return [*problems, *more]
+    return [*problems, *_not_again(more, problems)]
 
 
 def load_scheme(path: str | Path) -> Scheme:
@@ -317,8 +361,15 @@ def load_scheme(path: str | Path) -> Scheme:
         raise SchemeError(problems)
     scheme, more = validate_scheme_data(data, from_file=True)
     if scheme is None or problems:
-        raise SchemeError([*problems, *more])
+        raise SchemeError([*problems, *_not_again(more, problems)])
     return scheme
+
+
+def _not_again(more: list[Problem], reported: list[Problem]) -> list[Problem]:
+    """Later problems minus those at a place already reported while reading (a NaN is also
+    "not a number" to the schema; saying it once is enough)."""
+    places = {p.location for p in reported}
+    return [p for p in more if p.location not in places]
 
 
 def scheme_from_data(data: Mapping[str, Any]) -> Scheme:
