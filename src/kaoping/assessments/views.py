@@ -544,6 +544,7 @@ def review_unit(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpRes
             "spot_checks": SpotCheck.objects.filter(unit=unit),
             "recusals": Recusal.objects.filter(unit=unit, active=True).select_related("user"),
             "closed_reason": selectors.scoring_closed_reason(campaign),
+            "archived": is_archived(campaign),
             "today": timezone.localdate().isoformat(),
         },
     )
@@ -562,7 +563,6 @@ def review_save(request: HttpRequest, campaign_id: int, unit_id: int, item_id: s
             unit=unit,
             item=ref.item,
             actor=request.user,
-            "archived": is_archived(campaign),
             version=forms.posted_version(request.POST),
             score=request.POST.get("score", ""),
             reason=request.POST.get("reason", ""),
@@ -592,6 +592,12 @@ def review_action(request: HttpRequest, campaign_id: int, unit_id: int, action: 
     campaign, access = campaign_for(request.user, campaign_id)
     unit = selectors.reviewable_unit(request.user, access, unit_id)
     post = request.POST
+    if action not in ("return", "lock", "spot_check") and not (action in ("recuse", "revoke") and access.organizer):
+        raise Http404
+    if is_archived(campaign):
+        # before the form is read (a blank reason or unknown user name is not the reason); services refuse too
+        messages.error(request, archived_message())
+        return HttpResponseRedirect(reverse("assessments:review_unit", args=[campaign.pk, unit.pk]))
     try:
         if action == "return":
             services.submission_return(unit=unit, actor=request.user, reason=post.get("reason", ""))
@@ -610,12 +616,6 @@ def review_action(request: HttpRequest, campaign_id: int, unit_id: int, action: 
             )
             messages.success(request, _("抽查记录已保存"))
         elif action in ("recuse", "revoke") and access.organizer:
-    if action not in ("return", "lock", "spot_check") and not (action in ("recuse", "revoke") and access.organizer):
-        raise Http404
-    if is_archived(campaign):
-        # before the form is read (a blank reason or unknown user name is not the reason); services refuse too
-        messages.error(request, archived_message())
-        return HttpResponseRedirect(reverse("assessments:review_unit", args=[campaign.pk, unit.pk]))
             _recusal_action(request, unit, action)
         else:
             raise Http404
