@@ -205,7 +205,7 @@ def _qr_data_uri(text: str) -> str:
     import qrcode  # imported on first use (server start-up stays quick)
     import qrcode.image.svg
 
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=2)
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=4)
     return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kaoping.orgs import access
+from kaoping.web.security import MUST_CHANGE_PASSWORD, OTP_REQUIRED
 
 
 @dataclass(frozen=True)
@@ -25,10 +27,20 @@ def nav_items_for(user: object) -> list[NavItem]:
     return items
 
 
-def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
+def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {"nav_items": []}
+    if sign_in_incomplete(request):  # the account gate holds every page: offer none of them
+        return {"nav_items": [], "sign_in_incomplete": True}
     path = request.path
     items = nav_items_for(user)
     return {"nav_items": [NavItem(i.label, i.url, active=path == i.url) for i in items]}
+
+
+def sign_in_incomplete(request: HttpRequest) -> bool:
+    """The code of the second factor, or a password change the administrator asked for, is still due."""
+    session = request.session
+    if session.get(OTP_REQUIRED) and not getattr(request.user, "is_verified", lambda: True)():
+        return True
+    return bool(session.get(MUST_CHANGE_PASSWORD))
