@@ -171,3 +171,28 @@ def test_an_empty_field_is_not_a_failure(db: Any, missing: str) -> None:
     for _n in range(10):
         assert Client().post("/login/", data).status_code == 200
     assert not LoginFailure.objects.exists()
+
+
+def test_a_burst_of_parallel_guesses_gets_no_more_checks_than_the_budget(
+    transactional_db: Any, organizer: Any, settings: Any
+) -> None:
+    """40 wrong passwords at once from 8 threads: at most 5 reach the password check (SQLite and PostgreSQL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    organizer.set_password(PASSWORD)
+    organizer.save()
+
+    def guess(n: int) -> int:
+        try:
+            return int(login(Client(), "organizer", f"parallel-guess-{n}").status_code)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(guess, range(40)))
+    assert statuses.count(200) <= 5
+    assert statuses.count(200) + statuses.count(429) == 40
+    assert LoginFailure.objects.filter(scope="username").count() == statuses.count(200)
