@@ -3,11 +3,12 @@
     gunicorn -c python:kaoping.config.gunicorn benchmarks.rating_load.baseline_app:application
 
 One Django view, no middleware, no templates, no checks beyond the database's own constraints:
-the token exchange sets the credential's id, group, sheet and session in a plain cookie, and the
-ballot inserts Participation and Ballot into Kaoping's own tables in one ``atomic(durable=True)``
-block; on IntegrityError the idempotency key decides between a replay (200) and "already voted"
-(409). It speaks the HTTP contract the harness's simulated phones use, so the same clients, the
-same gunicorn settings and the same database checks measure it. What Kaoping costs on top of this
+the token exchange sets the credential's id, group, sheet key and session in a plain cookie, and
+the ballot inserts one row into Kaoping's own ballot table (with the same per-unit tag, so the
+same integrity check reads both) in one ``atomic(durable=True)`` block; on IntegrityError the
+idempotency key decides between a replay (200) and "already voted" (409). It speaks the HTTP
+contract the harness's simulated phones use, so the same clients, the same gunicorn settings and
+the same database checks measure it. What Kaoping costs on top of this
 (signed cookies, CSRF, security headers, credential, session and unit checks, grade and sheet
 rules) is the ratio reported in benchmarks/results/rating.md.
 
@@ -40,6 +41,8 @@ settings.configure(
     INSTALLED_APPS=[],
     USE_TZ=True,
     RATER_TOKEN_KEY=kaoping_settings.RATER_TOKEN_KEY,
+    RATING_KEY_DIR=kaoping_settings.RATING_KEY_DIR,
+    VAR_DIR=kaoping_settings.VAR_DIR,
 )
 django.setup()
 
@@ -48,7 +51,7 @@ from django.db import IntegrityError, connection, models, transaction  # noqa: E
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse  # noqa: E402
 from django.urls import path  # noqa: E402
 
-from kaoping.ratings import tokens  # noqa: E402  (the HMACs and hashes only; no models)
+from kaoping.ratings import keys, tokens  # noqa: E402  (the HMACs, hashes and seals only; no models)
 
 _UUID = models.UUIDField()
 
@@ -60,15 +63,16 @@ def healthz(_request: HttpRequest) -> HttpResponse:
 def exchange(_request: HttpRequest, token: str) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT c.id, c.rater_group, c.session_id, s.sheet_salt FROM ratings_ratercredential c "
+            "SELECT c.id, c.rater_group, c.session_id, s.public_id, c.sealed_secrets FROM ratings_ratercredential c "
             "JOIN ratings_ratingsession s ON s.id = c.session_id WHERE c.token_lookup = %s",
             [tokens.lookup_hmac(token)],
         )
         row = cursor.fetchone()
     if row is None:
         return HttpResponse(status=404)
+    sheet = keys.unseal_json(uuid.UUID(str(row[3])), "credential", row[4])["sheet"]
     response = HttpResponseRedirect("/rating/r/")
-    response.set_cookie("kp_rater", f"{row[0]}:{row[1]}:{row[2]}:{tokens.sheet_hmac(token, row[3])}")
+    response.set_cookie("kp_rater", f"{row[0]}:{row[1]}:{row[2]}:{sheet}")
     return response
 
 
@@ -91,12 +95,9 @@ def ballot(request: HttpRequest) -> JsonResponse:
         return JsonResponse(answer, status=201)
     except IntegrityError:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT credential_id, request_digest FROM ratings_participation WHERE idem_key = %s",
-                [_db_uuid(key)],
-            )
+            cursor.execute("SELECT request_digest FROM ratings_ballot WHERE idem_key = %s", [_db_uuid(key)])
             row = cursor.fetchone()
-    if row is not None and row[0] == int(credential) and row[1] == digest:
+    if row is not None and row[0] == digest:
         return JsonResponse(answer, status=200)
     return JsonResponse({"error": "already voted"}, status=409)
 
@@ -108,21 +109,18 @@ def _db_uuid(value: uuid.UUID) -> Any:
 def _insert(cursor: Any, credential: int, group: str, session: int, sheet: str, unit: int, *rest: Any) -> None:
     grade, receipt, key, digest = rest
     cursor.execute(
-        "INSERT INTO ratings_participation (credential_id, session_unit_id, idem_key, request_digest, is_test) "
-        "VALUES (%s, %s, %s, %s, %s)",
-        [credential, unit, _db_uuid(key), digest, False],
-    )
-    cursor.execute(
-        "INSERT INTO ratings_ballot (id, session_id, session_unit_id, rater_group, sheet, grade, receipt_hash, "
-        "is_test) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+        "INSERT INTO ratings_ballot (id, session_id, session_unit_id, rater_group, grade, receipt_hash, "
+        "idem_key, request_digest, tag, is_test) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         [
             _db_uuid(uuid.uuid4()),
             session,
             unit,
             group,
-            sheet,
             grade,
             tokens.receipt_hash(receipt),
+            _db_uuid(key),
+            digest,
+            tokens.unit_tag(sheet, unit),
             False,
         ],
     )

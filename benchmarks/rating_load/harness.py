@@ -507,7 +507,6 @@ def integrity_ok(report: dict[str, Any]) -> bool:
         report["lost"] == 0
         and report["wrong"] == 0
         and report["duplicate_ballot_pairs"] == 0
-        and report["duplicate_participation_pairs"] == 0
         and report["acknowledged_receipts_missing"] == 0
         and report["stored"] == report["expected"]
         and report.get("verify_ok", True)

@@ -91,17 +91,34 @@ def issue(session: Any, raters: list[tuple[str, str, Any]]) -> list[tuple[Any, s
 def submit(
     credential: Any, token: str, unit: Any, grade: str, key: str | None = None, receipt: str | None = None
 ) -> Any:
-    from kaoping.ratings import services, tokens
+    """``ballot_submit`` with what the phone's cookie carries after signing in with ``token``."""
+    from kaoping.ratings import services
 
+    sheet, own_unit = cookie_of(token)
     return services.ballot_submit(
         credential_id=credential.pk,
-        sheet=tokens.sheet_hmac(token, credential.session.sheet_salt),
+        sheet=sheet,
         session_unit_id=unit.pk,
         grade=grade,
         idem_key=key or str(uuid.uuid4()),
         receipt=receipt or uuid.uuid4().hex,
-        session_public_id=str(credential.session.public_id),  # as the phone's cookie carries it
+        session_public_id=str(credential.session.public_id),
+        own_unit_id=own_unit,
     )
+
+
+_COOKIES: dict[str, tuple[str, int | None]] = {}
+
+
+def cookie_of(token: str) -> tuple[str, int | None]:
+    """(sheet key, own unit) that signing in with ``token`` puts in the phone's cookie; like a
+    phone, it keeps them after the first sign-in (so a revoked slip's phone can still try)."""
+    from kaoping.ratings import services
+
+    if token not in _COOKIES:
+        signed = services.credential_exchange(token=token)
+        _COOKIES[token] = (signed.sheet, signed.own_unit_id)
+    return _COOKIES[token]
 
 
 def post_ballot(client: Any, unit: Any, grade: str, key: str | None, receipt: str | None = None) -> Any:

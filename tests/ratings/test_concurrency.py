@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from django.db import connection, connections
-from tests.ratings.conftest import issue
+from tests.ratings.conftest import cookie_of, issue
 
-from kaoping.ratings import services, tokens
+from kaoping.ratings import services
 from kaoping.ratings.models import Ballot, SessionUnit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,12 +26,17 @@ def test_close_during_a_burst_counts_exactly_the_ballots_that_were_stored(sessio
     unexpected: list[BaseException] = []
     start = threading.Barrier(len(raters) + 1)
 
+    cookies = {token: cookie_of(token) for _credential, token in raters}
+
     def vote(credential: Any, token: str) -> None:
+        sheet, own_unit = cookies[token]
         try:
             start.wait()
             services.ballot_submit(
                 credential_id=credential.pk,
-                sheet=tokens.sheet_hmac(token, session.sheet_salt),
+                sheet=sheet,
+                own_unit_id=own_unit,
+                session_public_id=str(session.public_id),
                 session_unit_id=unit.pk,
                 grade="良好",
                 idem_key=str(uuid.uuid4()),

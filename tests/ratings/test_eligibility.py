@@ -16,7 +16,7 @@ from django.test import Client
 from tests.ratings.conftest import issue, post_ballot
 
 from kaoping.ratings import services, tokens
-from kaoping.ratings.models import Ballot, Participation, RaterCredential, SessionUnit
+from kaoping.ratings.models import Ballot, RaterCredential, SessionUnit
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_2000_random_tokens_through_the_exchange_are_all_refused_with_a_clear_me
     assert refused == THROUGH_THE_SERVICE
     # The issued ones still work through the same call.
     credential, token = issued[0]
-    assert services.credential_exchange(token=token)[0] == credential
+    assert services.credential_exchange(token=token).credential == credential
 
 
 def test_tokens_carry_at_least_128_bits() -> None:
@@ -75,4 +75,4 @@ def test_the_room_qr_alone_cannot_vote(session: Any, issued: list[tuple[Any, str
     assert client.get(f"/rating/join/{session.public_id}/").status_code == 200
     response = post_ballot(client, unit, "好", "0b4b7a40-8c4e-4f43-a0a2-2f4a3c1b0d11")
     assert response.status_code == 403
-    assert Ballot.objects.count() == 0 and Participation.objects.count() == 0
+    assert Ballot.objects.count() == 0

@@ -1,9 +1,9 @@
 """T-A5 last row: 50 threads send the same idempotency key and payload at once.
 
 Real transactions (threads, one connection each). Exactly one request stores (201); the 49 others
-are replays (200) with the identical receipt; no exception and no 5xx; one Participation and one
-Ballot. The negative control runs the same harness on tables without their unique constraints and
-stores one row per thread: the harness would see the bug.
+are replays (200) with the identical receipt; no exception and no 5xx; one Ballot. The negative
+control runs the same harness on a ballot table without its unique constraints and stores one row
+per thread: the harness would see the bug.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 from django.test import Client
-from tests.ratings.conftest import issue
+from tests.ratings.conftest import cookie_of, issue
 
 from kaoping.ratings import services, tokens
-from kaoping.ratings.models import Ballot, Participation, SessionUnit, SupersededKey
+from kaoping.ratings.models import Ballot, SessionUnit, SupersededKey
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,12 +61,14 @@ def one_rater(session: Any) -> tuple[Any, str, SessionUnit]:
 
 def same_key_submitter(credential: Any, token: str, unit: SessionUnit) -> tuple[Callable[[], Any], str]:
     key, receipt = str(uuid.uuid4()), uuid.uuid4().hex
-    sheet = tokens.sheet_hmac(token, credential.session.sheet_salt)
+    sheet, own_unit = cookie_of(token)
 
     def submit() -> services.SubmitResult:
         return services.ballot_submit(
             credential_id=credential.pk,
             sheet=sheet,
+            own_unit_id=own_unit,
+            session_public_id=str(credential.session.public_id),
             session_unit_id=unit.pk,
             grade="良好",
             idem_key=key,
@@ -87,7 +89,6 @@ def test_50_threads_with_one_key_store_once_and_the_rest_replay_the_same_receipt
     assert statuses == [200] * (THREADS - 1) + [201]
     assert {r.receipt for r in results} == {receipt}
     assert not any(r.superseded or r.stale for r in results)
-    assert Participation.objects.count() == 1
     ballot = Ballot.objects.get()
     assert ballot.grade == "良好"
     assert ballot.receipt_hash == tokens.receipt_hash(receipt)
@@ -116,46 +117,42 @@ def test_50_http_clients_with_one_key_get_one_201_and_49_identical_200s(
     statuses = sorted(status for status, _body in results)
     assert statuses == [200] * (THREADS - 1) + [201]
     assert {json.loads(content)["receipt"] for _status, content in results} == {receipt}
-    assert Participation.objects.count() == 1
     assert Ballot.objects.get().grade == "较好"
 
 
 @contextmanager
 def without_unique_constraints() -> Iterator[None]:
-    """The ratings tables without unique idem_key, (credential, unit) and (unit, sheet): a broken build.
+    """The ballot table without its unique idem_key and (unit, tag): a broken build.
 
     Restored afterwards (rows removed first), so the rest of this process sees the real schema.
     SQLite rebuilds a table from the model's options, so those are left out while it does."""
-    idem = Participation._meta.get_field("idem_key")
+    idem = Ballot._meta.get_field("idem_key")
     loose = idem.clone()
     loose._unique = False  # type: ignore[attr-defined]
     loose.set_attributes_from_name("idem_key")
-    loose.model = Participation
-    names = {"unique_participation_per_unit", "unique_ballot_per_token_and_unit"}
-    dropped = [(model, c) for model in (Participation, Ballot) for c in model._meta.constraints if c.name in names]
-    assert len(dropped) == 2
-    originals = {model: model._meta.constraints for model in (Participation, Ballot)}
+    loose.model = Ballot
+    names = {"unique_ballot_per_sheet_and_unit"}
+    dropped = [c for c in Ballot._meta.constraints if c.name in names]
+    assert len(dropped) == 1
+    original = Ballot._meta.constraints
     try:
-        for model, kept in originals.items():
-            model._meta.constraints = [c for c in kept if c.name not in names]
+        Ballot._meta.constraints = [c for c in original if c.name not in names]
         with connection.schema_editor() as editor:
-            for model, constraint in dropped:
-                editor.remove_constraint(model, constraint)
-            editor.alter_field(Participation, idem, loose)
+            for constraint in dropped:
+                editor.remove_constraint(Ballot, constraint)
+            editor.alter_field(Ballot, idem, loose)
     finally:
-        for model, kept in originals.items():
-            model._meta.constraints = kept
+        Ballot._meta.constraints = original
     try:
         yield
     finally:
         SupersededKey.objects.all().delete()
         Ballot.objects.all().delete()
-        Participation.objects.all().delete()
         with connection.schema_editor() as editor:
-            editor.alter_field(Participation, loose, idem)
+            editor.alter_field(Ballot, loose, idem)
             if connection.vendor != "sqlite":  # SQLite's rebuild above already brought them back
-                for model, constraint in dropped:
-                    editor.add_constraint(model, constraint)
+                for constraint in dropped:
+                    editor.add_constraint(Ballot, constraint)
 
 
 def test_negative_control_without_the_unique_constraints_the_same_harness_stores_duplicates(
@@ -164,13 +161,13 @@ def test_negative_control_without_the_unique_constraints_the_same_harness_stores
     submit, _receipt = same_key_submitter(*one_rater)
     with without_unique_constraints():
         results = in_threads(THREADS, submit)
-        stored = Participation.objects.count(), Ballot.objects.count()
+        stored = Ballot.objects.count()
         created = sum(1 for r in results if isinstance(r, services.SubmitResult) and r.status == 201)
     # The write path relies on the database alone: without the constraints every thread inserts.
-    assert stored[0] > 1 and stored[1] > 1
+    assert stored > 1
     assert created > 1
     # Restored: the real schema refuses a second row with the same key again.
     submit_again, _ = same_key_submitter(*one_rater)
     assert submit_again().status == 201
     assert submit_again().status == 200
-    assert Participation.objects.count() == 1
+    assert Ballot.objects.count() == 1

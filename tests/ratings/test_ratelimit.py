@@ -18,7 +18,7 @@ from django.test import Client
 from tests.ratings.conftest import issue
 
 from kaoping.ratings import ratelimit
-from kaoping.ratings.models import Participation, RaterCredential
+from kaoping.ratings.models import Ballot, RaterCredential
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +149,7 @@ def test_the_room_page_code_is_limited_too_and_stores_nothing(session: Any, cloc
     assert guess not in caplog.text
     assert client.post(url, {"code": token}).status_code == 429
     assert "kp_rater" not in client.cookies
-    assert Participation.objects.count() == 0
+    assert Ballot.objects.count() == 0
     assert Client(REMOTE_ADDR=VENUE).post(url, {"code": token}).status_code == 302
 
 

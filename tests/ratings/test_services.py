@@ -10,7 +10,7 @@ import pytest
 from tests.ratings.conftest import issue, submit
 
 from kaoping.ratings import services
-from kaoping.ratings.models import Ballot, Participation, RevotePolicy, SessionUnit, UnitStatus
+from kaoping.ratings.models import Ballot, RevotePolicy, SessionUnit, SupersededKey, UnitStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -37,18 +37,22 @@ def test_session_refuses_a_component_that_is_not_a_rating(make_session: Any) -> 
         make_session(component_id="work")
 
 
-def test_first_submission_stores_one_participation_and_one_ballot(session: Any) -> None:
+def test_first_submission_stores_one_ballot_and_nothing_about_the_rater(session: Any) -> None:
+    from kaoping.ratings.models import RaterCredential
+
     ((credential, token),) = issue(session, [("张局长", "leaders", None)])
+    before = list(RaterCredential.objects.values())
     unit = open_all(session)[0]
     result = submit(credential, token, unit, "好")
     assert result.status == 201
-    assert Participation.objects.count() == 1
     ballot = Ballot.objects.get()
     assert (ballot.grade, ballot.rater_group, ballot.is_test) == ("好", "leaders", True)
+    assert ballot.tag and ballot.sheet is None and ballot.sealed_sheet is None  # no sheet rules: nothing sealed
+    assert list(RaterCredential.objects.values()) == before
 
 
 def test_without_sheet_rules_the_inserts_check_eligibility_themselves(session: Any) -> None:
-    """No separate read: PostgreSQL stores a ballot in one statement, SQLite in two INSERTs."""
+    """No separate read: one INSERT … SELECT stores the ballot on either database."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -58,7 +62,7 @@ def test_without_sheet_rules_the_inserts_check_eligibility_themselves(session: A
     with CaptureQueriesContext(connection) as queries:
         assert submit(credential, token, unit, "良好").status == 201
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) == (1 if connection.vendor == "postgresql" else 2)
+    assert len(statements) == 1
     assert all("WHERE c.id = " in sql for sql in statements)
     ballot = Ballot.objects.get(session_unit=unit)
     assert (ballot.grade, ballot.rater_group, ballot.is_test) == ("良好", "leaders", True)
@@ -93,11 +97,13 @@ def test_missing_or_malformed_key_is_400_and_stores_nothing(session: Any, key: s
     with pytest.raises(services.RatingError) as error:
         services.ballot_submit(
             credential_id=credential.pk,
-            sheet="x" * 64,
+            sheet="0" * 64,
             session_unit_id=unit.pk,
             grade="好",
             idem_key=key,
             receipt=uuid.uuid4().hex,
+            session_public_id=str(session.public_id),
+            own_unit_id=None,
         )
     assert error.value.status == 400
     assert Ballot.objects.count() == 0
@@ -135,7 +141,7 @@ def test_own_unit_is_refused_and_stores_nothing(session: Any, campaign_units: di
     with pytest.raises(services.RatingError, match="本单位") as error:
         submit(credential, token, own, "好")
     assert error.value.status == 403
-    assert Ballot.objects.count() == Participation.objects.count() == 0
+    assert Ballot.objects.count() == 0
 
 
 def test_grade_not_on_the_scale_is_refused(session: Any) -> None:
@@ -165,7 +171,7 @@ def test_pending_and_closed_units_refuse_ballots(session: Any) -> None:
         submit(credential, token, first, "好")
 
 
-def test_revoked_credential_cannot_vote_and_reissue_moves_participation(session: Any) -> None:
+def test_revoked_credential_cannot_vote_and_the_reissued_slip_continues_the_same_sheet(session: Any) -> None:
     ((credential, token),) = issue(session, [("张局长", "leaders", None)])
     unit_list = open_all(session)
     submit(credential, token, unit_list[0], "好")
@@ -176,11 +182,24 @@ def test_revoked_credential_cannot_vote_and_reissue_moves_participation(session:
     with pytest.raises(services.RatingError, match="已作废"):
         services.credential_exchange(token=token)
     new_token = batch.entries[0]["token"]
-    fresh, _sheet = services.credential_exchange(token=new_token)
+    fresh = services.credential_exchange(token=new_token).credential
     submit(fresh, new_token, unit_list[1], "良好")
     assert Ballot.objects.count() == 2
-    with pytest.raises(services.RatingError):
-        submit(fresh, new_token, unit_list[0], "差")  # the person already graded this unit
+    # The same person grading the first unit again changes their one grade; it adds none.
+    assert submit(fresh, new_token, unit_list[0], "差").superseded
+    assert sorted(Ballot.objects.values_list("grade", flat=True)) == ["差", "良好"]
+
+
+def test_a_reissued_slip_cannot_grade_again_where_the_session_is_final(make_session: Any) -> None:
+    session = make_session(revote_policy=RevotePolicy.FINAL)
+    ((credential, token),) = issue(session, [("张局长", "leaders", None)])
+    unit = open_all(session)[0]
+    submit(credential, token, unit, "好")
+    new_token = services.credential_reissue(credential=credential).entries[0]["token"]
+    fresh = services.credential_exchange(token=new_token).credential
+    with pytest.raises(services.RatingError, match="不可修改"):
+        submit(fresh, new_token, unit, "差")
+    assert list(Ballot.objects.values_list("grade", flat=True)) == ["好"]
 
 
 def test_quota_is_checked_against_the_whole_sheet(rating_campaign: Any, organizer: Any) -> None:
@@ -242,8 +261,9 @@ def test_go_live_clears_test_ballots_and_reopens_units(session: Any) -> None:
     ((credential, token),) = issue(session, [("张局长", "leaders", None)])
     unit = open_all(session)[0]
     submit(credential, token, unit, "好")
+    submit(credential, token, unit, "差")  # a revote leaves a superseded key behind
     services.session_go_live(session=session)
-    assert Ballot.objects.count() == 0 and Participation.objects.count() == 0
+    assert Ballot.objects.count() == 0 and SupersededKey.objects.count() == 0
     assert set(SessionUnit.objects.values_list("status", flat=True)) == {UnitStatus.PENDING}
     session.refresh_from_db()
     services.unit_open(session=session, session_unit=unit)

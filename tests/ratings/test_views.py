@@ -110,7 +110,7 @@ def test_ballot_endpoint_status_codes(session: Any) -> None:
     assert Ballot.objects.count() == 1
 
 
-def test_a_rater_cookie_signed_without_the_session_still_votes(session: Any) -> None:
+def test_a_rater_cookie_of_the_older_format_is_refused_with_a_request_to_scan_again(session: Any) -> None:
     from django.core import signing
 
     from kaoping.ratings import tokens
@@ -118,12 +118,32 @@ def test_a_rater_cookie_signed_without_the_session_still_votes(session: Any) -> 
     ((credential, token),) = issue(session, [("张局长", "leaders", None)])
     unit = open_first(session)
     client = rater_client(token)
-    sheet = tokens.sheet_hmac(token, session.sheet_salt)
-    older = signing.dumps({"c": credential.pk, "s": sheet}, salt=tokens.COOKIE_SALT, compress=True)
+    older = signing.dumps({"c": credential.pk, "s": "0" * 64}, salt=tokens.COOKIE_SALT, compress=True)
     client.cookies["kp_rater"] = older
-    assert tokens.read_rater_cookie(older) == (credential.pk, sheet, None)
-    assert post_ballot(client, unit, "好", str(uuid.uuid4())).status_code == 201
-    assert Ballot.objects.get().sheet == sheet
+    assert tokens.read_rater_cookie(older) is None
+    response = post_ballot(client, unit, "好", str(uuid.uuid4()))
+    assert response.status_code == 403 and "重新扫描" in response.json()["error"]
+    assert Ballot.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [10**30, -1, 0, 2**63, "²", "１２", "٣", "1e3", 1.5, True, None, [], {}, "9" * 40],
+)
+def test_a_ballot_naming_an_impossible_unit_gets_400_in_chinese_and_stores_nothing(session: Any, unit: Any) -> None:
+    """10**30 used to reach SQLite as an integer it cannot hold: a 500 (issue 10 §4)."""
+    import json
+
+    ((_credential, token),) = issue(session, [("张局长", "leaders", None)])
+    open_first(session)
+    client = rater_client(token)
+    body = json.dumps({"unit": unit, "grade": "好", "receipt": uuid.uuid4().hex})
+    response = client.post(
+        "/rating/r/ballot", body, content_type="application/json", headers={"Idempotency-Key": str(uuid.uuid4())}
+    )
+    assert response.status_code == 400, response.content
+    assert "单位" in response.json()["error"] or "不完整" in response.json()["error"]
+    assert Ballot.objects.count() == 0
 
 
 def test_ballot_endpoint_rejects_a_tampered_body(session: Any) -> None:

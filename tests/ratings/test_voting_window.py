@@ -4,7 +4,7 @@ Rules: open a unit, close a unit, try to reopen a closed one (refused), cast wit
 an earlier request (same key, same payload), resend it with another grade, revote with a new key,
 cast on a closed unit, close the session. Each example is a fresh session whose revote policy is
 drawn ('changeable' or 'final'), with three raters, one of whom belongs to a unit of the session.
-After every step the stored Ballot, Participation and SupersededKey rows and every unit's status
+After every step the stored Ballot and SupersededKey rows and every unit's status
 must equal the model's, and no ballot may ever have been accepted on a closed unit.
 
 The service layer is called in-process inside the test's transaction; each example only adds a
@@ -33,14 +33,7 @@ from hypothesis.stateful import (
 )
 
 from kaoping.ratings import services, tokens
-from kaoping.ratings.models import (
-    Ballot,
-    Participation,
-    RaterCredential,
-    RevotePolicy,
-    SessionUnit,
-    SupersededKey,
-)
+from kaoping.ratings.models import Ballot, RevotePolicy, SessionUnit, SupersededKey
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +83,7 @@ class VotingWindow(RuleBasedStateMachine):
 
     @initialize(policy=st.sampled_from([RevotePolicy.CHANGEABLE, RevotePolicy.FINAL]))
     def new_session(self, policy: str) -> None:
-        from tests.ratings.conftest import issue
+        from tests.ratings.conftest import cookie_of, issue
 
         self.policy = policy
         self.session = self.make_session(revote_policy=policy)
@@ -102,7 +95,7 @@ class VotingWindow(RuleBasedStateMachine):
         ]
         issued = issue(self.session, specs)
         self.credentials = [credential for credential, _token in issued]
-        self.sheets = [tokens.sheet_hmac(token, self.session.sheet_salt) for _credential, token in issued]
+        self.cookies = [cookie_of(token) for _credential, token in issued]
 
     # ---------------------------------------------------------------- the model
 
@@ -130,7 +123,9 @@ class VotingWindow(RuleBasedStateMachine):
         actual = outcome(
             lambda: services.ballot_submit(
                 credential_id=self.credentials[request.rater].pk,
-                sheet=self.sheets[request.rater],
+                sheet=self.cookies[request.rater][0],
+                own_unit_id=self.cookies[request.rater][1],
+                session_public_id=str(self.session.public_id),
                 session_unit_id=self.units[request.unit].pk,
                 grade=request.grade,
                 idem_key=request.key,
@@ -223,41 +218,41 @@ class VotingWindow(RuleBasedStateMachine):
         if not hasattr(self, "session"):
             return
         assert self.accepted_after_close == 0
-        rows: dict[str, set[tuple[str, ...]]] = {"b": set(), "p": set(), "s": set(), "u": set()}
+        rows: dict[str, set[tuple[str, ...]]] = {"b": set(), "s": set(), "u": set()}
         with connection.cursor() as cursor:
-            cursor.execute(STATE_SQL, [self.session.pk] * 4)
+            cursor.execute(STATE_SQL, [self.session.pk] * 3)
             for kind, *values in cursor.fetchall():
                 rows[kind].add(tuple(values))
-        assert rows["b"] == {
-            (str(self.units[u].pk), self.sheets[r], v.grade, tokens.receipt_hash(v.receipt))
+        # While the session is open a ballot carries its rater's per-unit tag; after, nothing.
+        assert {(u, tag, grade, receipt, str(uuid.UUID(key))) for u, tag, grade, receipt, key in rows["b"]} == {
+            (
+                str(self.units[u].pk),
+                "" if self.session_closed else tokens.unit_tag(self.cookies[r][0], self.units[u].pk),
+                v.grade,
+                tokens.receipt_hash(v.receipt),
+                v.key,
+            )
             for (r, u), v in self.current.items()
-        }
-        assert {(c, u, str(uuid.UUID(key))) for c, u, key, _ in rows["p"]} == {
-            (str(self.credentials[r].pk), str(self.units[u].pk), v.key) for (r, u), v in self.current.items()
         }
         assert {str(uuid.UUID(key)) for key, *_ in rows["s"]} == {
             key for key, a in self.accepted.items() if a.superseded
         }
         assert rows["u"] == {
-            (str(unit.pk), status, "", "") for unit, status in zip(self.units, self.status, strict=True)
+            (str(unit.pk), status, "", "", "") for unit, status in zip(self.units, self.status, strict=True)
         }
 
 
 def _state_sql() -> str:
-    """One round trip for the whole stored state of a session (ballots, participations, superseded
-    keys, unit statuses); the ORM would build four queries' SQL on every step."""
-    ballot, participation = Ballot._meta.db_table, Participation._meta.db_table
-    superseded, credential = SupersededKey._meta.db_table, RaterCredential._meta.db_table
-    unit = SessionUnit._meta.db_table
+    """One round trip for the whole stored state of a session (ballots, superseded keys, unit
+    statuses); the ORM would build three queries' SQL on every step."""
+    ballot, superseded, unit = Ballot._meta.db_table, SupersededKey._meta.db_table, SessionUnit._meta.db_table
     text = "CAST({} AS TEXT)".format
     return (
-        f"SELECT 'b', {text('session_unit_id')}, sheet, grade, receipt_hash FROM {ballot} WHERE session_id = %s"
-        f" UNION ALL SELECT 'p', {text('p.credential_id')}, {text('p.session_unit_id')}, {text('p.idem_key')}, ''"
-        f" FROM {participation} p JOIN {credential} c ON c.id = p.credential_id WHERE c.session_id = %s"
-        f" UNION ALL SELECT 's', {text('k.idem_key')}, '', '', '' FROM {superseded} k"
-        f" JOIN {participation} p ON p.id = k.participation_id"
-        f" JOIN {credential} c ON c.id = p.credential_id WHERE c.session_id = %s"
-        f" UNION ALL SELECT 'u', {text('id')}, status, '', '' FROM {unit} WHERE session_id = %s"
+        f"SELECT 'b', {text('session_unit_id')}, COALESCE(tag, ''), grade, receipt_hash, {text('idem_key')}"
+        f" FROM {ballot} WHERE session_id = %s"
+        f" UNION ALL SELECT 's', {text('k.idem_key')}, '', '', '', '' FROM {superseded} k"
+        f" JOIN {unit} u ON u.id = k.session_unit_id WHERE u.session_id = %s"
+        f" UNION ALL SELECT 'u', {text('id')}, status, '', '', '' FROM {unit} WHERE session_id = %s"
     )
 
 

@@ -137,6 +137,9 @@ WHITENOISE_USE_FINDERS = DEBUG  # serve straight from the source folders in deve
 STATICFILES_DIRS = [SRC_DIR / "static"]
 # Evidence files live outside any web root and are served only through authorising views.
 MEDIA_ROOT = VAR_DIR / "evidence"
+# Live-rating session keys (kaoping.ratings.keys): outside the database and its backups, shared by
+# every web host like the evidence files, and never backed up; each is destroyed when its session closes.
+RATING_KEY_DIR = Path(os.environ.get("KAOPING_RATING_KEY_DIR", VAR_DIR / "rating-keys"))
 EVIDENCE_MAX_BYTES = int(os.environ.get("KAOPING_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

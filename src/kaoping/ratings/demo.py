@@ -3,9 +3,9 @@
 Per rating component the organizer's path is followed — session_create, session_go_live,
 credentials_issue, unit_open, unit_close, session_close, session_destroy_links — so the audit chain,
 the stored unit results and ``kaoping verify-session`` are exactly what a meeting leaves behind.
-Only the casting is bulk: Participation and Ballot rows are written as ``ballot_submit`` writes
-them (sheet = the token's per-session HMAC, receipt hash, request digest, fresh idempotency key),
-in shuffled order so insertion order does not pair a ballot with its participation.
+Only the casting is bulk: Ballot rows are written as ``ballot_submit`` writes them (the per-unit
+tag of the rater's sheet key, the sealed sheet key where the scheme has sheet rules, receipt hash,
+request digest, fresh idempotency key).
 
 One credential is issued per ballot *sheet* of the CSV (a rater fills one sheet per category of
 units, and quotas apply per sheet). Grades on the rater's own unit are skipped, as the live page
@@ -29,8 +29,8 @@ from django.db import transaction
 from kaoping.campaigns.models import Campaign, CampaignUnit
 from kaoping.campaigns.selectors import current_scheme
 from kaoping.engine.model import ComponentMethod
-from kaoping.ratings import scoring, services, tokens
-from kaoping.ratings.models import Ballot, Participation, RatingSession, SessionUnit
+from kaoping.ratings import keys, scoring, selectors, services, tokens
+from kaoping.ratings.models import Ballot, RaterCredential, RatingSession, SessionUnit
 
 
 @dataclass(frozen=True)
@@ -120,44 +120,40 @@ def _cast(
     session_units: dict[int, SessionUnit],
 ) -> None:
     """What ``ballot_submit`` stores for each grade, written in bulk."""
-    allowed = set(scoring.allowed_grades(scoring.session_spec(session)))
-    hmacs = {sheet: tokens.sheet_hmac(entry["token"], session.sheet_salt) for sheet, entry in credentials.items()}
-    participations: list[Participation] = []
+    spec = scoring.session_spec(session)
+    allowed = set(scoring.allowed_grades(spec))
+    sealer = keys.Sealer(session.public_id) if scoring.has_sheet_rules(spec) else None
+    by_pk = {c.pk: c for c in RaterCredential.objects.filter(session=session)}
+    sheet_keys = {
+        sheet: selectors.credential_secrets(by_pk[entry["credential"]], session=session)[0]
+        for sheet, entry in credentials.items()
+    }
     ballots: list[Ballot] = []
     seen: set[tuple[str, int]] = set()
     for row in rows:
         target = units.get(row.unit)
         if target is None or row.grade not in allowed:
             raise ValueError(f"选票数据有误:单位“{row.unit}”或等次“{row.grade}”不在本考核中")
-        entry = credentials[row.sheet]
         own = units.get(row.rater_unit)
         if (own is not None and own.pk == target.pk) or (row.sheet, target.pk) in seen:
             continue  # the live page refuses a grade for one's own unit, and a second grade per unit
         seen.add((row.sheet, target.pk))
         unit = session_units[target.pk]
         receipt = secrets.token_hex(16)
-        participations.append(
-            Participation(
-                credential_id=entry["credential"],
-                session_unit=unit,
-                idem_key=uuid.uuid4(),
-                request_digest=tokens.request_digest(unit.pk, row.grade, receipt),
-                is_test=False,
-            )
-        )
+        sheet_key = sheet_keys[row.sheet]
         ballots.append(
             Ballot(
                 session=session,
                 session_unit=unit,
                 rater_group=row.group,
-                sheet=hmacs[row.sheet],
                 grade=row.grade,
                 receipt_hash=tokens.receipt_hash(receipt),
+                idem_key=uuid.uuid4(),
+                request_digest=tokens.request_digest(unit.pk, row.grade, receipt),
+                tag=tokens.unit_tag(sheet_key, unit.pk),
+                sealed_sheet=None if sealer is None else sealer.seal("sheet", bytes.fromhex(sheet_key)),
                 is_test=False,
             )
         )
-    shuffle = random.SystemRandom().shuffle
-    shuffle(participations)
-    shuffle(ballots)
-    Participation.objects.bulk_create(participations, batch_size=500)
+    random.SystemRandom().shuffle(ballots)
     Ballot.objects.bulk_create(ballots, batch_size=500)

@@ -1,15 +1,18 @@
-"""Live rating (现场测评): sessions, rater credentials, participation and secret ballots.
+"""Live rating (现场测评): sessions, rater credentials and secret ballots.
 
-Secrecy model (docs/live-rating.md has the full story):
+Secrecy model (docs/live-rating.md has the threat model):
 
-* ``RaterCredential`` knows the person (label, group, own unit) and only an HMAC of the token
-  (``token_lookup``), used to find the credential when the token is presented.
-* ``Participation`` says *that* a credential handed in a grade for a unit (idempotency key and a
-  digest of the request), never *which* grade.
-* ``Ballot`` says *which* grade a unit got from which rater group, under a pseudonymous sheet id:
-  a second HMAC of the token keyed per session (``sheet``). It has a random UUID4 key, no
-  timestamp, no credential and no value shared with ``Participation``; without the token nobody
-  can join the two tables.
+* ``RaterCredential`` knows the person (label, group) and only an HMAC of the token
+  (``token_lookup``), used to find the credential when the token is presented. The rater's sheet
+  key and own unit are stored sealed under the session's key (``kaoping.ratings.keys``).
+* ``Ballot`` says *which* grade a unit got from which rater group. Nothing about the rater is
+  stored with it in the clear: a per-unit tag (``HMAC(sheet key, unit)``) that only the rater's
+  phone can recompute, and, for schemes with rules over the whole sheet, the sheet key sealed
+  with a random nonce. Nothing is written about the credential when a ballot is cast, so no
+  time, order or transaction pairs the two.
+* At the unit's close its ballots are rewritten in random order; at the session's close every
+  ballot loses its tag and seal (keeping only an anonymous sheet pseudonym where the scheme's
+  sheet rules need one for recounts) and the session's key file is destroyed.
 """
 
 from __future__ import annotations
@@ -58,8 +61,6 @@ class RatingSession(models.Model):
         _("改票规则"), max_length=16, choices=RevotePolicy.choices, default=RevotePolicy.CHANGEABLE
     )
     status = models.CharField(_("状态"), max_length=8, choices=SessionStatus.choices, default=SessionStatus.OPEN)
-    # Secret salt of the per-session sheet HMAC; wiped when the links are destroyed.
-    sheet_salt = models.CharField(max_length=64, blank=True)
     links_destroyed = models.BooleanField(_("名单已销毁"), default=False)
     chain_head = models.CharField(_("审计链头"), max_length=64, blank=True)
     final_results: models.JSONField[Any] = models.JSONField(null=True, blank=True)
@@ -106,9 +107,10 @@ class RaterCredential(models.Model):
     token_lookup = models.CharField(max_length=64, unique=True)
     label = models.CharField(_("评委"), max_length=100)
     rater_group = models.CharField(_("评委组"), max_length=64)
-    own_unit = models.ForeignKey(
-        CampaignUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("所在单位")
-    )
+    # The rater's sheet key and own unit (the campaign unit they never grade), sealed under the
+    # session key (keys.seal_json, purpose "credential"). A reissued slip gets the same content,
+    # so the person continues the same sheet. "" once the session has closed.
+    sealed_secrets = models.CharField(max_length=300, blank=True)
     revoked = models.BooleanField(_("已作废"), default=False)
     replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by")
 
@@ -117,54 +119,66 @@ class RaterCredential(models.Model):
 
 
 class SlipBatch(models.Model):
-    """The printed slip list (person → token) of one issue run; destroyable at close."""
+    """The printed slip list (person → token) of one issue run, sealed under the session key."""
 
     session = models.ForeignKey(RatingSession, on_delete=models.CASCADE, related_name="slip_batches")
-    entries: models.JSONField[Any] = models.JSONField(default=list)  # [{label, group, unit, token}]
+    count = models.PositiveIntegerField(default=0)
+    # keys.seal_json of [{credential, label, group, unit, token}]; "" once destroyed.
+    sealed_entries = models.TextField(blank=True)
     destroyed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["session", "pk"]
 
+    @property
+    def entries(self) -> list[dict[str, Any]]:
+        """The slips in the clear, while the session's key exists; [] once destroyed."""
+        from kaoping.ratings import keys
 
-class Participation(models.Model):
-    """That a credential handed in a grade for a unit — never which grade, never when."""
-
-    credential = models.ForeignKey(RaterCredential, on_delete=models.PROTECT, related_name="participations")
-    session_unit = models.ForeignKey(SessionUnit, on_delete=models.PROTECT, related_name="participations")
-    idem_key = models.UUIDField(unique=True)
-    request_digest = models.CharField(max_length=64)  # H(unit | grade | receipt nonce)
-    is_test = models.BooleanField(default=False)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["credential", "session_unit"], name="unique_participation_per_unit"),
-        ]
+        if self.destroyed or not self.sealed_entries:
+            return []
+        entries: list[dict[str, Any]] = keys.unseal_json(self.session.public_id, "slips", self.sealed_entries)
+        return entries
 
 
 class SupersededKey(models.Model):
-    """Idempotency keys of revotes that were replaced, so a late retry replays instead of reverting."""
+    """Idempotency keys of revotes that were replaced, so a late retry replays instead of reverting.
+
+    The request digest binds the unit, the grade and the rater's 128-bit receipt nonce, which only
+    the phone that sent it knows; no rater identity is kept."""
 
     idem_key = models.UUIDField(primary_key=True)
-    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="superseded_keys")
+    session_unit = models.ForeignKey("SessionUnit", on_delete=models.CASCADE, related_name="+")
     request_digest = models.CharField(max_length=64)
+    is_test = models.BooleanField(default=False)
 
 
 class Ballot(models.Model):
-    """One secret grade. No rater identity, no timestamp, no value shared with Participation."""
+    """One secret grade. No rater identity, no timestamp, no sequence."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     session = models.ForeignKey(RatingSession, on_delete=models.PROTECT, related_name="ballots")
     session_unit = models.ForeignKey(SessionUnit, on_delete=models.PROTECT, related_name="ballots")
     rater_group = models.CharField(max_length=64)
-    sheet = models.CharField(max_length=64)  # per-session HMAC of the token (a pseudonymous sheet id)
     grade = models.CharField(max_length=32)
     receipt_hash = models.CharField(max_length=64)
+    idem_key = models.UUIDField(unique=True)
+    request_digest = models.CharField(max_length=64)  # H(unit | grade | receipt nonce)
+    # HMAC(sheet key, unit) while the session is open: one ballot per rater and unit, found again
+    # for a revote. NULL after the session's close (NULLs never collide in the unique constraint).
+    tag = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    # The sheet key sealed with a random nonce (schemes with per-sheet rules only), opened once at
+    # the session's close to apply those rules. NULL otherwise and after the close.
+    sealed_sheet = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+    # An anonymous sheet pseudonym for recounts, random, written when the unit closes (one per
+    # ballot) and at the session's close (one per sheet, for schemes with per-sheet rules). NULL
+    # while the unit is open: not counted yet.
+    sheet = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     is_test = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["session_unit", "sheet"], name="unique_ballot_per_token_and_unit"),
+            models.UniqueConstraint(fields=["session_unit", "tag"], name="unique_ballot_per_sheet_and_unit"),
         ]
-        indexes = [models.Index(fields=["session", "sheet"])]
+        indexes = [models.Index(fields=["session", "is_test"])]

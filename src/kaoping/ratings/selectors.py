@@ -12,13 +12,13 @@ from typing import Any
 from django.db.models import Count, F, QuerySet
 from django.http import Http404
 
-from kaoping.campaigns.models import Campaign
+from kaoping.campaigns.models import Campaign, CampaignUnit
 from kaoping.engine.inputs import Ballot as EngineBallot
 from kaoping.orgs.access import CampaignAccess, campaign_for
-from kaoping.ratings import scoring
+from kaoping.ratings import keys, scoring, tokens
+from kaoping.ratings.errors import RatingError
 from kaoping.ratings.models import (
     Ballot,
-    Participation,
     RaterCredential,
     RatingSession,
     SessionMode,
@@ -65,8 +65,28 @@ def session_units(session: RatingSession) -> list[SessionUnit]:
     return list(SessionUnit.objects.filter(session=session).select_related("campaign_unit__organization"))
 
 
-def credentials_of(session: RatingSession) -> list[RaterCredential]:
-    return list(RaterCredential.objects.filter(session=session).select_related("own_unit__organization"))
+def credentials_of(session: RatingSession) -> list[dict[str, Any]]:
+    """The session's slips for the organizer: name, group, own unit (while the session's key
+    exists) and state, by group and name."""
+    units = dict(CampaignUnit.objects.filter(campaign_id=session.campaign_id).values_list("pk", "organization__name"))
+    groups = group_names(session)
+    try:
+        sealer: keys.Sealer | None = keys.Sealer(session.public_id)
+    except keys.SessionKeyMissing:
+        sealer = None
+    rows = []
+    for credential in RaterCredential.objects.filter(session=session).order_by("rater_group", "label", "pk"):
+        own = None
+        if sealer is not None and credential.sealed_secrets:
+            own = credential_secrets(credential, session=session, sealer=sealer)[1]
+        rows.append(
+            {
+                "credential": credential,
+                "group_name": groups.get(credential.rater_group, credential.rater_group),
+                "own_unit": units.get(own, "") if own else "",
+            }
+        )
+    return rows
 
 
 def group_names(session: RatingSession) -> dict[str, str]:
@@ -85,18 +105,43 @@ def _counts(session: RatingSession) -> dict[int, dict[str, int]]:
     return counts
 
 
-def _expected(session: RatingSession, units: list[SessionUnit]) -> dict[int, dict[str, int]]:
-    """Raters due per unit and group: active credentials, minus those from the unit itself."""
+def credential_secrets(
+    credential: RaterCredential, *, session: RatingSession | None = None, sealer: keys.Sealer | None = None
+) -> tuple[str, int | None]:
+    """(sheet key, own campaign unit) of a credential, opened with the session's key."""
+    session = session or credential.session
+    try:
+        data = (sealer or keys.Sealer(session.public_id)).unseal_json("credential", credential.sealed_secrets)
+    except keys.SessionKeyMissing as missing:
+        raise RatingError(503, str(missing)) from None
+    own = data.get("own_unit")
+    return str(data["sheet"]), own if isinstance(own, int) else None
+
+
+def _due_counts(session: RatingSession, units: list[SessionUnit]) -> dict[int, dict[str, int]]:
+    """Raters due per unit and group (active credentials, minus those from the unit itself)."""
     per_group: dict[str, int] = defaultdict(int)
     own: dict[tuple[int, str], int] = defaultdict(int)
-    active = RaterCredential.objects.filter(session=session, revoked=False).values("rater_group", "own_unit_id")
-    for row in active:
-        per_group[row["rater_group"]] += 1
-        if row["own_unit_id"]:
-            own[(row["own_unit_id"], row["rater_group"])] += 1
+    try:
+        sealer: keys.Sealer | None = keys.Sealer(session.public_id)
+    except keys.SessionKeyMissing:
+        sealer = None  # the board still shows what was received; "due" then counts every rater
+    for credential in RaterCredential.objects.filter(session=session, revoked=False):
+        per_group[credential.rater_group] += 1
+        own_unit = None if sealer is None else credential_secrets(credential, session=session, sealer=sealer)[1]
+        if own_unit is not None:
+            own[(own_unit, credential.rater_group)] += 1
     return {
         unit.pk: {group: n - own[(unit.campaign_unit_id, group)] for group, n in per_group.items()} for unit in units
     }
+
+
+def due_counts(session: RatingSession, units: list[SessionUnit]) -> dict[int, dict[str, int]]:
+    """While open: computed from the sealed own units; after the close: as snapshotted then."""
+    if session.status == SessionStatus.CLOSED:
+        stored = (session.final_results or {}).get("due") or {}
+        return {unit.pk: dict(stored.get(str(unit.pk), {})) for unit in units}
+    return _due_counts(session, units)
 
 
 def board_state(session: RatingSession) -> dict[str, Any]:
@@ -105,7 +150,7 @@ def board_state(session: RatingSession) -> dict[str, Any]:
     units = session_units(session)
     groups = scoring.session_spec(session).groups
     counts = _counts(session)
-    expected = _expected(session, units)
+    expected = due_counts(session, units)
     closed = session.status == SessionStatus.CLOSED
     return {
         "session": {
@@ -136,12 +181,18 @@ def board_state(session: RatingSession) -> dict[str, Any]:
     }
 
 
-def rater_page(credential: RaterCredential) -> dict[str, Any]:
-    """The units this rater grades (never their own) and what they already handed in."""
+def rater_page(credential: RaterCredential, sheet: str, own_unit_id: int | None) -> dict[str, Any]:
+    """The units this rater grades (never their own) and what they already handed in: the ballots
+    whose tags this rater's sheet key gives, which nobody else can compute."""
     session = credential.session
     spec = scoring.session_spec(session)
-    units = [u for u in session_units(session) if u.campaign_unit_id != credential.own_unit_id]
-    done = set(Participation.objects.filter(credential=credential).values_list("session_unit_id", flat=True))
+    units = [u for u in session_units(session) if u.campaign_unit_id != own_unit_id]
+    tags = [tokens.unit_tag(sheet, u.pk) for u in units]
+    done = set(
+        Ballot.objects.filter(session=session, is_test=session.is_test, tag__in=tags).values_list(
+            "session_unit_id", flat=True
+        )
+    )
     return {
         "session": session,
         "grades": scoring.allowed_grades(spec),
@@ -159,9 +210,9 @@ def rater_page(credential: RaterCredential) -> dict[str, Any]:
     }
 
 
-def rater_status(credential: RaterCredential) -> dict[str, Any]:
+def rater_status(credential: RaterCredential, sheet: str, own_unit_id: int | None) -> dict[str, Any]:
     """The small JSON the phone polls: unit states and which units this rater has handed in."""
-    data = rater_page(credential)
+    data = rater_page(credential, sheet, own_unit_id)
     return {
         "session_status": credential.session.status,
         "units": data["units"],

@@ -147,18 +147,20 @@ def to_xlsx(rows: Iterable[Sequence[object]], sheet_title: str) -> bytes:
     return buffer.getvalue()
 
 
-def raw_ballot_rows(ballots: Iterable[Mapping[str, Any]]) -> list[list[str]]:
-    """One row per counted ballot: no rater, no time; the sheet id only groups a rater's grades."""
-    rows = [["选票编号", "出场顺序", "被测评单位", "评委组", "等次", "选票组号(匿名)", "回执摘要"]]
+def raw_ballot_rows(ballots: Iterable[Mapping[str, Any]], group_names: Mapping[str, str]) -> list[list[str]]:
+    """One row per counted ballot: no rater, no time, no order of arrival. The anonymous sheet
+    number groups one rater's grades only where the scheme's rules over a whole sheet need it
+    (otherwise every ballot has its own); the receipt digest lets a rater find their ballot."""
+    rows = [["出场顺序", "被测评单位", "评委组", "等次", "选票组号(匿名)", "回执摘要"]]
     for ballot in ballots:
+        group = ballot["rater_group"]
         rows.append(
             [
-                str(ballot["id"]),
                 str(ballot["position"]),
                 safe_text(ballot["unit_name"]),
-                safe_text(ballot["rater_group"]),
+                safe_text(group_names.get(group, group)),
                 safe_text(ballot["grade"]),
-                ballot["sheet"][:16],
+                (ballot["sheet"] or "")[:16],
                 ballot["receipt_hash"],
             ]
         )

@@ -1,11 +1,11 @@
 """Rater tokens: ≥128-bit random secrets, stored only as HMAC-SHA256 (no PBKDF2 on the rater path).
 
-Two different HMACs are derived from one token:
-
 * ``lookup_hmac`` — keyed by ``settings.RATER_TOKEN_KEY``; stored on the credential to find it.
-* ``sheet_hmac``  — keyed by the key and a per-session secret salt; stored on ballots as a
-  pseudonymous sheet id. Knowing one never gives the other, so ballots cannot be joined to
-  credentials without the token itself.
+* the sheet key (``kaoping.ratings.keys.sheet_key``) — keyed by the session's own key as well;
+  never stored, only carried by the rater's signed cookie.
+* ``unit_tag`` — keyed by the sheet key and the unit; stored on the rater's ballot for that unit,
+  so the database can refuse a second ballot and find the one to revote, while the tags of one
+  rater's ballots for different units share nothing.
 """
 
 from __future__ import annotations
@@ -50,9 +50,12 @@ def lookup_hmac(token: str) -> str:
     return hmac.new(_key(), b"lookup\x00" + token.encode(), hashlib.sha256).hexdigest()
 
 
-def sheet_hmac(token: str, session_salt: str) -> str:
-    session_key = hmac.new(_key(), b"sheet\x00" + session_salt.encode(), hashlib.sha256).digest()
-    return hmac.new(session_key, token.encode(), hashlib.sha256).hexdigest()
+def unit_tag(sheet_key: str, session_unit_id: int) -> str:
+    return hmac.new(bytes.fromhex(sheet_key), b"unit\x00%d" % session_unit_id, hashlib.sha256).hexdigest()
+
+
+def looks_like_sheet_key(text: str) -> bool:
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
 
 
 def receipt_hash(receipt: str) -> str:
@@ -65,24 +68,31 @@ def request_digest(unit_id: int, grade: str, receipt: str) -> str:
 
 class RaterCookie(NamedTuple):
     credential_id: int
-    sheet: str
-    session_public_id: str | None  # absent from cookies signed before it was added
+    sheet: str  # the rater's sheet key
+    session_public_id: str
+    own_unit_id: int | None  # the campaign unit the rater belongs to (never graded by them)
 
 
-def rater_cookie(credential_id: int, sheet: str, session_public_id: str) -> str:
-    """A signed value the phone keeps; the server stores nothing that pairs credential and sheet."""
-    payload = {"c": credential_id, "s": sheet, "p": session_public_id}
+def rater_cookie(credential_id: int, sheet: str, session_public_id: str, own_unit_id: int | None) -> str:
+    """A signed value the phone keeps: the server stores nothing that pairs credential and sheet,
+    and the rater's own unit is stored only sealed, so the cookie carries it for the ballot check."""
+    payload = {"v": 2, "c": credential_id, "s": sheet, "p": session_public_id, "u": own_unit_id}
     return signing.dumps(payload, salt=COOKIE_SALT, compress=True)
 
 
 def read_rater_cookie(value: str | None) -> RaterCookie | None:
+    """The cookie's content, or None when it is missing, forged, expired or of an older format."""
     if not value:
         return None
     try:
         data = signing.loads(value, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("c"), int) or not isinstance(data.get("s"), str):
+    if not isinstance(data, dict) or data.get("v") != 2:
         return None
-    session = data.get("p")
-    return RaterCookie(data["c"], data["s"], session if isinstance(session, str) else None)
+    credential, sheet, session, own = data.get("c"), data.get("s"), data.get("p"), data.get("u")
+    if not (isinstance(credential, int) and isinstance(sheet, str) and isinstance(session, str)):
+        return None
+    if own is not None and not isinstance(own, int):
+        return None
+    return RaterCookie(credential, sheet, session, own)

@@ -14,8 +14,16 @@ from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND
 from django.db import connection
 
 from kaoping.audit.services import verify_chain
-from kaoping.ratings import scoring
-from kaoping.ratings.models import Ballot, RatingSession, SessionStatus, SessionUnit, UnitStatus
+from kaoping.ratings import keys, scoring
+from kaoping.ratings.models import (
+    Ballot,
+    RaterCredential,
+    RatingSession,
+    SessionStatus,
+    SessionUnit,
+    SlipBatch,
+    UnitStatus,
+)
 
 _MODES = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN, "up": ROUND_UP, "floor": ROUND_FLOOR, "ceiling": ROUND_CEILING}
 
@@ -34,12 +42,20 @@ class Report:
         return not self.discrepancies and self.chain_ok
 
 
+# Ballots of closed units carry an anonymous sheet (one per ballot, or per rater's sheet after the
+# session's close where the scheme has sheet rules); ballots of a unit still open do not.
+_COUNTED = "sheet IS NOT NULL"
+
+
 def _table() -> str:
     return connection.ops.quote_name(Ballot._meta.db_table)
 
 
 def _sheet_counts(session: RatingSession) -> dict[str, dict[str, int]]:
-    sql = f"SELECT sheet, grade, COUNT(*) FROM {_table()} WHERE session_id = %s AND is_test = %s GROUP BY sheet, grade"
+    sql = (
+        f"SELECT sheet, grade, COUNT(*) FROM {_table()} WHERE session_id = %s AND is_test = %s"
+        f" AND {_COUNTED} GROUP BY sheet, grade"
+    )
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     with connection.cursor() as cursor:
         cursor.execute(sql, [session.pk, session.is_test])
@@ -50,7 +66,8 @@ def _sheet_counts(session: RatingSession) -> dict[str, dict[str, int]]:
 
 def _sheet_groups(session: RatingSession) -> dict[str, set[str]]:
     sql = (
-        f"SELECT sheet, rater_group FROM {_table()} WHERE session_id = %s AND is_test = %s GROUP BY sheet, rater_group"
+        f"SELECT sheet, rater_group FROM {_table()} WHERE session_id = %s AND is_test = %s"
+        f" AND {_COUNTED} GROUP BY sheet, rater_group"
     )
     groups: dict[str, set[str]] = defaultdict(set)
     with connection.cursor() as cursor:
@@ -96,7 +113,7 @@ def _unit_tallies(session: RatingSession) -> dict[int, list[tuple[str, str, str,
     """(group, grade, sheet-valid flag via caller) rows per unit: GROUP BY unit, group, grade, sheet."""
     sql = (
         f"SELECT session_unit_id, rater_group, grade, sheet, COUNT(*) FROM {_table()} "
-        "WHERE session_id = %s AND is_test = %s GROUP BY session_unit_id, rater_group, grade, sheet"
+        f"WHERE session_id = %s AND is_test = %s AND {_COUNTED} GROUP BY session_unit_id, rater_group, grade, sheet"
     )
     rows: dict[int, list[tuple[str, str, str, int]]] = defaultdict(list)
     with connection.cursor() as cursor:
@@ -177,4 +194,20 @@ def verify_session(session: RatingSession) -> Report:
     report.chain_ok, report.chain_head = check.ok, check.head
     if not check.ok:
         report.discrepancies.append(f"审计链在第 {check.broken_at} 条处断开")
+    if final:
+        report.discrepancies.extend(_secrecy_after_close(session))
     return report
+
+
+def _secrecy_after_close(session: RatingSession) -> list[str]:
+    """After the close nothing may be left that links a ballot to a credential."""
+    problems = []
+    keys.session_key_destroy(session.public_id)  # left behind only by a crash right after the close
+    linked = Ballot.objects.filter(session=session).exclude(tag=None, sealed_sheet=None).count()
+    if linked:
+        problems.append(f"有 {linked} 张选票在测评结束后仍带有评委标记")
+    if RaterCredential.objects.filter(session=session).exclude(sealed_secrets="").exists():
+        problems.append("测评结束后仍保存着评委的加密信息")
+    if SlipBatch.objects.filter(session=session).exclude(sealed_entries="").exists():
+        problems.append("测评结束后仍保存着评分条名单")
+    return problems

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kaoping.campaigns.models import CampaignUnit
 from kaoping.orgs.access import campaign_for
-from kaoping.ratings import ratelimit, scoring, selectors, services, slips, tokens
+from kaoping.ratings import keys, ratelimit, scoring, selectors, services, slips, tokens
 from kaoping.ratings.models import RaterCredential, RatingSession, RevotePolicy, SessionStatus, SessionUnit, SlipBatch
 
 # --------------------------------------------------------------------------------------------
@@ -99,6 +99,8 @@ def _unit_order(campaign: Any, text: str) -> list[int] | None | str:
 @login_required
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     session, _access = selectors.managed_session(request.user, session_id)
+    if session.status == SessionStatus.CLOSED:
+        keys.session_key_destroy(session.public_id)  # left behind only by a crash right after the close
     ok, head = services.chain_check(session)
     return render(
         request,
@@ -194,7 +196,7 @@ def credentials_issue(request: HttpRequest, session_id: int) -> HttpResponse:
     except services.RatingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("已生成 %(n)d 张评分条,请立即下载打印") % {"n": len(batch.entries)})
+        messages.success(request, _("已生成 %(n)d 张评分条,请立即下载打印") % {"n": batch.count})
     return redirect("ratings:session_detail", session_id=session.pk)
 
 
@@ -222,16 +224,21 @@ def _token_url(request: HttpRequest) -> Any:
 def slip_download(request: HttpRequest, session_id: int, batch_id: int, fmt: str) -> HttpResponse:
     session, _access = selectors.managed_session(request.user, session_id)
     batch = get_object_or_404(SlipBatch, pk=batch_id, session=session, destroyed=False)
+    if fmt not in ("pdf", "csv", "xlsx"):
+        raise Http404
+    try:
+        entries = batch.entries
+    except keys.SessionKeyMissing as missing:
+        messages.error(request, str(missing))
+        return redirect("ratings:session_detail", session_id=session.pk)
     url = _token_url(request)
     if fmt == "pdf":
-        body, kind = slips.slips_pdf(session.name, batch.entries, url), "application/pdf"
+        body, kind = slips.slips_pdf(session.name, entries, url), "application/pdf"
     elif fmt == "csv":
-        body, kind = slips.to_csv(slips.slips_rows(batch.entries, url)), "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        body = slips.to_xlsx(slips.slips_rows(batch.entries, url), "评分条")
-        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, kind = slips.to_csv(slips.slips_rows(entries, url)), "text/csv; charset=utf-8"
     else:
-        raise Http404
+        body = slips.to_xlsx(slips.slips_rows(entries, url), "评分条")
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _attachment(body, kind, f"rating-{session.pk}-slips-{batch.pk}.{fmt}")
 
 
@@ -246,7 +253,7 @@ def _attachment(body: bytes, kind: str, filename: str) -> HttpResponse:
 @require_GET
 def ballots_export(request: HttpRequest, session_id: int) -> HttpResponse:
     session, _access = selectors.managed_session(request.user, session_id)
-    rows = slips.raw_ballot_rows(selectors.raw_ballots(session))
+    rows = slips.raw_ballot_rows(selectors.raw_ballots(session), selectors.group_names(session))
     return _attachment(slips.to_csv(rows), "text/csv; charset=utf-8", f"rating-{session.pk}-ballots.csv")
 
 
@@ -309,11 +316,12 @@ def _rater_error(request: HttpRequest, message: str, status: int) -> HttpRespons
     return _unlogged(render(request, "ratings/rater_error.html", {"message": message}, status=status))
 
 
-def _signed_in(credential: RaterCredential, sheet: str) -> HttpResponse:
+def _signed_in(signed: services.SignedIn) -> HttpResponse:
     response = redirect("ratings:rater")
+    credential = signed.credential
     response.set_cookie(
         tokens.COOKIE_NAME,
-        tokens.rater_cookie(credential.pk, sheet, str(credential.session.public_id)),
+        tokens.rater_cookie(credential.pk, signed.sheet, str(credential.session.public_id), signed.own_unit_id),
         max_age=tokens.COOKIE_MAX_AGE,
         httponly=True,
         samesite="Lax",
@@ -338,12 +346,12 @@ def exchange(request: HttpRequest, token: str) -> HttpResponse:
     if ratelimit.LIMITER.blocked(client):
         return _too_many(_rater_error(request, _too_many_message(), 429))
     try:
-        credential, sheet = services.credential_exchange(token=token)
+        signed = services.credential_exchange(token=token)
     except services.RatingError as error:
         if error.status == 404 and _refused_over_limit(client, token):
             return _too_many(_rater_error(request, _too_many_message(), 429))
         return _rater_error(request, error.message, error.status)
-    return _signed_in(credential, sheet)
+    return _signed_in(signed)
 
 
 def _refused_over_limit(client: str, code: str) -> bool:
@@ -377,8 +385,8 @@ def join(request: HttpRequest, public_id: str) -> HttpResponse:
         if ratelimit.LIMITER.blocked(client):
             return _too_many(render(request, "ratings/join.html", too_many, status=429))
         try:
-            credential, sheet = services.credential_exchange(token=code)
-            if credential.session_id != session.pk:
+            signed = services.credential_exchange(token=code)
+            if signed.credential.session_id != session.pk:
                 raise services.RatingError(404, _("评分码无效,请核对评分条或联系会务人员"))
         except services.RatingError as error:
             if error.status == 404 and _refused_over_limit(client, code):
@@ -386,7 +394,7 @@ def join(request: HttpRequest, public_id: str) -> HttpResponse:
             return _unlogged(
                 render(request, "ratings/join.html", {"session": session, "error": error.message}, status=error.status)
             )
-        return _signed_in(credential, sheet)
+        return _signed_in(signed)
     return _same_origin_referrer(render(request, "ratings/join.html", {"session": session}))
 
 
@@ -397,14 +405,14 @@ def _same_origin_referrer(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _credential(request: HttpRequest) -> tuple[RaterCredential, str] | None:
+def _credential(request: HttpRequest) -> tuple[RaterCredential, tokens.RaterCookie] | None:
     signed = tokens.read_rater_cookie(request.COOKIES.get(tokens.COOKIE_NAME))
     if signed is None:
         return None
     credential = RaterCredential.objects.select_related("session").filter(pk=signed.credential_id).first()
-    if credential is None:
+    if credential is None or str(credential.session.public_id) != signed.session_public_id:
         return None
-    return credential, signed.sheet
+    return credential, signed
 
 
 @no_referrer
@@ -414,12 +422,12 @@ def rater(request: HttpRequest) -> HttpResponse:
     found = _credential(request)
     if found is None:
         return _rater_error(request, _("请用手机扫描您的个人评分条上的二维码"), 403)
-    credential, _sheet = found
+    credential, signed = found
     if credential.revoked:
         return _rater_error(request, _("该评分码已作废,请使用新的评分条"), 403)
     if credential.session.status == SessionStatus.CLOSED:
         return _rater_error(request, _("本场测评已结束,感谢参与"), 403)
-    context = selectors.rater_page(credential)
+    context = selectors.rater_page(credential, signed.sheet, signed.own_unit_id)
     context["config"] = {
         "session": str(credential.session.public_id),
         "ballotUrl": reverse("ratings:ballot"),
@@ -437,7 +445,10 @@ def rater_status(request: HttpRequest) -> JsonResponse:
     found = _credential(request)
     if found is None:
         return JsonResponse({"error": _("请重新扫描评分条")}, status=403)
-    return JsonResponse(selectors.rater_status(found[0]), json_dumps_params={"ensure_ascii": False})
+    credential, signed = found
+    return JsonResponse(
+        selectors.rater_status(credential, signed.sheet, signed.own_unit_id), json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @no_referrer
@@ -449,16 +460,16 @@ def ballot(request: HttpRequest) -> JsonResponse:
     signed = tokens.read_rater_cookie(request.COOKIES.get(tokens.COOKIE_NAME))
     if signed is None:
         return JsonResponse({"error": _("请重新扫描评分条")}, status=403)
-    try:
-        payload = json.loads(request.body or b"{}")
-        unit_id, grade, receipt = int(payload["unit"]), str(payload["grade"]), str(payload["receipt"])
-    except (ValueError, KeyError, TypeError):
+    parsed = _ballot_payload(request.body)
+    if parsed is None:
         return JsonResponse({"error": _("提交的内容不完整,请刷新页面后重试")}, status=400)
+    unit_id, grade, receipt = parsed
     try:
         result = services.ballot_submit(
             credential_id=signed.credential_id,
             sheet=signed.sheet,
             session_public_id=signed.session_public_id,
+            own_unit_id=signed.own_unit_id,
             session_unit_id=unit_id,
             grade=grade,
             idem_key=request.headers.get("Idempotency-Key"),
@@ -470,6 +481,25 @@ def ballot(request: HttpRequest) -> JsonResponse:
         {"receipt": result.receipt, "superseded": result.superseded, "stale": result.stale},
         status=result.status,
     )
+
+
+def _ballot_payload(body: bytes) -> tuple[int, str, str] | None:
+    """{unit, grade, receipt} with a unit id of plain ASCII digits (JSON number or string) and
+    string grade and receipt; None for anything else."""
+    try:
+        payload = json.loads(body or b"{}")
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    unit, grade, receipt = payload.get("unit"), payload.get("grade"), payload.get("receipt")
+    if isinstance(unit, str) and unit.isascii() and unit.isdigit() and len(unit) <= 19:
+        unit = int(unit)
+    if not isinstance(unit, int) or isinstance(unit, bool):
+        return None
+    if not isinstance(grade, str) or not isinstance(receipt, str):
+        return None
+    return unit, grade, receipt
 
 
 @no_referrer
