@@ -150,3 +150,23 @@ def test_an_administrator_clears_a_lost_phone(enrolled: tuple[Any, TOTPDevice], 
     client = Client()
     assert client.post("/login/", {"username": "organizer", "password": new}).status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_knowing_the_password_does_not_reset_the_budget_for_codes(enrolled: tuple[Any, TOTPDevice]) -> None:
+    _user, device = enrolled
+    statuses = []
+    for n in range(3):
+        client = sign_in("organizer")  # the password is right every time
+        for m in range(2):
+            TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
+            statuses.append(client.post(reverse("web:login_code"), {"code": f"{n}{m}0000"}).status_code)
+    assert statuses == [422] * 5 + [429]
+
+
+def test_a_session_whose_device_was_removed_elsewhere_is_not_stuck(enrolled: tuple[Any, TOTPDevice]) -> None:
+    _user, device = enrolled
+    client = sign_in("organizer")
+    client.post(reverse("web:login_code"), {"code": code(device, 1)})
+    TOTPDevice.objects.all().delete()  # turned off in another session
+    assert client.get("/", follow=True).redirect_chain[-1][0] == "/"
+    assert client.get("/").status_code == 200

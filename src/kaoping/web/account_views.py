@@ -80,7 +80,10 @@ class LoginView(auth_views.LoginView):
             return _locked(request, self.template_name, self.get_context_data(form=form), attempt)
         form = self.get_form()
         if form.is_valid():
-            throttle.succeeded(attempt)
+            if accounts.totp_device(form.get_user()) is None:
+                throttle.succeeded(attempt)
+            else:  # the name's failures stay until the code is right too: a known password buys no guesses
+                throttle.released(attempt)
             return self.form_valid(form)
         accounts.login_failed(username, address, used_up=throttle.failed(attempt))
         return self.form_invalid(form)
@@ -113,6 +116,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     device = accounts.totp_device(user) if user.is_authenticated else None
     if device is None or not request.session.get(OTP_REQUIRED):
+        request.session.pop(OTP_REQUIRED, None)  # turned off meanwhile (elsewhere, or by an administrator)
         return redirect("web:home" if user.is_authenticated else "web:login")
     if user.is_verified():
         return redirect(_next_url(request, reverse("web:home")))
