@@ -94,18 +94,37 @@ def _checked(score: EngineImportedScore, by_code: dict[str, CampaignUnit]) -> Ch
     return CheckedScore(by_code[score.unit_id], score.component_id, score.raw, score.raw_max)
 
 
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
 def _local_path(path_or_file: Path | str | Any, folder: Path) -> Path:
-    """A path on disk; an uploaded file is copied under its own (base) name, which tells the table kind."""
+    """A path on disk; an uploaded file is copied under a safe form of its base name, which tells
+    the table kind ("imported.csv"). A 1 KB name, NUL or a control character no longer reaches the
+    file system (a 255-character Chinese name is 765 bytes: ENAMETOOLONG was a 500)."""
     if isinstance(path_or_file, str | Path):
         return Path(path_or_file)
-    name = Path(str(getattr(path_or_file, "name", "") or "imported.csv")).name or "imported.csv"
-    target = folder / name
+    target = folder / _safe_name(str(getattr(path_or_file, "name", "") or ""))
     handle: IO[bytes] = path_or_file
     chunks = path_or_file.chunks() if hasattr(path_or_file, "chunks") else [handle.read()]
+    written = 0
     with target.open("wb") as out:
         for chunk in chunks:
+            written += len(chunk)
+            if written > MAX_IMPORT_BYTES:
+                limit = MAX_IMPORT_BYTES // 1024 // 1024
+                raise InputsError([Problem(target.name, _("文件过大,上限为 %(mb)d MB") % {"mb": limit})])
             out.write(chunk)
     return target
+
+
+def _safe_name(name: str) -> str:
+    base = Path(name.replace("\\", "/").replace("\x00", "")).name
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, "csv"
+    clean_stem = "".join(ch for ch in stem if ch.isprintable() and ch not in "/\\")[:60].strip(" .") or "imported"
+    clean_suffix = "".join(ch for ch in suffix if ch.isascii() and ch.isalnum())[:8] or "csv"
+    return f"{clean_stem}.{clean_suffix}"
 
 
 def imported_scores_import(
@@ -116,7 +135,7 @@ def imported_scores_import(
     Raises CampaignArchived on an archived campaign, before the file is read."""
     require_writable(campaign)
     checked = imported_scores_check(campaign=campaign, path_or_file=path_or_file)
-    source = Path(str(getattr(path_or_file, "name", path_or_file))).name
+    source = _safe_name(str(getattr(path_or_file, "name", path_or_file)))
     reason = reason or _("导入文件 %(name)s") % {"name": source}
     created = updated = unchanged = 0
     with transaction.atomic():

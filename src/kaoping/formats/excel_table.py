@@ -19,17 +19,14 @@ they begin with "=".
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaoping.engine.model import DepartmentShare, EvidenceRequirement, Indicator, ItemKind
@@ -47,6 +44,8 @@ from kaoping.formats.parsing import (
     parse_departments,
 )
 from kaoping.formats.problems import Problem, SchemeError
+from kaoping.formats.xlsx_guard import Bounds, WorkbookRefused
+from kaoping.formats.xlsx_guard import open_workbook as open_checked_workbook
 
 __all__ = [
     "EXAMPLE",
@@ -371,14 +370,30 @@ class TreeBuilder:
             )
 
 
+# openpyxl's normal mode (not read-only) keeps an object per cell: a 量化考核表 has hundreds.
+TABLE_BOUNDS = Bounds(rows=20_000, columns=200, cells=200_000, merged_cells=50_000)
+
+
 def open_workbook(path: Path) -> Any:
+    """The workbook, after xlsx_guard's checks (DTD, zip bomb, absurd extents)."""
+    if not path.exists():
+        raise SchemeError([Problem(str(path), "文件不存在")])
+    if path.suffix.lower() == ".xls" or _is_ole(path):
+        raise SchemeError([Problem(str(path), "无法打开 Excel 文件:这是旧版 .xls 格式,请用 Excel 另存为 .xlsx 格式")])
     try:
-        return load_workbook(path, data_only=True)
-    except FileNotFoundError:
-        raise SchemeError([Problem(str(path), "文件不存在")]) from None
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
-        hint = "请用 Excel 另存为 .xlsx 格式" if path.suffix.lower() == ".xls" else str(error)
-        raise SchemeError([Problem(str(path), f"无法打开 Excel 文件:{hint}")]) from None
+        return open_checked_workbook(path, bounds=TABLE_BOUNDS, read_only=False)
+    except WorkbookRefused as error:
+        raise SchemeError([Problem(str(path), f"无法打开 Excel 文件:{error.message}")]) from None
+    except OSError as error:
+        raise SchemeError([Problem(str(path), f"无法读取文件:{error.strerror or error}")]) from None
+
+
+def _is_ole(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    except OSError:
+        return False
 
 
 def pick_sheet(workbook: Any) -> Worksheet:

@@ -30,7 +30,10 @@ from kaoping.engine.model import (
     RatingSpec,
     Scheme,
 )
+from kaoping.formats.limits import LimitExceeded, scan_json
 from kaoping.formats.problems import Problem
+from kaoping.formats.xlsx_guard import WorkbookRefused
+from kaoping.formats.xlsx_guard import open_workbook as open_checked_workbook
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".json")
 
@@ -191,6 +194,10 @@ def _read_file(path: Path, problems: list[InputProblem]) -> list[_Table]:
         problems.append(InputProblem(f"{path.name} 第{error.lineno}行", f"JSON 格式错误({error.msg})"))
     except OSError as error:
         problems.append(InputProblem(path.name, f"无法读取文件({error.strerror or error})"))
+    except WorkbookRefused as error:
+        problems.append(InputProblem(path.name, error.message))
+    except LimitExceeded as error:
+        problems.append(InputProblem(f"{path.name} {error.location}".strip(), error.message))
     except Exception as error:  # openpyxl raises many types for a damaged workbook
         problems.append(InputProblem(path.name, f"无法读取文件({type(error).__name__})"))
     return []
@@ -204,9 +211,7 @@ def _tables_from_csv(path: Path, problems: list[InputProblem]) -> list[_Table]:
 
 
 def _tables_from_xlsx(path: Path, problems: list[InputProblem]) -> list[_Table]:
-    from openpyxl import load_workbook  # imported here: CSV/JSON users do not pay for it
-
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    workbook = open_checked_workbook(path, read_only=True)  # DTDs, zip bombs and absurd extents refused
     tables: list[_Table] = []
     try:
         for sheet in workbook.worksheets:
@@ -222,8 +227,13 @@ def _tables_from_xlsx(path: Path, problems: list[InputProblem]) -> list[_Table]:
     return tables
 
 
+MAX_JSON_VALUES = 5_000_000  # ballots of a large meeting are ~10**5 rows
+
+
 def _tables_from_json(path: Path, problems: list[InputProblem]) -> list[_Table]:
-    data = json.loads(path.read_bytes().decode("utf-8-sig"), parse_float=Decimal)
+    text = path.read_bytes().decode("utf-8-sig")
+    scan_json(text, max_nodes=MAX_JSON_VALUES)  # nesting depth checked before json.loads recurses
+    data = json.loads(text, parse_float=Decimal)
     if isinstance(data, list):
         data = {path.stem: data}
     if not isinstance(data, dict):

@@ -147,8 +147,9 @@ class JsonScan:
     constants: list[str]
 
 
-def scan_json(text: str) -> JsonScan:
+def scan_json(text: str, *, max_nodes: int | None = None) -> JsonScan:
     """Check depth and value count of JSON text before json.loads builds anything."""
+    max_nodes = MAX_NODES if max_nodes is None else max_nodes
     depth = values = 0
     constants: list[str] = []
     for match in _JSON_TOKEN.finditer(text):
@@ -158,8 +159,8 @@ def scan_json(text: str) -> JsonScan:
             depth -= 1
             continue
         values += 1
-        if values > MAX_NODES:
-            raise LimitExceeded(_json_where(text, match.start()), f"内容过多:超过 {MAX_NODES:,} 个值")
+        if values > max_nodes:
+            raise LimitExceeded(_json_where(text, match.start()), f"内容过多:超过 {max_nodes:,} 个值")
         if first in "[{":
             depth += 1
             if depth > MAX_DEPTH:

@@ -9,13 +9,14 @@ rows in one transaction, or nothing when any row has an error.
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kaoping.formats.xlsx_guard import Bounds, WorkbookRefused
+from kaoping.formats.xlsx_guard import open_workbook as open_checked_workbook
 from kaoping.orgs import services
 from kaoping.orgs.models import Department, Organization, OrgKind, Role, UnitCategory, User
 
@@ -26,6 +27,7 @@ USER_COLUMNS = ("用户名", "姓名", "所属单位", "角色", "处室", "初�
 REQUIRED_UNIT = ("代码", "名称", "上级单位")
 REQUIRED_USER = ("用户名", "所属单位", "角色")
 MAX_ROWS = 5000
+IMPORT_BOUNDS = Bounds(rows=50_000, columns=100, cells=500_000, merged_cells=10_000)
 
 KIND_WORDS = {
     "省": OrgKind.PROVINCE,
@@ -85,14 +87,18 @@ class ImportPreview:
 # -- reading -------------------------------------------------------------------------------------
 
 
-def read_workbook(content: bytes) -> dict[str, list[dict[str, Any]]]:
-    """Rows of the 单位 and 用户 sheets as {"row": n, column: text}. Raises ImportFileError."""
-    from openpyxl import load_workbook
+def read_workbook(content: bytes, *, name: str = "") -> dict[str, list[dict[str, Any]]]:
+    """Rows of the 单位 and 用户 sheets as {"row": n, column: text}. Raises ImportFileError.
 
+    The workbook passes xlsx_guard first: a DTD or entity declaration, a zip bomb or an absurd
+    sheet extent is refused with the reason, before openpyxl builds anything."""
+    shown = display_name(name)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
-        raise ImportFileError(_("无法读取 Excel 文件(请上传 .xlsx 格式):%(error)s") % {"error": error}) from None
+        workbook = open_checked_workbook(io.BytesIO(content), bounds=IMPORT_BOUNDS, read_only=True)
+    except WorkbookRefused as error:
+        raise ImportFileError(
+            _("无法读取 Excel 文件“%(name)s”:%(reason)s") % {"name": shown, "reason": error.message}
+        ) from None
     try:
         found = [name for name in (UNIT_SHEET, USER_SHEET) if name in workbook.sheetnames]
         if not found:
@@ -101,14 +107,27 @@ def read_workbook(content: bytes) -> dict[str, list[dict[str, Any]]]:
                 _("工作簿中没有名为“单位”或“用户”的工作表(现有:%(sheets)s),请使用导入模板") % {"sheets": sheets}
             )
         return {name: _sheet_rows(workbook[name], name) for name in found}
+    except ImportFileError:
+        raise
+    except Exception:  # a cell openpyxl cannot read (bad shared-string index, broken XML …): never a 500
+        raise ImportFileError(
+            _("无法读取 Excel 文件“%(name)s”:工作表内容已损坏,请用 Excel 另存为 .xlsx 后重试") % {"name": shown}
+        ) from None
     finally:
         workbook.close()
+
+
+def display_name(name: str) -> str:
+    """An uploaded file's name fit for a message: no path, no control characters, at most 80 characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    text = "".join(ch for ch in base if ch.isprintable()).strip()
+    return (text[:77] + "…" if len(text) > 80 else text) or _("上传的文件")
 
 
 def _sheet_rows(sheet: Any, name: str) -> list[dict[str, Any]]:
     required = REQUIRED_UNIT if name == UNIT_SHEET else REQUIRED_USER
     columns = UNIT_COLUMNS if name == UNIT_SHEET else USER_COLUMNS
-    rows = sheet.iter_rows(values_only=True)
+    rows = sheet.iter_rows(max_col=IMPORT_BOUNDS.columns, values_only=True)
     header = [_text(v) for v in next(rows, ())]
     missing = [c for c in required if c not in header]
     if missing:

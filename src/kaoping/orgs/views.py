@@ -141,7 +141,9 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _set_category(request: HttpRequest, unit: Any) -> HttpResponse:
     chosen = request.POST.get("category", "")
-    category = selectors.categories_for(request.user).filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    # isdigit() alone admits "²" and other Unicode digits that int() refuses (a 500 before)
+    wanted = int(chosen) if chosen.isascii() and chosen.isdigit() else None
+    category = selectors.categories_for(request.user).filter(pk=wanted).first() if wanted is not None else None
     if chosen and category is None:
         raise Http404
     services.unit_set_category(unit=unit, category=category, actor=request.user)
@@ -362,14 +364,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             file_errors = [_("请选择要导入的 Excel 文件")]
         else:
             try:
-                rows = imports.read_workbook(upload.read())
+                rows = imports.read_workbook(upload.read(), name=upload.name or "")
             except imports.ImportFileError as error:
                 file_errors = error.messages
             else:
                 preview = imports.validate(rows, bureau=bureau)
                 request.session[IMPORT_SESSION_KEY] = {"bureau": bureau.pk, "rows": rows}
     context = {"bureaus": bureaus, "preview": preview, "file_errors": file_errors}
-    return render(request, "orgs/import.html", context)
+    return render(request, "orgs/import.html", context, status=400 if file_errors else 200)
 
 
 @login_required
