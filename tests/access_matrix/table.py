@@ -8,24 +8,38 @@ the route is ``public`` (rater links), where anonymous is judged like everyone e
 Targets (see ``world.py``): ``unit-A`` (school A's data in the city's campaign, item 1.1 of dept X),
 ``unit-B`` (school B's), ``other-bureau`` (the other bureau's campaign), ``item-of-dept-X`` /
 ``item-of-dept-Y`` (school A's item 1.1 / 1.2 with department X / Y), ``dept-X-on-item-of-Y``
-(department X asking for dept Y's item), ``draft-unit`` (county A, not yet submitted).
+(department X asking for dept Y's item), ``draft-unit`` (county A, not yet submitted, as a
+department's target), ``unit-county-A`` (county A's own data: a participating unit that is also
+a bureau).
+
+Every write cell (any method but GET) runs a second time against an archived (已归档) campaign
+(``archived_cells``): a role allowed to write gets through the access checks and is refused with
+"该考核活动已归档…" and nothing stored changes; everyone else gets the same 404 as before.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
 from . import check
 
-ANYONE_OF_CITY = frozenset({"reporter_a", "reporter_b", "scorer_x", "scorer_y", "reviewer", "leader", "organizer"})
-BUREAU = frozenset({"organizer", "leader", "reviewer"})  # the city bureau's people who see every unit
-REVIEWERS = frozenset({"organizer", "reviewer"})  # may confirm/adjust scores, return, lock, spot-check
+MANAGERS = frozenset({"organizer", "admin_user"})  # organizer and administrator of the city (same rights)
+BUREAU = MANAGERS | {"leader", "reviewer"}  # the city bureau's people who see every unit
+REVIEWERS = MANAGERS | {"reviewer"}  # may confirm/adjust scores, return, lock, spot-check
+# the reviewer at county A reviews the units beneath county A: school A and county A itself
+REVIEWERS_OF_A = REVIEWERS | {"reviewer_county_a"}
+UNIT_PEOPLE = frozenset({"reporter_a", "reporter_b", "leader_school_a", "leader_county_a", "reporter_county_a"})
+ANYONE_OF_CITY = BUREAU | UNIT_PEOPLE | {"scorer_x", "scorer_y", "reviewer_county_a"}
 NOBODY: frozenset[str] = frozenset()
-EVERYONE = frozenset({"anonymous", *ANYONE_OF_CITY, "other_organizer"})
+# roles with no part in either campaign (above the owner, or a bureau beneath it that owns nothing)
+OUTSIDERS = frozenset({"leader_province", "reviewer_province", "scorer_county_a", "organizer_county_a"})
+EVERYONE = frozenset({"anonymous", *ANYONE_OF_CITY, "other_organizer", "organizer_province", *OUTSIDERS})
+# who manages an organization: the city's managers for its units, plus a bureau above it
+ORG_MANAGERS_OF_A = MANAGERS | {"organizer_county_a", "organizer_province"}
 
 # Cells that fail today, each with the finding reported to its owner. They run as strict xfail:
 # when the code is fixed the cell passes, the xfail turns into an error, and the entry goes.
@@ -33,6 +47,9 @@ KNOWN_GAPS: dict[str, str] = {}
 
 # Routes that capture a parameter that is not an object id (none so far); listed here on purpose.
 NOT_OBJECT_ROUTES: tuple[str, ...] = ()
+
+# Write routes that do not belong to a campaign: archiving a campaign does not freeze them.
+NOT_CAMPAIGN_WRITES: frozenset[str] = frozenset({"orgs:membership_revoke", "orgs:user_password"})
 
 
 @dataclass(frozen=True)
@@ -49,10 +66,15 @@ class Cell:
     content_type: str = "application/x-www-form-urlencoded"
     prepare: Callable[[Any], None] | None = None
     published: bool = False  # the campaign's results are published for this cell
+    archived: bool = False  # both campaigns are archived for this cell: allowed roles are refused
+
+    @property
+    def label(self) -> str:
+        return self.target + ("-published" if self.published else "") + ("-archived" if self.archived else "")
 
     def expected_for(self, role: str) -> str:
         if role in self.allowed:
-            return check.OK
+            return check.ARCHIVED if self.archived else check.OK
         if role == "anonymous" and not self.public:
             return check.LOGIN
         return check.NOT_FOUND
@@ -69,18 +91,31 @@ def _publish(world: Any) -> None:
 
 
 def _assessments() -> list[Cell]:
-    own_unit = {"unit-A": frozenset({"reporter_a"}), "unit-B": frozenset({"reporter_b"}), "other-bureau": NOBODY}
+    # a unit's reporters fill in its self-assessment; its leaders only read it
+    own_unit = {
+        "unit-A": frozenset({"reporter_a"}),
+        "unit-B": frozenset({"reporter_b"}),
+        "unit-county-A": frozenset({"reporter_county_a"}),
+        "other-bureau": NOBODY,
+    }
+    own_unit_read = {
+        **own_unit,
+        "unit-A": frozenset({"reporter_a", "leader_school_a"}),
+        "unit-county-A": frozenset({"reporter_county_a", "leader_county_a"}),
+    }
     # Item 1.1 is dept X's, item 1.2 dept Y's: a department sees only its own items' history.
     history = {
-        "unit-A": BUREAU | {"reporter_a", "scorer_x"},
-        "item-of-dept-Y": BUREAU | {"reporter_a", "scorer_y"},
+        "unit-A": BUREAU | {"reporter_a", "leader_school_a", "scorer_x", "reviewer_county_a"},
+        "item-of-dept-Y": BUREAU | {"reporter_a", "leader_school_a", "scorer_y", "reviewer_county_a"},
         "unit-B": BUREAU | {"reporter_b", "scorer_x"},
+        "unit-county-A": BUREAU | {"reporter_county_a", "leader_county_a", "reviewer_county_a"},  # a draft
         "other-bureau": frozenset({"other_organizer"}),
     }
     # School A's file backs item 1.1 (dept X): dept Y has no business with it.
     evidence = {
-        "unit-A": BUREAU | {"reporter_a", "scorer_x"},
+        "unit-A": BUREAU | {"reporter_a", "leader_school_a", "scorer_x", "reviewer_county_a"},
         "unit-B": BUREAU | {"reporter_b", "scorer_x"},
+        "unit-county-A": BUREAU | {"reporter_county_a", "leader_county_a", "reviewer_county_a"},  # a draft
         "other-bureau": frozenset({"other_organizer"}),
     }
     department = {
@@ -90,15 +125,22 @@ def _assessments() -> list[Cell]:
     }
     department_item = {**department, "dept-X-on-item-of-Y": NOBODY}
     department_cell = {**department_item, "draft-unit": NOBODY}  # departments do not see drafts
-    review = {"unit-A": REVIEWERS, "unit-B": REVIEWERS, "other-bureau": frozenset({"other_organizer"})}
+    review = {
+        "unit-A": REVIEWERS_OF_A,
+        "unit-B": REVIEWERS,
+        "unit-county-A": REVIEWERS_OF_A,
+        "other-bureau": frozenset({"other_organizer"}),
+    }
+    submitted = {key: roles for key, roles in review.items() if key != "unit-county-A"}  # return, lock, spot-check
+    recusal = {"unit-A": MANAGERS, "unit-B": MANAGERS, "other-bureau": frozenset({"other_organizer"})}
     return [
         *_row(
             "assessments:campaign_home",
             "GET",
             {"unit-A": ANYONE_OF_CITY, "other-bureau": frozenset({"other_organizer"})},
         ),
-        *_row("assessments:unit_overview", "GET", own_unit),
-        *_row("assessments:unit_section", "GET", own_unit, fixed={"index": 0}),
+        *_row("assessments:unit_overview", "GET", own_unit_read),
+        *_row("assessments:unit_section", "GET", own_unit_read, fixed={"index": 0}),
         *_row("assessments:entry_save", "POST", own_unit, body="self_score=1&note=x&version=1"),
         *_row("assessments:submit", "POST", own_unit),
         *_row("assessments:evidence_upload", "POST", own_unit),
@@ -110,14 +152,30 @@ def _assessments() -> list[Cell]:
         *_row("assessments:department_cell_save", "POST", department_cell, body="score=1&version=0"),
         *_row("assessments:review_unit", "GET", review),
         *_row("assessments:review_save", "POST", review, body="score=2&reason=x&version=1"),
-        *_row("assessments:review_action", "POST", review, fixed={"action": "lock"}),
+        *_row("assessments:review_action", "POST", submitted, fixed={"action": "lock"}),
+        *_row("assessments:review_action", "POST", submitted, fixed={"action": "return"}, body="reason=x"),
+        *_row(
+            "assessments:review_action",
+            "POST",
+            submitted,
+            fixed={"action": "spot_check"},
+            body="checked_on=2024-11-02&inspectors=x&findings=y&item_ids=1.1",
+        ),
+        *_row("assessments:review_action", "POST", recusal, fixed={"action": "recuse"}, body="username=x&reason=y"),
+        *_row(
+            "assessments:review_action",
+            "POST",
+            recusal,
+            fixed={"action": "revoke"},
+            body="recusal_id={recusal_id}&reason=y",
+        ),
     ]
 
 
 def _ratings() -> list[Cell]:
-    organizer_only = {"unit-A": frozenset({"organizer"}), "other-bureau": frozenset({"other_organizer"})}
+    organizer_only = {"unit-A": MANAGERS, "other-bureau": frozenset({"other_organizer"})}
     organizer_and_leader = {
-        "unit-A": frozenset({"organizer", "leader"}),
+        "unit-A": MANAGERS | {"leader"},
         "other-bureau": frozenset({"other_organizer"}),
     }
     return [
@@ -148,7 +206,14 @@ def _ratings() -> list[Cell]:
 
 def _campaigns() -> list[Cell]:
     campaign = {"unit-A": ANYONE_OF_CITY, "other-bureau": frozenset({"other_organizer"})}
-    organizer = {"unit-A": frozenset({"organizer"}), "other-bureau": frozenset({"other_organizer"})}
+    organizer = {"unit-A": MANAGERS, "other-bureau": frozenset({"other_organizer"})}
+    # an organization's pages: the managers of a bureau above it (county A's organizer for its own units)
+    org = {
+        "unit-A": ORG_MANAGERS_OF_A,
+        "unit-B": MANAGERS | {"organizer_province"},
+        "unit-county-A": ORG_MANAGERS_OF_A,
+        "other-bureau": frozenset({"other_organizer", "organizer_province"}),
+    }
     pk = {"pk": "campaign_id"}
     return [
         *_row("campaigns:detail", "GET", campaign, aliases=pk),
@@ -162,11 +227,11 @@ def _campaigns() -> list[Cell]:
         *_row("campaigns:scheme", "POST", organizer, aliases=pk),
         *_row("campaigns:scheme_diff", "GET", campaign, aliases=pk, query="old=1&new=2"),
         *_row("audit:campaign_log", "GET", organizer, aliases=pk),
-        *_row("orgs:unit", "GET", organizer, aliases={"pk": "org_id"}),
-        *_row("orgs:membership_revoke", "POST", organizer, aliases={"pk": "membership_id"}),
+        *_row("orgs:unit", "GET", org, aliases={"pk": "org_id"}),
+        *_row("orgs:membership_revoke", "POST", org, aliases={"pk": "membership_id"}),
         # setting a user's password: addressed by one of the user's memberships (issue 10 §2)
-        *_row("orgs:user_password", "GET", organizer, aliases={"pk": "membership_id"}),
-        *_row("orgs:user_password", "POST", organizer, aliases={"pk": "membership_id"}),
+        *_row("orgs:user_password", "GET", org, aliases={"pk": "membership_id"}),
+        *_row("orgs:user_password", "POST", org, aliases={"pk": "membership_id"}),
         # imported component scores (党建, 民办 …): the organizer's page
         *_row("external:imported_scores", "GET", organizer),
         *_row("external:imported_scores", "POST", organizer),
@@ -175,15 +240,16 @@ def _campaigns() -> list[Cell]:
 
 def _results() -> list[Cell]:
     other = {"other-bureau": frozenset({"other_organizer"})}
-    before = {"unit-A": BUREAU, "unit-B": BUREAU, **other}
-    # After publication units read their own result; departments read the whole table.
+    # reviewers read the standings of the units they review (county A's: school A and county A)
+    before = {"unit-A": BUREAU | {"reviewer_county_a"}, "unit-B": BUREAU, **other}
+    # After publication units (reporters and leaders) read their own result; departments the whole table.
     after = {
-        "unit-A": BUREAU | {"reporter_a", "scorer_x", "scorer_y"},
+        "unit-A": BUREAU | {"reporter_a", "leader_school_a", "reviewer_county_a", "scorer_x", "scorer_y"},
         "unit-B": BUREAU | {"reporter_b", "scorer_x", "scorer_y"},
     }
     published = {"prepare": _publish, "published": True}
     return [
-        *_row("results:standings", "GET", {"unit-A": BUREAU, **other}),
+        *_row("results:standings", "GET", {"unit-A": BUREAU | {"reviewer_county_a"}, **other}),
         # a unit asking for the table once published is taken to its own result
         *_row("results:standings", "GET", {"unit-A": ANYONE_OF_CITY}, **published),
         *_row("results:unit_result", "GET", before),
@@ -197,8 +263,18 @@ def _api() -> list[Cell]:
     """Direct API access (django-ninja, session auth): the same answers as the pages."""
     other = {"other-bureau": frozenset({"other_organizer"})}
     campaign = {"unit-A": ANYONE_OF_CITY, **other}
-    entries = {"unit-A": REVIEWERS | {"reporter_a"}, "unit-B": REVIEWERS | {"reporter_b"}, **other}
-    own_unit = {"unit-A": frozenset({"reporter_a"}), "unit-B": frozenset({"reporter_b"}), "other-bureau": NOBODY}
+    entries = {
+        "unit-A": REVIEWERS_OF_A | {"reporter_a", "leader_school_a"},
+        "unit-B": REVIEWERS | {"reporter_b"},
+        "unit-county-A": REVIEWERS_OF_A | {"reporter_county_a", "leader_county_a"},
+        **other,
+    }
+    own_unit = {
+        "unit-A": frozenset({"reporter_a"}),
+        "unit-B": frozenset({"reporter_b"}),
+        "unit-county-A": frozenset({"reporter_county_a"}),
+        "other-bureau": NOBODY,
+    }
     department = {
         "item-of-dept-X": frozenset({"scorer_x"}),
         "item-of-dept-Y": frozenset({"scorer_y"}),
@@ -207,35 +283,36 @@ def _api() -> list[Cell]:
         "other-bureau": NOBODY,
     }
     evidence = {
-        "unit-A": BUREAU | {"reporter_a", "scorer_x"},
+        "unit-A": BUREAU | {"reporter_a", "leader_school_a", "scorer_x", "reviewer_county_a"},
         "unit-B": BUREAU | {"reporter_b", "scorer_x"},
         **other,
     }
     published = {"prepare": _publish, "published": True}
     json = {"content_type": "application/json"}
+    org = {"unit-A": ORG_MANAGERS_OF_A, "other-bureau": frozenset({"other_organizer", "organizer_province"})}
     return [
         *_row("api:campaign_detail", "GET", campaign),
         *_row("api:campaign_units", "GET", campaign),
-        *_row("api:org_detail", "GET", {"unit-A": frozenset({"organizer"}), **other}),
+        *_row("api:org_detail", "GET", org),
         *_row("api:list_entries", "GET", entries),
         *_row("api:put_entry", "PUT", own_unit, body='{{"version": 1, "self_score": "1"}}', **json),
         *_row("api:put_department_score", "PUT", department, body='{{"version": 0, "score": "1"}}', **json),
         *_row(
             "api:put_review",
             "PUT",
-            {"unit-A": REVIEWERS, "unit-B": REVIEWERS, **other},
+            {"unit-A": REVIEWERS_OF_A, "unit-B": REVIEWERS, **other},
             body='{{"version": 1, "score": "2", "reason": "x"}}',
             **json,
         ),
         *_row("api:evidence_meta", "GET", evidence),
-        *_row("api:standings", "GET", {"unit-A": BUREAU, **other}),
-        *_row("api:standings", "GET", {"unit-A": BUREAU | {"scorer_x", "scorer_y"}}, **published),
-        *_row("api:unit_result", "GET", {"unit-A": BUREAU, "unit-B": BUREAU, **other}),
+        *_row("api:standings", "GET", {"unit-A": BUREAU | {"reviewer_county_a"}, **other}),
+        *_row("api:standings", "GET", {"unit-A": BUREAU | {"reviewer_county_a", "scorer_x", "scorer_y"}}, **published),
+        *_row("api:unit_result", "GET", {"unit-A": BUREAU | {"reviewer_county_a"}, "unit-B": BUREAU, **other}),
         *_row(
             "api:unit_result",
             "GET",
             {
-                "unit-A": BUREAU | {"reporter_a", "scorer_x", "scorer_y"},
+                "unit-A": BUREAU | {"reporter_a", "leader_school_a", "reviewer_county_a", "scorer_x", "scorer_y"},
                 "unit-B": BUREAU | {"reporter_b", "scorer_x", "scorer_y"},
             },
             **published,
@@ -243,8 +320,34 @@ def _api() -> list[Cell]:
     ]
 
 
+def _archive(world: Any) -> None:
+    """Both campaigns archived (a bare UPDATE: the world's objects keep their old phase)."""
+    from kaoping.campaigns.models import Campaign, Phase
+
+    Campaign.objects.filter(pk__in=[world.cast.campaign.pk, world.cast.other_campaign.pk]).update(phase=Phase.ARCHIVED)
+
+
+def _then_archive(prepare: Callable[[Any], None] | None) -> Callable[[Any], None]:
+    def both(world: Any) -> None:
+        if prepare:
+            prepare(world)
+        _archive(world)
+
+    return both
+
+
+def archived_cells(cells: list[Cell]) -> list[Cell]:
+    """Every campaign write cell again, against archived campaigns."""
+    return [
+        replace(cell, archived=True, prepare=_then_archive(cell.prepare))
+        for cell in cells
+        if cell.method != "GET" and cell.route not in NOT_CAMPAIGN_WRITES
+    ]
+
+
 def cells() -> list[Cell]:
-    return [*_assessments(), *_ratings(), *_campaigns(), *_results(), *_api()]
+    live = [*_assessments(), *_ratings(), *_campaigns(), *_results(), *_api()]
+    return [*live, *archived_cells(live)]
 
 
 def evidence_download_url(target: Mapping[str, Any]) -> str | None:
@@ -256,4 +359,12 @@ def evidence_download_url(target: Mapping[str, Any]) -> str | None:
         return None
 
 
-__all__ = ["KNOWN_GAPS", "NOT_OBJECT_ROUTES", "Cell", "cells", "evidence_download_url"]
+__all__ = [
+    "KNOWN_GAPS",
+    "NOT_CAMPAIGN_WRITES",
+    "NOT_OBJECT_ROUTES",
+    "Cell",
+    "archived_cells",
+    "cells",
+    "evidence_download_url",
+]

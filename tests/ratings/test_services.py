@@ -306,3 +306,41 @@ def test_destroy_links_wipes_slip_tokens_and_names_but_keeps_ballots(session: An
     assert SlipBatch.objects.get().entries == []
     assert RaterCredential.objects.get().label == ""
     assert Ballot.objects.count() == 1
+
+
+def test_every_organizer_write_of_an_archived_campaign_is_refused_with_the_reason(session: Any) -> None:
+    from kaoping.campaigns.models import Campaign, Phase
+
+    issued = issue(session, [("张局长", "leaders", None)])
+    first, second = units(session)[:2]
+    services.unit_open(session=session, session_unit=first)
+    Campaign.objects.filter(pk=session.campaign_id).update(phase=Phase.ARCHIVED)
+    writes = [
+        lambda: services.session_create(campaign=session.campaign, component_id="lide", name="又一场"),
+        lambda: services.credentials_issue(session=session, raters=[services.RaterSpec("李", "heads")]),
+        lambda: services.credential_reissue(credential=issued[0][0]),
+        lambda: services.unit_open(session=session, session_unit=second),
+        lambda: services.unit_close(session=session, session_unit=first),
+        lambda: services.session_clear_test(session=session),
+        lambda: services.session_go_live(session=session),
+        lambda: services.session_close(session=session),
+    ]
+    for write in writes:
+        with pytest.raises(services.RatingError, match="已归档") as error:
+            write()
+        assert error.value.status == 409
+    assert session.campaign.rating_sessions.count() == 1
+    assert SessionUnit.objects.get(pk=first.pk).status == UnitStatus.OPEN
+
+
+def test_a_campaign_with_an_open_rating_session_cannot_be_archived(session: Any, organizer: Any) -> None:
+    from kaoping.campaigns.models import Campaign, Phase
+    from kaoping.campaigns.services import CampaignError, campaign_set_phase
+
+    Campaign.objects.filter(pk=session.campaign_id).update(phase=Phase.FINAL)
+    campaign = Campaign.objects.get(pk=session.campaign_id)
+    with pytest.raises(CampaignError, match="未结束的现场测评"):
+        campaign_set_phase(campaign=campaign, expected=Phase.FINAL, target=Phase.ARCHIVED, actor=organizer)
+    services.session_close(session=session)
+    campaign_set_phase(campaign=campaign, expected=Phase.FINAL, target=Phase.ARCHIVED, actor=organizer)
+    assert Campaign.objects.get(pk=campaign.pk).phase == Phase.ARCHIVED

@@ -296,6 +296,10 @@ def campaign_set_phase(*, campaign: Campaign, expected: str, target: str, actor:
         raise CampaignError(_("退回上一阶段必须填写原因"))
     if target == Phase.SELF_ASSESSMENT and not campaign.participants.exists():
         raise CampaignError(_("还没有参评单位,不能开始自评"))
+    if target == Phase.ARCHIVED and campaign.rating_sessions.filter(status="open").exists():
+        # An archived campaign is read-only: a session left open could never be closed, and its
+        # secrecy key (kaoping.ratings.keys) would never be destroyed.
+        raise CampaignError(_("还有未结束的现场测评,请先结束全部现场测评后再归档"))
     updated = Campaign.objects.filter(pk=campaign.pk, phase=expected).update(phase=target)
     if not updated:
         raise PhaseConflict(_("阶段已被他人修改,请刷新页面后再操作"))

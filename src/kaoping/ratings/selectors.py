@@ -32,6 +32,17 @@ def sessions_of(campaign: Campaign) -> QuerySet[RatingSession]:
     return RatingSession.objects.filter(campaign=campaign).order_by("-created_at")
 
 
+def sessions_with_component_names(campaign: Campaign) -> list[RatingSession]:
+    """The campaign's sessions, each with ``component_name`` (the name in its scheme, not the id)."""
+    sessions = list(sessions_of(campaign))
+    for session in sessions:
+        try:
+            session.component_name = scoring.session_component(session).name  # type: ignore[attr-defined]
+        except (KeyError, ValueError):
+            session.component_name = session.name  # type: ignore[attr-defined]
+    return sessions
+
+
 def managed_session(user: object, session_id: object) -> tuple[RatingSession, CampaignAccess]:
     """A session the user organizes, or 404 (a foreign session is never confirmed to exist)."""
     session = _session(session_id)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record, verify_chain
 from kaoping.campaigns.models import Campaign, CampaignUnit
+from kaoping.campaigns.readonly import require_writable
 from kaoping.ratings import keys, scoring, selectors, tokens
 from kaoping.ratings.ballots import UNSAFE_ENV, SubmitResult, ballot_submit, hold_ballot_writers
 from kaoping.ratings.errors import RatingError
@@ -57,6 +58,7 @@ __all__ = [
     "session_create",
     "session_destroy_links",
     "session_go_live",
+    "session_writable",
     "unit_close",
     "unit_open",
 ]
@@ -84,6 +86,7 @@ def session_create(
     actor: Any = None,
 ) -> RatingSession:
     """A session in test mode over the campaign's units (in ``unit_order`` if given)."""
+    _writable(campaign.pk)  # first, so an archived campaign is refused for that reason alone
     version = campaign.current_scheme()
     if version is None:
         raise RatingError(400, _("该考核活动还没有考核方案"))
@@ -107,6 +110,7 @@ def session_create(
     keys.session_key_create(session.public_id)
     try:
         with transaction.atomic():
+            _writable(campaign.pk)
             session.save()
             SessionUnit.objects.bulk_create(
                 SessionUnit(session=session, campaign_unit=units[pk], position=i) for i, pk in enumerate(order, 1)
@@ -130,12 +134,27 @@ def _audit(session: RatingSession, action: str, actor: Any, *, new: Any = None, 
     return event.hash
 
 
+def _writable(campaign_id: int) -> None:
+    """An archived campaign is read-only: every organizer write of live rating is refused."""
+    require_writable(campaign_id, error=lambda message: RatingError(409, message))
+
+
+def session_writable(session: RatingSession) -> None:
+    """RatingError when the session's campaign is archived: for a form to say so before anything else."""
+    _writable(session.campaign_id)
+
+
 # Sessions are locked FOR NO KEY UPDATE (no_key=True): a ballot insert takes FOR KEY SHARE on
 # its session row through the foreign key, and a plain FOR UPDATE here would deadlock with it.
 
 
+def _locked(session: RatingSession) -> RatingSession:
+    _writable(session.campaign_id)
+    return RatingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
+
+
 def _locked_open(session: RatingSession) -> RatingSession:
-    session = RatingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
+    session = _locked(session)
     if session.status == SessionStatus.CLOSED:
         raise RatingError(409, _("本场测评已结束,不能再修改"))
     return session
@@ -335,7 +354,7 @@ def session_go_live(*, session: RatingSession, actor: Any = None) -> None:
 def session_destroy_links(*, session: RatingSession, actor: Any = None) -> None:
     """After close: the raters' names go too; the anonymous ballots stay for recounts."""
     with transaction.atomic():
-        session = RatingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
+        session = _locked(session)
         if session.status != SessionStatus.CLOSED:
             raise RatingError(409, _("测评结束后才能销毁评分码名单"))
         _forget_links(session)
@@ -361,6 +380,7 @@ def credentials_issue(*, session: RatingSession, raters: list[RaterSpec], actor:
 
     Credentials are created in random order, so their ids say nothing of the order in which the
     organizer listed (or seated) the raters; the slip list keeps the organizer's order."""
+    _writable(session.campaign_id)
     if session.status == SessionStatus.CLOSED:
         raise RatingError(409, _("本场测评已结束,不能再修改"))
     groups = {group.id: group.name for group in scoring.session_spec(session).groups}
@@ -377,6 +397,7 @@ def credentials_issue(*, session: RatingSession, raters: list[RaterSpec], actor:
     except keys.SessionKeyMissing as missing:
         raise RatingError(503, str(missing)) from None
     with transaction.atomic():
+        _locked_open(session)
         for index in order:
             rater = raters[index]
             token = tokens.new_token()
@@ -432,6 +453,7 @@ def credential_reissue(*, credential: RaterCredential, actor: Any = None) -> Sli
     sheet (the same group, unit and sheet key): what they graded stays counted and cannot be
     graded twice; an open unit they graded can still be changed where the session allows it."""
     session = credential.session
+    _writable(session.campaign_id)
     if session.status == SessionStatus.CLOSED:
         raise RatingError(409, _("本场测评已结束,不能再修改"))
     groups = {group.id: group.name for group in scoring.session_spec(session).groups}
@@ -439,6 +461,7 @@ def credential_reissue(*, credential: RaterCredential, actor: Any = None) -> Sli
     sheet, own_unit = selectors.credential_secrets(credential, session=session)
     sealer = keys.Sealer(session.public_id)
     with transaction.atomic():
+        _locked_open(session)
         revoked = RaterCredential.objects.filter(pk=credential.pk, revoked=False).update(revoked=True)
         if not revoked:
             raise RatingError(409, _("该评分码已经作废"))

@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from kaoping.campaigns.models import CampaignUnit
+from kaoping.campaigns.readonly import is_archived
 from kaoping.orgs.access import campaign_for
 from kaoping.ratings import keys, ratelimit, scoring, selectors, services, slips, tokens
 from kaoping.ratings.models import RaterCredential, RatingSession, RevotePolicy, SessionStatus, SessionUnit, SlipBatch
@@ -48,9 +49,10 @@ def session_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "ratings/session_list.html",
         {
             "campaign": campaign,
-            "sessions": selectors.sessions_of(campaign),
+            "sessions": selectors.sessions_with_component_names(campaign),
             "components": components,
             "can_manage": access.organizer,
+            "archived": is_archived(campaign),
             "policies": RevotePolicy.choices,
         },
     )
@@ -114,6 +116,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
             "chain_ok": ok,
             "chain_head": head,
             "board": selectors.board_state(session),
+            "archived": is_archived(session.campaign),
         },
     )
 
@@ -168,6 +171,11 @@ def unit_action(request: HttpRequest, session_id: int, unit_id: int, action: str
 def credentials_issue(request: HttpRequest, session_id: int) -> HttpResponse:
     """Lines of "姓名,评委组,所在单位(代码或名称,可空)"."""
     session, _access = selectors.managed_session(request.user, session_id)
+    try:
+        services.session_writable(session)
+    except services.RatingError as error:
+        messages.error(request, error.message)
+        return redirect("ratings:session_detail", session_id=session.pk)
     groups = selectors.group_names(session)
     group_by_text = {gid: gid for gid in groups} | {name: gid for gid, name in groups.items()}
     units = CampaignUnit.objects.filter(campaign=session.campaign).select_related("organization")
