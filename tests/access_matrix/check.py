@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,6 +12,9 @@ from django.shortcuts import resolve_url
 OK = "ok"  # the role gets through (a form error or a conflict still counts: access was granted)
 NOT_FOUND = "404"  # a foreign object: plain 404, nothing that confirms it exists
 LOGIN = "login"  # anonymous: redirected to the login page (the API answers 401)
+ARCHIVED = "archived"  # may write, but the campaign is archived: refused with the reason, nothing changes
+
+ARCHIVED_REASON = "该考核活动已归档"
 
 # statuses that mean "you got through", even when the (empty) form was refused
 _THROUGH = {200, 201, 204, 301, 302, 303, 400, 409, 422}
@@ -24,6 +28,17 @@ def body_of(response: Any) -> bytes:
     return bytes(response.content)
 
 
+def readable(response: Any, body: bytes) -> str:
+    """The body as text; a JSON answer with its \\u escapes undone (the API escapes Chinese)."""
+    text = body.decode("utf-8", errors="replace")
+    if response.get("Content-Type", "").startswith("application/json"):
+        try:
+            return json.dumps(json.loads(text), ensure_ascii=False)
+        except ValueError:
+            return text
+    return text
+
+
 def login_url() -> str:
     return str(resolve_url(settings.LOGIN_URL))
 
@@ -33,10 +48,15 @@ def leaked(body: bytes, markers: Iterable[str]) -> list[str]:
     return sorted(m for m in markers if m in text)
 
 
-def verdict(response: Any, body: bytes, *, expected: str, is_api: bool) -> str | None:
-    """What is wrong with the response (one line), or None."""
+def verdict(response: Any, body: bytes, *, expected: str, is_api: bool, notes: Iterable[str] = ()) -> str | None:
+    """What is wrong with the response (one line), or None. ``notes``: the messages the request queued."""
     status = response.status_code
     location = response.get("Location", "")
+    if expected == ARCHIVED:
+        if status >= 500 or status not in _THROUGH:
+            return f"expected the archive refusal, got HTTP {status}"
+        told = ARCHIVED_REASON in readable(response, body) or any(ARCHIVED_REASON in n for n in notes)
+        return None if told else f"HTTP {status} without the reason “{ARCHIVED_REASON}…” (page or message)"
     if expected == OK:
         if status >= 500 or status not in _THROUGH:
             return f"expected access, got HTTP {status}"

@@ -7,6 +7,11 @@ page it may open. That turns "school A gets 0 bytes of school B's data" into a p
 The city's campaign is in its review phase: school A and school B have submitted (department
 scores and a reviewer's adjustment exist for both), county A is still a draft (departments must
 not see drafts). The other bureau's campaign mirrors school A's data under its own markers.
+
+Every role stands at every level where it can exist (tests/conftest.py): besides the city's own
+people, a leader at the province, at county A and at school A, a reviewer at the province and at
+county A, a reporter at county A, a department scorer of county A, organizers of the province and
+of county A. Each one's line below says what it may never receive.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ _A = {k for k in MARKERS if k.startswith("A_")}
 _B = {k for k in MARKERS if k.startswith("B_")}
 _J = {k for k in MARKERS if k.startswith("J_")}
 _CITY = _A | _B | {"DRAFT_NOTE"}
+_ALL = frozenset(MARKERS)
 
 # What each role must never receive, anywhere.
 FORBIDDEN: dict[str, frozenset[str]] = {
@@ -61,6 +67,18 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     "leader": frozenset(_J),
     "organizer": frozenset(_J),
     "other_organizer": frozenset(_CITY),
+    "admin_user": frozenset(_J),
+    # a leader at a unit reads that unit's own data as its reporter does, nothing else
+    "leader_school_a": frozenset(_B | _J | {"DRAFT_NOTE"}),
+    "leader_county_a": frozenset(_A | _B | _J),  # county A is the draft: its own draft note is its own
+    "reporter_county_a": frozenset(_A | _B | _J),
+    "reviewer_county_a": frozenset(_B | _J),  # reviews county A and school A beneath it, not school B
+    # no role in either campaign: above the owner, or a bureau beneath it that does not own it
+    "leader_province": _ALL,
+    "reviewer_province": _ALL,
+    "scorer_county_a": _ALL,
+    "organizer_county_a": _ALL,
+    "organizer_province": _ALL,
 }
 
 # Once results are published a department may read a unit's whole explained result.
@@ -74,6 +92,7 @@ PUBLISHED_FORBIDDEN: dict[str, frozenset[str]] = {
 UNPUBLISHED_FOR_UNITS: dict[str, frozenset[str]] = {
     "reporter_a": frozenset({"A_DX", "A_DY", "A_REVIEW", "A_SPOT"}),
     "reporter_b": frozenset({"B_DX", "B_DY", "B_REVIEW", "B_SPOT"}),
+    "leader_school_a": frozenset({"A_DX", "A_DY", "A_REVIEW", "A_SPOT"}),
 }
 
 ROLES: tuple[str, ...] = (
@@ -86,6 +105,16 @@ ROLES: tuple[str, ...] = (
     "leader",
     "organizer",
     "other_organizer",
+    "admin_user",
+    "leader_school_a",
+    "leader_county_a",
+    "leader_province",
+    "reviewer_county_a",
+    "reviewer_province",
+    "reporter_county_a",
+    "scorer_county_a",
+    "organizer_county_a",
+    "organizer_province",
 )
 
 RATING_COMPONENT: dict[str, Any] = {
@@ -248,7 +277,7 @@ def build_world(cast: Any) -> World:
         MARKERS["B_PDF"],
     )
     file_j = _fill(other_unit, j_reporter, {"1.1": MARKERS["J_NOTE"]}, MARKERS["J_FILE"], MARKERS["J_PDF"])
-    _fill(draft, users["organizer"], {"1.1": MARKERS["DRAFT_NOTE"]}, "draft-file", "draft-pdf")
+    file_draft = _fill(draft, users["organizer"], {"1.1": MARKERS["DRAFT_NOTE"]}, "draft-file", "draft-pdf")
     for unit, who in ((unit_a, users["reporter_a"]), (unit_b, users["reporter_b"]), (other_unit, j_reporter)):
         services.submission_submit(unit=unit, actor=who, scheme=scheme_for(unit.campaign))
 
@@ -287,6 +316,12 @@ def build_world(cast: Any) -> World:
     )
     recusal = services.recusal_add(unit=unit_b, user=users["reviewer"], actor=users["organizer"], reason="回避测试")
     services.recusal_revoke(recusal=recusal, actor=users["organizer"], reason="撤销回避")
+    # an active recusal per unit, of a user who holds no role, for the revoke cells
+    bystander = User.objects.create_user(username="recused_bystander", password=None, display_name="回避人")
+    active = {
+        unit.pk: services.recusal_add(unit=unit, user=bystander, actor=None, reason="回避")
+        for unit in (unit_a, unit_b, draft, other_unit)
+    }
 
     session = rating_services.session_create(
         campaign=campaign, component_id="mz", name="民主测评会", actor=users["organizer"]
@@ -300,7 +335,8 @@ def build_world(cast: Any) -> World:
     )
 
     def first(model: Any, **filters: Any) -> int:
-        return int(model.objects.filter(**filters).order_by("pk").values_list("pk", flat=True)[0])
+        """The first matching row's id; 0 (no such row) for a unit that has none, e.g. the draft's scores."""
+        return int(model.objects.filter(**filters).order_by("pk").values_list("pk", flat=True).first() or 0)
 
     def unit_params(camp: Any, unit: Any, evidence: Any, sess: Any, sess_batch: Any, spot: Any) -> dict[str, Any]:
         session_unit = sess.units.get(campaign_unit=unit)
@@ -323,6 +359,7 @@ def build_world(cast: Any) -> World:
             "credential_id": sess.credentials.values_list("pk", flat=True)[0],
             "public_id": sess.public_id,
             "category": unit.category,
+            "recusal_id": active[unit.pk].pk,
         }
 
     world = World(cast=cast)
@@ -341,6 +378,8 @@ def build_world(cast: Any) -> World:
     world.targets["unit-A"] = unit_params(campaign, unit_a, file_a, session, batch, spot_a)
     world.targets["unit-B"] = unit_params(campaign, unit_b, file_b, session, batch, spot_b)
     world.targets["other-bureau"] = unit_params(other, other_unit, file_j, other_session, other_batch, None)
+    # county A: a participating unit that is also a bureau, still a draft (its reporter and leader see it)
+    world.targets["unit-county-A"] = unit_params(campaign, draft, file_draft, session, batch, None)
     # Department-scoped targets: dept X's item 1.1 and dept Y's item 1.2 of unit A.
     world.targets["item-of-dept-X"] = {
         **world.targets["unit-A"],

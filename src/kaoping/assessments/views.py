@@ -376,6 +376,8 @@ def item_history(request: HttpRequest, campaign_id: int, unit_id: int, item_id: 
         names = {d.name for d in selectors.user_departments(access)}
         if not any(s.department in names for s in ref.item.departments):
             raise Http404
+        if selectors.awaiting_submission(unit):
+            raise Http404  # departments do not see drafts (the history holds the unit's draft entries)
     # the unit itself sees department and review scores only once results are published
     scores_too = campaign.results_published or access.can_review_unit(unit.organization) or access.leader
     scores_too = scores_too or bool(access.department_ids)
