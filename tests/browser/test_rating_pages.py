@@ -101,3 +101,34 @@ def test_an_archived_campaigns_session_page_offers_nothing_to_change(
     axe(page)
     fits(page)
     shot(page, "session-archived", phone)
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_the_receipt_page_confirms_a_counted_ballot_from_a_posted_code(
+    pages: Any, live_server: Any, rating: Any, axe: Any, phone: bool
+) -> None:
+    """The code goes in the form's body: the address bar (and any access log) never holds it."""
+    import uuid
+
+    from tests.ratings.conftest import submit
+
+    from kaoping.ratings import services
+    from kaoping.ratings.models import RaterCredential, SessionUnit
+
+    unit = SessionUnit.objects.filter(session=rating).first()
+    assert unit is not None
+    services.unit_open(session=rating, session_unit=unit)
+    token = rating.slip_batches.get().entries[0]["token"]
+    credential = RaterCredential.objects.get(pk=rating.slip_batches.get().entries[0]["credential"])
+    receipt = uuid.uuid4().hex
+    submit(credential, token, unit, "好", receipt=receipt)
+    page = pages.open(phone=phone)
+    page.goto(f"{live_server.url}/rating/receipt/{rating.public_id}/")
+    page.fill("#code", "-".join(receipt[i : i + 4] for i in range(0, 32, 4)))
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert "已计入“东湖区教育局”" in page.inner_text("main")
+    assert receipt[:8] not in page.url
+    axe(page)
+    fits(page)
+    shot(page, "receipt", phone)

@@ -17,6 +17,7 @@ from kaoping.ratings import services
 from kaoping.ratings.models import Ballot, SessionUnit
 
 CHROMIUM = Path(os.environ.get("KAOPING_CHROMIUM", "/usr/bin/chromium"))
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop here
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,7 +57,7 @@ def _open_units(session: Any, count: int) -> list[SessionUnit]:
 
 
 def test_five_rapid_taps_store_one_ballot_and_offline_submit_stores_one_later(
-    live_server: Any, session: Any, phone: Any
+    live_server: Any, session: Any, phone: Any, axe: Any
 ) -> None:
     ((_credential, token),) = issue(session, [("张局长", "leaders", None)])
     first, second = _open_units(session, 2)
@@ -88,6 +89,9 @@ def test_five_rapid_taps_store_one_ballot_and_offline_submit_stores_one_later(
     other.locator(".out.ok").wait_for()
     assert Ballot.objects.filter(session_unit=second).get().grade == "较好"
     assert Ballot.objects.count() == 2
+    axe(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "rating-phone-page.png"), full_page=True)
 
 
 def test_leaving_with_ungraded_units_asks_first(live_server: Any, session: Any, phone: Any) -> None:

@@ -248,9 +248,21 @@ def test_receipt_check_confirms_inclusion_without_the_grade(session: Any) -> Non
     unit = open_first(session)
     receipt = uuid.uuid4().hex
     post_ballot(rater_client(token), unit, "差", str(uuid.uuid4()), receipt)
-    page = Client().get(f"/rating/receipt/{session.public_id}/", {"code": receipt})
+    page = Client().post(f"/rating/receipt/{session.public_id}/", {"code": receipt})
     text = page.content.decode()
     assert "已计入" in text and "差" not in text.split("已计入")[1][:40]
+    assert receipt not in text  # not echoed either
+
+
+def test_a_receipt_code_in_the_url_is_never_looked_up(session: Any) -> None:
+    """An access log keeps URLs: a code there would pair the person checking with a ballot."""
+    ((_credential, token),) = issue(session, [("张局长", "leaders", None)])
+    unit = open_first(session)
+    receipt = uuid.uuid4().hex
+    post_ballot(rater_client(token), unit, "差", str(uuid.uuid4()), receipt)
+    page = Client().get(f"/rating/receipt/{session.public_id}/", {"code": receipt})
+    assert page.status_code == 200 and "已计入" not in page.content.decode()
+    assert '<form method="post">' in page.content.decode()
 
 
 def test_results_are_on_the_board_within_a_second_of_closing(session: Any, organizer: Any, client_for: Any) -> None:

@@ -510,14 +510,17 @@ def _ballot_payload(body: bytes) -> tuple[int, str, str] | None:
     return unit, grade, receipt
 
 
-@no_referrer
 @never_cache
 def receipt_check(request: HttpRequest, public_id: str) -> HttpResponse:
-    """Anyone holding a receipt code can check that the ballot was counted (never its grade)."""
+    """Anyone holding a receipt code can check that the ballot was counted (never its grade).
+
+    The code travels in the form's body, never in the URL, so no access log pairs the person who
+    checks (their address, the time) with a ballot."""
     session = get_object_or_404(RatingSession, public_id=public_id)
     context: dict[str, Any] = {"session": session}
-    code = request.GET.get("code", "").replace("-", "").replace(" ", "").lower()
-    if code:
-        unit = selectors.receipt_lookup(session, tokens.receipt_hash(code))
-        context.update(code=code, unit=unit, checked=True)
-    return render(request, "ratings/receipt.html", context)
+    if request.method == "POST":
+        code = request.POST.get("code", "").replace("-", "").replace(" ", "").strip().lower()[:64]
+        if code:
+            unit = selectors.receipt_lookup(session, tokens.receipt_hash(code))
+            context.update(unit=unit, checked=True)
+    return _same_origin_referrer(render(request, "ratings/receipt.html", context))
