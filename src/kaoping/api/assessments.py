@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import django_auth
 
+from kaoping.api.errors import errors_for
 from kaoping.assessments import selectors, services
 from kaoping.assessments.models import DepartmentScore, ReviewScore, SelfAssessment
 from kaoping.orgs.access import campaign_for
@@ -52,12 +53,6 @@ class ScoreOut(Schema):
     version: int
 
 
-class Problem(Schema):
-    message: str
-    errors: dict[str, str] = {}
-    current: dict[str, Any] | None = None
-
-
 def _entry_out(row: SelfAssessment) -> dict[str, Any]:
     return {
         "item_id": row.item_id,
@@ -82,7 +77,7 @@ def _problem(exc: services.AssessmentError) -> tuple[int, dict[str, Any]]:
     return status, {"message": exc.message, "errors": exc.errors}
 
 
-@router.get("/{campaign_id}/units/{unit_id}/entries", response=list[EntryOut])
+@router.get("/{campaign_id}/units/{unit_id}/entries", response={200: list[EntryOut], **errors_for()})
 def list_entries(request: HttpRequest, campaign_id: int, unit_id: int) -> list[dict[str, Any]]:
     _campaign, access = campaign_for(request.user, campaign_id)
     unit = selectors.visible_unit(request.user, access, unit_id)
@@ -92,7 +87,7 @@ def list_entries(request: HttpRequest, campaign_id: int, unit_id: int) -> list[d
     return [_entry_out(row) for row in selectors.entries_by_item(unit).values()]
 
 
-@router.put("/{campaign_id}/units/{unit_id}/entries/{item_id}", response={200: EntryOut, 409: Problem, 422: Problem})
+@router.put("/{campaign_id}/units/{unit_id}/entries/{item_id}", response={200: EntryOut, **errors_for(write=True)})
 def put_entry(request: HttpRequest, campaign_id: int, unit_id: int, item_id: str, body: EntryIn) -> Any:
     campaign, access = campaign_for(request.user, campaign_id)
     unit = selectors.reporter_unit(request.user, access, unit_id)
@@ -114,7 +109,7 @@ def put_entry(request: HttpRequest, campaign_id: int, unit_id: int, item_id: str
 
 @router.put(
     "/{campaign_id}/departments/{department_id}/items/{item_id}/units/{unit_id}",
-    response={200: ScoreOut, 409: Problem, 422: Problem},
+    response={200: ScoreOut, **errors_for(write=True)},
 )
 def put_department_score(
     request: HttpRequest, campaign_id: int, department_id: int, item_id: str, unit_id: int, body: ScoreIn
@@ -142,7 +137,7 @@ def put_department_score(
 
 
 @router.put(
-    "/{campaign_id}/reviews/units/{unit_id}/items/{item_id}", response={200: ScoreOut, 409: Problem, 422: Problem}
+    "/{campaign_id}/reviews/units/{unit_id}/items/{item_id}", response={200: ScoreOut, **errors_for(write=True)}
 )
 def put_review(request: HttpRequest, campaign_id: int, unit_id: int, item_id: str, body: ScoreIn) -> Any:
     campaign, access = campaign_for(request.user, campaign_id)
@@ -165,7 +160,7 @@ class EvidenceOut(Schema):
     kind: str
 
 
-@router.get("/{campaign_id}/evidence/{file_id}", response=EvidenceOut)
+@router.get("/{campaign_id}/evidence/{file_id}", response={200: EvidenceOut, **errors_for()})
 def evidence_meta(request: HttpRequest, campaign_id: int, file_id: int) -> dict[str, Any]:
     campaign, access = campaign_for(request.user, campaign_id)
     evidence = selectors.evidence_file_for(request.user, access, file_id, selectors.scheme_for(campaign))

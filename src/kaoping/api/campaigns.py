@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import django_auth
 
+from kaoping.api.errors import errors_for
 from kaoping.campaigns.models import Campaign
 from kaoping.campaigns.readonly import is_archived
 from kaoping.campaigns.selectors import scheme_categories
@@ -46,7 +47,7 @@ class CampaignDetailOut(CampaignOut):
     read_only: bool  # archived (已归档): every write is refused with 409
 
 
-class UnitOut(Schema):
+class CampaignUnitOut(Schema):  # not "UnitOut": results has one, and OpenAPI components are named by class
     id: int
     organization_id: int
     name: str
@@ -66,12 +67,12 @@ def _campaign_out(campaign: Campaign) -> dict[str, object]:
     }
 
 
-@router.get("/", response=list[CampaignOut], summary="我可访问的考核活动")
+@router.get("/", response={200: list[CampaignOut], **errors_for()}, summary="我可访问的考核活动")
 def list_campaigns(request: HttpRequest) -> list[dict[str, object]]:
     return [_campaign_out(c) for c in access.campaigns_for(request.user)]
 
 
-@router.get("/{campaign_id}", response=CampaignDetailOut, summary="考核活动详情")
+@router.get("/{campaign_id}", response={200: CampaignDetailOut, **errors_for()}, summary="考核活动详情")
 def campaign_detail(request: HttpRequest, campaign_id: int) -> dict[str, object]:
     campaign, grant = access.campaign_for(request.user, campaign_id)
     units = list(access.units_for(grant))
@@ -91,7 +92,9 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> dict[str, object]
     }
 
 
-@router.get("/{campaign_id}/units", response=list[UnitOut], summary="参评单位(仅限可见范围)")
+@router.get(
+    "/{campaign_id}/units", response={200: list[CampaignUnitOut], **errors_for()}, summary="参评单位(仅限可见范围)"
+)
 def campaign_units(request: HttpRequest, campaign_id: int) -> list[dict[str, object]]:
     _campaign, grant = access.campaign_for(request.user, campaign_id)
     return [

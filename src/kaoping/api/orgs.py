@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import django_auth
 
+from kaoping.api.errors import errors_for
 from kaoping.orgs import access
 from kaoping.orgs.models import Organization
 
@@ -32,11 +33,11 @@ def _org_out(org: Organization) -> dict[str, object]:
     }
 
 
-@router.get("/", response=list[OrgOut], summary="本局及下属单位")
+@router.get("/", response={200: list[OrgOut], **errors_for()}, summary="本局及下属单位")
 def list_orgs(request: HttpRequest) -> list[dict[str, object]]:
     return [_org_out(o) for o in access.orgs_for(request.user).order_by("path")]
 
 
-@router.get("/{org_id}", response=OrgOut, summary="单位详情")
+@router.get("/{org_id}", response={200: OrgOut, **errors_for()}, summary="单位详情")
 def org_detail(request: HttpRequest, org_id: int) -> dict[str, object]:
     return _org_out(access.org_for(request.user, org_id))

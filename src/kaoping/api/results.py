@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.security import django_auth
 
+from kaoping.api.errors import errors_for
 from kaoping.assessments import selectors as assess
 from kaoping.engine.explain import explain_unit
 from kaoping.engine.results import UnitResult
@@ -25,7 +26,7 @@ class ComponentOut(Schema):
     max: str
 
 
-class UnitOut(Schema):
+class UnitResultOut(Schema):  # not "UnitOut": campaigns had one, and OpenAPI components are named by class
     unit_id: int
     name: str
     category: str
@@ -61,7 +62,7 @@ def _unit_out(unit: UnitResult, *, explain: bool = False) -> dict[str, Any]:
     }
 
 
-@router.get("/{campaign_id}/standings", response=list[UnitOut])
+@router.get("/{campaign_id}/standings", response={200: list[UnitResultOut], **errors_for()})
 def standings(request: HttpRequest, campaign_id: int) -> list[dict[str, Any]]:
     campaign, access = campaign_for(request.user, campaign_id)
     if not selectors.can_see_standings(access):
@@ -70,7 +71,7 @@ def standings(request: HttpRequest, campaign_id: int) -> list[dict[str, Any]]:
     return [_unit_out(u) for u in compute_campaign_result(campaign).units if u.unit_id in visible]
 
 
-@router.get("/{campaign_id}/units/{unit_id}", response=UnitOut)
+@router.get("/{campaign_id}/units/{unit_id}", response={200: UnitResultOut, **errors_for()})
 def unit_result(request: HttpRequest, campaign_id: int, unit_id: int) -> dict[str, Any]:
     campaign, access = campaign_for(request.user, campaign_id)
     unit = selectors.result_unit(request.user, access, unit_id)
