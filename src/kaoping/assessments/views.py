@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -224,14 +224,32 @@ def entry_save(request: HttpRequest, campaign_id: int, unit_id: int, item_id: st
         )
         context.update(saved=row, at=timezone.localtime(row.updated_at))
     except services.Conflict as exc:
-        status = 409
-        context.update(error=exc.message, current=exc.current)
+        if _resent_after_save(exc.current, request.user, ref.item, data):
+            context.update(saved=exc.current, at=timezone.localtime(exc.current.updated_at))
+        else:
+            status = 409
+            context.update(error=exc.message, current=exc.current)
     except services.AssessmentError as exc:
         status = 409 if isinstance(exc, services.Closed) else 422
         context.update(error=exc.message, errors=exc.errors)
     if _is_htmx(request):
         return render(request, "assessments/_save_status.html", context, status=status)
     return _entry_save_fallback(request, access, unit, ref, data, context, status)
+
+
+def _resent_after_save(
+    current: Any, user: Any, item: Indicator, data: services.EntryInput
+) -> TypeGuard[SelfAssessment]:
+    """A resend of this user's save that already landed (the answer was lost to a timeout or a dropped
+    network, so the page still holds the old version): the stored row holds exactly what was posted,
+    so it is saved once, not a conflict. Anyone else's write stays a conflict."""
+    if not isinstance(current, SelfAssessment) or current.updated_by_id != getattr(user, "pk", None):
+        return False
+    try:
+        values = services._entry_values(item, data)
+    except services.AssessmentError:
+        return False
+    return all(getattr(current, name) == value for name, value in values.items())
 
 
 def _entry_save_fallback(

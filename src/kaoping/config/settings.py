@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last: a locked/full database or a full disk raised by a view becomes a Chinese 503 (web/failures.py).
+    "kaoping.web.failures.StorageFailureMiddleware",
 ]
 
 ROOT_URLCONF = "kaoping.config.urls"

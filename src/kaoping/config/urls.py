@@ -11,3 +11,9 @@ urlpatterns = [
     path("rating/", include("kaoping.ratings.urls")),
     path("api/", include("kaoping.api.urls")),
 ]
+
+# Chinese error pages rendered without the database; a storage failure from a middleware becomes a 503.
+handler400 = "kaoping.web.failures.bad_request"
+handler403 = "kaoping.web.failures.permission_denied"
+handler404 = "kaoping.web.failures.page_not_found"
+handler500 = "kaoping.web.failures.server_error"
