@@ -1,50 +1,37 @@
-"""Evidence file checks: an allow-list by content (magic bytes), never by the file's name.
+"""Storing evidence files: checked by content (:mod:`kaoping.assessments.filecheck`), never trusted by name.
 
-Office Open XML files are zip archives; they are opened and checked for ``[Content_Types].xml``,
-entry count, total uncompressed size (zip bombs) and unsafe entry names (``../``, absolute paths,
-symlinks). Files are stored under MEDIA_ROOT with server-generated names and served only as
-attachments by an authorising view.
+A file is streamed to a new server-generated name under MEDIA_ROOT (never the user's name), checked,
+and removed again if anything fails — a refused type, a size over the limit, a full disk — so no
+half-written file is left behind. The original name is kept only as display text, cleaned of
+control and bidi characters and cut to a sane length; downloads are served only as attachments by
+an authorising view, with ``nosniff`` and ``Content-Security-Policy: sandbox``.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
-import stat
 import unicodedata
 import uuid
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote
 
-import filetype  # type: ignore[import-untyped]
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-ZIP_MAX_ENTRIES = 2000
-ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
-ZIP_MAX_RATIO = 200  # uncompressed / compressed per entry; real Office files stay far below
+from kaoping.assessments import filecheck
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-# detected kind → content type we serve it with (attachment only)
-ALLOWED: dict[str, str] = {
-    "pdf": "application/pdf",
-    "jpg": "image/jpeg",
-    "png": "image/png",
-    "gif": "image/gif",
-    "webp": "image/webp",
-    "ole": "application/octet-stream",  # legacy .doc/.xls/.ppt; served as a download only
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
-_OOXML_MAIN_PART = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
+OLE_MAGIC = filecheck.OLE_MAGIC
+MAX_NAME_CHARS = 100  # display names longer than this keep their start and their extension
+ALLOWED: dict[str, str] = {kind: spec.content_type for kind, spec in filecheck.KINDS.items()}
+_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
 class UploadRejected(Exception):
-    """The file is not accepted; ``str(exc)`` is the Chinese message for the user."""
+    """The file is not accepted; ``str(exc)`` is the Chinese message for the user, naming the file."""
 
 
 @dataclass(frozen=True)
@@ -57,61 +44,26 @@ class CheckedFile:
 
 
 def clean_filename(name: str) -> str:
-    """A display name safe for headers and pages: no path, no control or bidi characters."""
+    """A display name safe for headers and pages: no path, no control, bidi or separator characters,
+    at most MAX_NAME_CHARS characters with the extension kept."""
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    kept = [ch for ch in name if unicodedata.category(ch)[0] != "C"]  # Cc, Cf (RTL override), Cs, Co, Cn
-    cleaned = "".join(kept).strip().strip(".")
-    return cleaned[:200] or "file"
+    # Cc/Cf/Cs/Co/Cn (NUL, CR/LF, the RTL override …) and line/paragraph separators go; other
+    # spaces (the ideographic space of Chinese names) become plain spaces.
+    kept = [" " if unicodedata.category(ch) == "Zs" else ch for ch in name if unicodedata.category(ch)[0] != "C"]
+    cleaned = "".join(ch for ch in kept if unicodedata.category(ch) not in ("Zl", "Zp")).strip().strip(".").strip()
+    if len(cleaned) > MAX_NAME_CHARS:
+        stem, dot, extension = cleaned.rpartition(".")
+        suffix = f".{extension}" if dot and stem and len(extension) <= 10 else ""
+        cleaned = cleaned[: MAX_NAME_CHARS - len(suffix) - 1].rstrip() + "…" + suffix
+    return cleaned or "file"
 
 
 def detect_kind(path: Path) -> str:
-    """The allowed kind of the file at ``path``, or raise UploadRejected."""
-    with path.open("rb") as fh:
-        head = fh.read(8192)
-    if not head:
-        raise UploadRejected(_("文件是空的(0 字节),请重新选择。"))
-    if head.startswith(OLE_MAGIC):
-        return "ole"
-    if head.startswith(b"PK\x03\x04"):
-        return _check_ooxml(path)
-    guess = filetype.guess(head)
-    kind = guess.extension if guess else None
-    if kind in ("pdf", "jpg", "png", "gif", "webp"):
-        return str(kind)
-    raise UploadRejected(
-        _("不支持的文件类型:只接受 PDF、图片(JPG/PNG/GIF/WEBP)和 Office 文档(DOC/DOCX/XLS/XLSX/PPTX)。")
-    )
-
-
-def _check_ooxml(path: Path) -> str:
-    bad = UploadRejected(_("Office 文档结构异常或过大,已拒收。请另存为标准的 DOCX/XLSX/PPTX 后再上传。"))
+    """The allowed kind of the file at ``path``, or raise UploadRejected (without a file name)."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise bad from None
-    if len(infos) > ZIP_MAX_ENTRIES:
-        raise bad
-    names = {info.filename for info in infos}
-    if "[Content_Types].xml" not in names:
-        raise UploadRejected(_("压缩文件不是 Office 文档,已拒收。"))
-    total = 0
-    for info in infos:
-        if _unsafe_entry(info):
-            raise bad
-        total += info.file_size
-        if total > ZIP_MAX_UNCOMPRESSED or info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1) + 4096:
-            raise bad
-    for prefix, kind in _OOXML_MAIN_PART.items():
-        if any(name.startswith(prefix) for name in names):
-            return kind
-    raise UploadRejected(_("压缩文件不是 Office 文档,已拒收。"))
-
-
-def _unsafe_entry(info: zipfile.ZipInfo) -> bool:
-    name = info.filename
-    is_symlink = stat.S_ISLNK(info.external_attr >> 16)
-    return is_symlink or name.startswith(("/", "\\")) or ".." in name.replace("\\", "/").split("/") or ":" in name
+        return filecheck.detect(path)
+    except filecheck.Refused as refused:
+        raise UploadRejected(str(refused)) from None
 
 
 def evidence_root() -> Path:
@@ -130,35 +82,66 @@ def stored_path(stored_name: str) -> Path:
 def store_upload(chunks: object, original_name: str) -> tuple[str, CheckedFile]:
     """Stream the upload to a new server-named file, check it, and return (stored_name, facts).
 
-    On rejection the partial file is removed and UploadRejected is raised.
+    On any failure the partial file is removed and UploadRejected is raised with the file's name.
     """
+    shown = clean_filename(original_name)
     stored_name = uuid.uuid4().hex
-    target = stored_path(stored_name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
-    limit = int(settings.EVIDENCE_MAX_BYTES)
+    target: Path | None = None
     try:
-        with target.open("xb") as out:
-            for chunk in _iter_chunks(chunks):
-                size += len(chunk)
-                if size > limit:
-                    raise UploadRejected(
-                        _("文件太大:上限为 %(mb)s MB,请压缩或拆分后再上传。") % {"mb": _megabytes(limit)}
-                    )
-                digest.update(chunk)
-                out.write(chunk)
-        kind = detect_kind(target)
+        target = stored_path(stored_name)  # creates MEDIA_ROOT: may itself meet a full disk
+        size, digest = _write(chunks, target, shown)
+        kind = filecheck.detect(target)
+        shown = filecheck.agree(kind, shown)
+    except filecheck.Refused as refused:
+        _remove(target)
+        raise UploadRejected(_refusal(shown, str(refused))) from None
+    except OSError as error:
+        _remove(target)
+        raise UploadRejected(_refusal(shown, _storage_reason(error))) from None
     except BaseException:
-        target.unlink(missing_ok=True)
+        _remove(target)
         raise
     return stored_name, CheckedFile(
-        kind=kind,
-        content_type=ALLOWED[kind],
-        size=size,
-        sha256=digest.hexdigest(),
-        original_name=clean_filename(original_name),
+        kind=kind, content_type=ALLOWED[kind], size=size, sha256=digest, original_name=shown
     )
+
+
+def _remove(target: Path | None) -> None:
+    if target is not None:
+        target.unlink(missing_ok=True)
+
+
+def _refusal(shown: str, reason: str) -> str:
+    return _("“%(name)s”未上传:%(reason)s") % {"name": shown, "reason": reason}
+
+
+def _storage_reason(error: OSError) -> str:
+    if error.errno in _FULL:
+        return _("服务器存储空间已满,文件没有保存。请稍后再试,或请管理员清理空间;已上传的其他文件不受影响。")
+    return _("服务器暂时无法保存文件,文件没有保存。请稍后再试;如果一直如此,请联系管理员。")
+
+
+def _write(chunks: object, target: Path, shown: str) -> tuple[int, str]:
+    limit = int(settings.EVIDENCE_MAX_BYTES)
+    digest = hashlib.sha256()
+    size = 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open_target(target) as out:
+        for chunk in _iter_chunks(chunks):
+            size += len(chunk)
+            if size > limit:
+                raise filecheck.Refused(
+                    _("文件太大:上限为 %(mb)s MB,请压缩或拆分后再上传。") % {"mb": _megabytes(limit)}
+                )
+            digest.update(chunk)
+            out.write(chunk)
+        out.flush()
+    return size, digest.hexdigest()
+
+
+def open_target(path: Path) -> IO[bytes]:
+    """A new file for writing (never an existing one). A seam for the tests that fill the disk."""
+    return path.open("xb")
 
 
 def _iter_chunks(source: object) -> Iterable[bytes]:

@@ -67,30 +67,35 @@ def check_workbook(source: Path | IO[bytes], bounds: Bounds = DEFAULT_BOUNDS) ->
     """Raise WorkbookRefused unless ``source`` is an .xlsx within ``bounds`` without any DTD."""
     try:
         with zipfile.ZipFile(source) as archive:
-            infos = _checked_directory(archive)
-            extent = _Extent()
-            for info in infos:
-                if info.filename.lower().endswith((".xml", ".rels", ".vml")):
-                    _check_part(archive, info, extent, bounds)
+            check_xml_parts(archive, check_zip_entries(archive), bounds)
     except WorkbookRefused:
         raise
     except Exception:  # BadZipFile, zlib.error, encrypted entries, bad CRC …: never a 500
         raise WorkbookRefused(NOT_XLSX) from None
 
 
-def _checked_directory(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+def check_xml_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], bounds: Bounds = DEFAULT_BOUNDS) -> None:
+    """Stream-parse every XML part: no DTD anywhere; sheets within ``bounds``."""
+    extent = _Extent()
+    for info in infos:
+        if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            _check_part(archive, info, extent, bounds)
+
+
+def check_zip_entries(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The entries of an Office package, after the zip-bomb and unsafe-name checks (directory only)."""
     infos = archive.infolist()
     if len(infos) > MAX_ENTRIES:
-        raise WorkbookRefused(f"工作簿内部文件过多(超过 {MAX_ENTRIES} 个),已拒收")
+        raise WorkbookRefused(f"文件内部的条目过多(超过 {MAX_ENTRIES} 个),已拒收")
     total = 0
     for info in infos:
         name = info.filename.replace("\\", "/")
         if name.startswith("/") or ".." in name.split("/") or stat.S_ISLNK(info.external_attr >> 16):
-            raise WorkbookRefused("工作簿内部含有不安全的路径(../、绝对路径或符号链接),已拒收")
+            raise WorkbookRefused("文件内部含有不安全的路径(../、绝对路径或符号链接),已拒收")
         total += info.file_size
         if total > MAX_UNCOMPRESSED or info.file_size > MAX_RATIO * max(info.compress_size, 1) + 65536:
             raise WorkbookRefused(
-                f"工作簿解压后过大(上限 {MAX_UNCOMPRESSED // 1024 // 1024} MB)或压缩比异常(疑似压缩炸弹),已拒收"
+                f"文件解压后过大(上限 {MAX_UNCOMPRESSED // 1024 // 1024} MB)或压缩比异常(疑似压缩炸弹),已拒收"
             )
     return infos
 
@@ -103,11 +108,11 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, extent: _Extent
                 _measure(element, extent, bounds)
     except DefusedXmlException:
         raise WorkbookRefused(
-            f"工作簿的 {info.filename} 含有 DTD 或实体声明(可被用来制造 XML 炸弹或读取服务器上的文件),已拒收。"
-            "请在 Excel 中打开后另存为 .xlsx 再上传"
+            f"文件中的 {info.filename} 含有 DTD 或实体声明(可被用来制造 XML 炸弹或读取服务器上的文件),已拒收。"
+            "请用 Office 打开后另存一份再上传"
         ) from None
     except SyntaxError:  # xml.etree.ElementTree.ParseError
-        raise WorkbookRefused(f"工作簿的 {info.filename} 不是有效的 XML,文件可能已损坏") from None
+        raise WorkbookRefused(f"文件中的 {info.filename} 不是有效的 XML,文件可能已损坏") from None
 
 
 def _elements(part: IO[bytes]) -> Iterator[Any]:
