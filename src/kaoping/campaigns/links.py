@@ -52,7 +52,8 @@ def campaign_links(campaign: Campaign, access: CampaignAccess) -> list[Link]:
         label = _("%(department)s评分") % {"department": department.name}
         _add(links, "assessments:department_items", (pk, department.pk), label, _("本处室负责的指标,各单位逐项评分"))
     if access.organizer or access.review_paths:
-        _add(links, "assessments:campaign_home", (pk,), _("自评与审核进度"), _("各单位提交状态,审核、核定或调整分数"))
+        review_description = _("各单位提交状态,审核、核定或调整分数") if writable else _("各单位提交状态与审核结果")
+        _add(links, "assessments:campaign_home", (pk,), _("自评与审核进度"), review_description)
     if access.can_see_results:
         _add(links, "results:standings", (pk,), _("成绩排名"), _("各类别得分、等次与排名,每个分数可查看计算说明"))
     if access.organizer or access.leader:

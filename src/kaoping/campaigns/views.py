@@ -211,12 +211,13 @@ def campaign_units(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已添加 %(count)d 个单位") % {"count": len(added)})
             return redirect("campaigns:units", pk)
     page = Paginator(taking_part, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    names = dict(selectors.scheme_categories(campaign))  # the category's name, never its id
     context = {
         "campaign": campaign,
         "archived": services.is_archived(campaign),
         "form": form,
         "page": page,
-        "units": page.object_list,
+        "units": [(unit, names.get(unit.category, unit.category)) for unit in page.object_list],
         "candidates": candidates,
     }
     return render(request, "campaigns/units.html", context)
@@ -260,6 +261,7 @@ def scheme_versions(request: HttpRequest, pk: int) -> HttpResponse:
             if not problems:
                 return redirect("campaigns:scheme", pk)
     current = versions[0] if versions else None
+    scheme = selectors.scheme_of(current) if current else None
     context = {
         "campaign": campaign,
         "access": grant,
@@ -267,10 +269,21 @@ def scheme_versions(request: HttpRequest, pk: int) -> HttpResponse:
         "archived": archived,
         "form": None if archived else form,
         "problems": problems,
-        "scheme": selectors.scheme_of(current) if current else None,
+        "scheme": scheme,
+        "overview": _scheme_overview(scheme) if scheme else None,
         "changes": selectors.version_changes(versions[1], versions[0]) if len(versions) > 1 else [],
     }
     return render(request, "campaigns/scheme.html", context)
+
+
+def _scheme_overview(scheme: Any) -> dict[str, Any]:
+    """Categories with their components' names, components with a Chinese method: never an id."""
+    methods = {"indicators": _("指标评分"), "rating": _("现场测评"), "imported": _("导入分数")}
+    names = {c.id: c.name for c in scheme.components}
+    return {
+        "categories": [(c.name, "、".join(names.get(i, i) for i in c.components)) for c in scheme.categories],
+        "components": [(c.name, methods.get(str(c.method), str(c.method)), c.points) for c in scheme.components],
+    }
 
 
 def _upload_version(request: HttpRequest, campaign: Any, form: SchemeVersionForm) -> list[str]:
