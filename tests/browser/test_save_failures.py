@@ -267,3 +267,61 @@ def test_department_and_review_saves_on_a_full_disk_are_explained_and_land_once(
         assert draft_in_storage(page) == ""
     assert DepartmentScore.objects.get(unit=unit, item_id="1.1").version == 1
     assert ReviewScore.objects.get(unit=unit, item_id="1.1").version == 1
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_a_save_that_times_out_says_so_and_lands_once_later(
+    pages: Any, live_server: Any, section: dict[str, Any], phone: bool
+) -> None:
+    """The server never answers: after htmx's timeout (40 s in the app, 0.5 s here) the status says so."""
+    page = pages.open(phone=phone)
+    login(page, live_server.url)
+    page.goto(live_server.url + section["path"])
+    page.evaluate("() => { htmx.config.timeout = 500; }")
+    save_url = re.compile(r"/item/1\.1/save/$")
+    hanging: list[Any] = []
+    page.route(save_url, lambda route: hanging.append(route))  # never answered
+    form = page.locator("form.entry-form").first
+    form.locator("textarea[name=note]").fill(NOTE)
+    form.locator("textarea[name=note]").blur()
+    form.locator(".save-status", has_text="保存超时:服务器没有及时回应,正在重试…").wait_for()
+    wait_until(page, lambda: len(hanging) >= 2, "a retry after the timeout")
+    page.unroute(save_url)
+    page.evaluate("() => { htmx.config.timeout = 40000; }")
+    form.locator(".save-status", has_text="已保存").wait_for()
+    row = SelfAssessment.objects.get(unit=section["unit"], item_id="1.1")
+    assert (row.note, row.version) == (NOTE, 1)
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_a_save_whose_answer_is_lost_is_resent_and_stored_once(
+    pages: Any, live_server: Any, section: dict[str, Any], phone: bool
+) -> None:
+    """The server commits, then the connection drops before the answer arrives; the page still holds
+    version 0 and resends: the server recognises its own landed save instead of calling it a conflict."""
+    page = pages.open(phone=phone)
+    login(page, live_server.url)
+    page.goto(live_server.url + section["path"])
+    save_url = re.compile(r"/item/1\.1/save/$")
+    lost: list[int] = []
+
+    def drop_first_answer(route: Any) -> None:
+        if lost:
+            route.continue_()
+            return
+        lost.append(route.fetch().status)  # reaches the server and commits
+        route.abort("connectionreset")
+
+    page.route(save_url, drop_first_answer)
+    answered: list[int] = []
+    page.on("response", lambda r: answered.append(r.status) if save_url.search(r.url) else None)
+    form = page.locator("form.entry-form").first
+    form.locator("textarea[name=note]").fill(NOTE)
+    form.locator("textarea[name=note]").blur()
+    form.locator(".save-status", has_text="保存失败:连接不上服务器,正在重试…").wait_for()
+    form.locator(".save-status", has_text="已保存").wait_for()
+    assert lost == [200] and answered == [200], (lost, answered)
+    row = SelfAssessment.objects.get(unit=section["unit"], item_id="1.1")
+    assert (row.note, row.version) == (NOTE, 1)
+    assert AuditEvent.objects.filter(object_type="self_assessment", field="note").count() == 1
+    assert draft_in_storage(page) == ""
