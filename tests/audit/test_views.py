@@ -126,3 +126,25 @@ def test_a_long_chain_is_verified_only_on_request_and_the_result_is_remembered(
     assert "哈希链校验通过" in client.get(url).content.decode()  # remembered for this head
     audit_record(chain=f"campaign:{campaign.pk}", action="x", object_type="campaign", object_id=campaign.pk)
     assert "不自动校验" in client.get(url).content.decode()  # a new head needs a new check
+
+
+@pytest.mark.parametrize("field", ["object_type", "object_id"])
+def test_a_nul_in_the_object_key_is_404_without_reaching_the_database(
+    organizer: Any, client_for: Any, campaign: Any, field: str
+) -> None:
+    """Issue 10 §4 (fuzzing on PostgreSQL): a NUL in the query string reached the history query, and
+    PostgreSQL refuses text with NUL outright (DataError, a 500); no stored key ever holds one."""
+    from django.db import connection
+
+    sent: list[object] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        sent.extend(params or ())
+        return execute(sql, params, many, context)
+
+    client = client_for(organizer)
+    params = {"object_type": "campaign", "object_id": str(campaign.pk), field: "a\x00b"}
+    with connection.execute_wrapper(record):
+        response = client.get(reverse("audit:history"), params)
+    assert response.status_code == 404
+    assert not [p for p in sent if isinstance(p, str) and "\x00" in p]

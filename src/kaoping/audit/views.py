@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kaoping.audit import selectors
 from kaoping.orgs import access
 
 
+def _object_key(request: HttpRequest, name: str) -> str:
+    value = request.GET.get(name, "")[:64]
+    if "\x00" in value:
+        # no stored key holds NUL, and PostgreSQL refuses even to compare text with it (was a 500)
+        raise Http404
+    return value
+
+
 @login_required
 def object_history(request: HttpRequest) -> HttpResponse:
-    object_type = request.GET.get("object_type", "")[:64]
-    object_id = request.GET.get("object_id", "")[:64]
+    object_type = _object_key(request, "object_type")
+    object_id = _object_key(request, "object_id")
     events = selectors.history_for(request.user, object_type, object_id)
     return render(request, "audit/_history.html", {"events": events})
 
