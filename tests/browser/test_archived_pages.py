@@ -50,7 +50,11 @@ def filled(transactional_db: Any, cast: Any, settings: Any, tmp_path: Path) -> A
     campaign.phase = Phase.REVIEW
     campaign.save()
     item = item_ref(scheme, "school", "1.1").item
-    services.review_save(unit=unit, item=item, actor=cast.users["reviewer"], version=0, score="3")
+    scorer = cast.users["scorer_x"]
+    services.department_score_save(
+        unit=unit, item=item, department=cast.dept_x, actor=scorer, version=0, score="2", note="纪要齐全"
+    )
+    services.review_save(unit=unit, item=item, actor=cast.users["reviewer"], version=0, score="3", reason="现场核实")
     return cast
 
 
@@ -138,6 +142,11 @@ def test_reporter_and_reviewer_of_an_archived_campaign_only_read(
     reviewer.goto(f"{base}/assess/{pk}/review/unit/{unit.pk}/")
     text = read_only(reviewer, axe, "archived-review-reviewer", phone)
     assert ARCHIVED in text and "退回" not in text and "锁定自评" not in text and "登记抽查" not in text
+    scorer = pages.open(phone=phone)
+    sign_in(scorer, base, "scorer_x")
+    scorer.goto(f"{base}/assess/{pk}/department/{archived.dept_x.pk}/item/1.1/")
+    grid = read_only(scorer, axe, "archived-department-grid", phone)
+    assert ARCHIVED in grid and "东湖第一中学" in grid and "2" in grid  # the score given, as text
     reporter = pages.open(phone=phone)
     sign_in(reporter, base, "reporter_a")
     reporter.goto(f"{base}/assess/{pk}/unit/{unit.pk}/section/0/")
