@@ -421,14 +421,16 @@ def hold_ballot_writers() -> None:
     """Inside a transaction that closes units or removes ballots: wait for every ballot being
     written to commit, and hold new ones back until this transaction ends.
 
-    PostgreSQL: SHARE mode on the ballot table conflicts with the ROW EXCLUSIVE lock every ballot
-    INSERT takes while its statement is parsed, before its snapshot. So a ballot either committed
-    before this lock (and is counted), or its statement starts after this transaction commits and
-    its guard reads the unit as closed. Ballots never lock a row, so a meeting's burst on one unit
-    does not serialise on it. SQLite: writers are serialised already (BEGIN IMMEDIATE).
+    PostgreSQL: SHARE ROW EXCLUSIVE mode on the ballot table conflicts with the ROW EXCLUSIVE lock
+    every ballot INSERT takes while its statement is parsed, before its snapshot. So a ballot either
+    committed before this lock (and is counted), or its statement starts after this transaction
+    commits and its guard reads the unit as closed. Ballots never lock a row, so a meeting's burst
+    on one unit does not serialise on it. The mode also conflicts with itself: two closes, which
+    both rewrite ballots, take turns instead of deadlocking on each other's share lock.
+    SQLite: writers are serialised already (BEGIN IMMEDIATE).
     """
     if connection.vendor == "postgresql":
-        _execute(f"LOCK TABLE {connection.ops.quote_name(Ballot._meta.db_table)} IN SHARE MODE")
+        _execute(f"LOCK TABLE {connection.ops.quote_name(Ballot._meta.db_table)} IN SHARE ROW EXCLUSIVE MODE")
 
 
 def _execute(sql: str) -> None:
