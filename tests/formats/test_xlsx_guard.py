@@ -84,3 +84,19 @@ def test_json_inputs_refuse_deep_nesting_with_the_line(tmp_path: Path) -> None:
     assert _read_file(path, problems) == []
     [problem] = problems
     assert problem.location == "ballots.json 第2行第64列" and "嵌套层数过深" in problem.message
+
+
+def test_json_inputs_with_a_5000_digit_number_keep_it_as_text_for_the_row_check(tmp_path: Path) -> None:
+    path = tmp_path / "imported.json"
+    path.write_text('{"imported": [{"unit": "a", "component": "b", "raw": ' + "9" * 5000 + "}]}", encoding="utf-8")
+    problems: list[InputProblem] = []
+    [table] = _read_file(path, problems)
+    assert problems == [] and table.rows[0].values["raw"] == "9" * 20 + "…"
+
+
+def test_a_damaged_input_file_is_described_without_an_exception_name(tmp_path: Path) -> None:
+    path = tmp_path / "items.json"
+    path.write_bytes(b'{"items": [1, 2')
+    problems: list[InputProblem] = []
+    _read_file(path, problems)
+    assert problems and all("Error" not in p.message for p in problems)

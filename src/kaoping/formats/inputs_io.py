@@ -198,8 +198,8 @@ def _read_file(path: Path, problems: list[InputProblem]) -> list[_Table]:
         problems.append(InputProblem(path.name, error.message))
     except LimitExceeded as error:
         problems.append(InputProblem(f"{path.name} {error.location}".strip(), error.message))
-    except Exception as error:  # openpyxl raises many types for a damaged workbook
-        problems.append(InputProblem(path.name, f"无法读取文件({type(error).__name__})"))
+    except Exception:  # a damaged file of any kind: the user gets a reason, never an exception name
+        problems.append(InputProblem(path.name, "无法读取文件(内容已损坏或格式不受支持),请重新导出后再试"))
     return []
 
 
@@ -230,10 +230,15 @@ def _tables_from_xlsx(path: Path, problems: list[InputProblem]) -> list[_Table]:
 MAX_JSON_VALUES = 5_000_000  # ballots of a large meeting are ~10**5 rows
 
 
+def _json_int(digits: str) -> int | str:
+    """Over-long integers stay text (reported "不是数字" at their row); int() would raise past 4,300 digits."""
+    return int(digits) if len(digits) <= 100 else digits[:20] + "…"
+
+
 def _tables_from_json(path: Path, problems: list[InputProblem]) -> list[_Table]:
     text = path.read_bytes().decode("utf-8-sig")
     scan_json(text, max_nodes=MAX_JSON_VALUES)  # nesting depth checked before json.loads recurses
-    data = json.loads(text, parse_float=Decimal)
+    data = json.loads(text, parse_float=Decimal, parse_int=_json_int)
     if isinstance(data, list):
         data = {path.stem: data}
     if not isinstance(data, dict):
