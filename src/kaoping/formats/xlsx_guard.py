@@ -22,7 +22,6 @@ from typing import IO, Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ENTRIES = 1_000
@@ -154,6 +153,8 @@ def _grow(extent: _Extent, bounds: Bounds, *, row: int, column: int) -> None:
 
 
 def _cell_position(reference: str | None) -> tuple[int, int]:
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string  # the web imports lazily
+
     if not reference:
         return 0, 0  # openpyxl places it after the previous cell; rows and cells are still counted
     try:
@@ -164,6 +165,8 @@ def _cell_position(reference: str | None) -> tuple[int, int]:
 
 
 def _range(reference: str) -> tuple[int, int, int, int]:
+    from openpyxl.utils.cell import range_boundaries
+
     try:
         bounds = range_boundaries(reference.split()[0])
     except (ValueError, TypeError, IndexError):

@@ -141,8 +141,9 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _set_category(request: HttpRequest, unit: Any) -> HttpResponse:
     chosen = request.POST.get("category", "")
-    # isdigit() alone admits "²" and other Unicode digits that int() refuses (a 500 before)
-    wanted = int(chosen) if chosen.isascii() and chosen.isdigit() else None
+    # isdigit() alone admits "²" and other Unicode digits that int() refuses, and int() refuses more
+    # than 4,300 digits: both were a 500. No primary key has more than 18 digits.
+    wanted = int(chosen) if chosen.isascii() and chosen.isdigit() and len(chosen) <= 18 else None
     category = selectors.categories_for(request.user).filter(pk=wanted).first() if wanted is not None else None
     if chosen and category is None:
         raise Http404
