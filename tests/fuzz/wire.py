@@ -202,6 +202,15 @@ def _json_baseline(keys: dict[str, list[Any]]) -> dict[str, Any]:
     return {key: plausible[0] if plausible else "1" for key, plausible in keys.items()}
 
 
+def _baseline_headers(endpoint: Endpoint) -> dict[str, str]:
+    """Headers a view needs to go past its first check (the ballot's Idempotency-Key); htmx stays off."""
+    out = {}
+    for name in sorted(endpoint.headers - {"HX-Request"}):
+        plausible = PLAUSIBLE_HEADERS.get(name, ())
+        out[name] = plausible[0] if plausible else "6f1d2b1e-3c4a-4e7b-9a8d-2f5c6b7a8e90"
+    return out
+
+
 def sweep(endpoint: Endpoint, pattern: str) -> list[FuzzRequest]:
     """Deterministic requests: every URL parameter and every field with each core hostile value."""
     fields = {name: f for name, f in endpoint.fields.items() if name not in NOT_FUZZED_FIELDS}
@@ -209,24 +218,34 @@ def sweep(endpoint: Endpoint, pattern: str) -> list[FuzzRequest]:
     query = f"?{endpoint.query}" if endpoint.query else ""
     out: list[FuzzRequest] = []
 
-    def add(path: str, pairs: list[tuple[Value, Value | Upload]] | None = None, json: Any = None) -> None:
+    def add(
+        path: str,
+        pairs: list[tuple[Value, Value | Upload]] | None = None,
+        json: Any = None,
+        extra: dict[str, str] | None = None,
+    ) -> None:
         pairs = base_pairs if pairs is None else pairs
+        sent = {**headers, **(extra or {})}
         if endpoint.method == "GET":
             text = hostile.urlencode(_text_pairs(pairs)).decode("latin-1")
-            out.append(FuzzRequest("GET", f"{path}{'&' if '?' in path else '?'}{text}" if text else path))
+            out.append(FuzzRequest("GET", f"{path}{'&' if '?' in path else '?'}{text}" if text else path, headers=sent))
         elif endpoint.json_keys is not None:
             value = _json_baseline(endpoint.json_keys) if json is None else json
-            out.append(FuzzRequest(endpoint.method, path, hostile.dump_json(value), "application/json"))
+            out.append(FuzzRequest(endpoint.method, path, hostile.dump_json(value), "application/json", sent))
         else:
             body, content_type = _form_body(endpoint, pairs)
-            out.append(FuzzRequest(endpoint.method, path, body, content_type))
+            out.append(FuzzRequest(endpoint.method, path, body, content_type, sent))
 
+    headers = _baseline_headers(endpoint)
     types = {name: kind or "str" for kind, name in _PARAM.findall(pattern)}
     for name, kind in types.items():
         values: tuple[Any, ...] = INT_PARAMS if kind == "int" else STR_PARAMS if kind == "str" else ()
         for value in values if name not in ("action", "fmt") else ():
             add(build_path(pattern, {**endpoint.kwargs, name: value}) + query)
     path = build_path(pattern, endpoint.kwargs) + query
+    for name in sorted(endpoint.headers):
+        for header_value in hostile.CORE:
+            add(path, extra={name: _latin1(header_value)[:4096]})
     if endpoint.json_keys is not None and endpoint.method != "GET":
         base = _json_baseline(endpoint.json_keys)
         for key in endpoint.json_keys:
