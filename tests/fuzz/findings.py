@@ -53,11 +53,6 @@ def _url(name: str, **kwargs: Any) -> str:
     return reverse(name, kwargs=kwargs)
 
 
-def _unit_category(world: World) -> FuzzRequest:
-    url = _url("orgs:unit", pk=world.params("unit-A")["org_id"])
-    return FuzzRequest("POST", url, b"category=" + b"9" * 5000, FORM)
-
-
 def _login_nul(world: World) -> FuzzRequest:
     return FuzzRequest("POST", _url("web:login"), b"username=a%00b&password=kaoping-wrong-1", FORM)
 
@@ -82,20 +77,6 @@ def _department_too_long(world: World) -> FuzzRequest:
 
 
 FINDINGS: tuple[Finding, ...] = (
-    Finding(
-        id="orgs-unit-category-5000-digits",
-        routes=("orgs:unit",),
-        persona="organizer",
-        exception="ValueError",
-        file="kaoping/orgs/views.py",
-        function="_set_category",
-        summary=(
-            "POST /orgs/<pk>/ with category= 5,000 ASCII digits: int() raises ValueError (Python's 4,300-digit "
-            "limit) → 500; should be refused like any category not on the list. category=² (isdigit() but not "
-            "int()) was the same bug and is fixed. src/kaoping/orgs/views.py _set_category (owner: §4)"
-        ),
-        request=_unit_category,
-    ),
     Finding(
         id="pg-login-nul",
         routes=("web:login",),
