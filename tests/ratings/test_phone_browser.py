@@ -94,6 +94,85 @@ def test_five_rapid_taps_store_one_ballot_and_offline_submit_stores_one_later(
     page.screenshot(path=str(SHOTS / "rating-phone-page.png"), full_page=True)
 
 
+def test_a_busy_server_keeps_the_choice_and_sends_it_again_with_the_same_key(
+    live_server: Any, session: Any, phone: Any
+) -> None:
+    """A locked or full database answers 503 JSON: the phone keeps the ballot queued and resends it
+    with the same idempotency key, so it lands exactly once without the rater doing anything."""
+    ((_credential, token),) = issue(session, [("张局长", "leaders", None)])
+    (first,) = _open_units(session, 1)
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/rating/t/{token}")
+    keys: list[str] = []
+
+    def busy_once(route: Any) -> None:
+        keys.append(route.request.headers["idempotency-key"])
+        if len(keys) == 1:
+            route.fulfill(status=503, content_type="application/json", body='{"error": "数据库忙"}')
+        else:
+            route.continue_()
+
+    page.route("**/rating/r/ballot", busy_once)
+    card = page.locator(f'li.unit[data-unit="{first.pk}"]')
+    card.locator('button.grade[data-grade="好"]').tap()
+    card.locator(".submit").tap()
+    card.locator(".out.warn", has_text="服务器繁忙").wait_for()
+    card.locator(".out.ok").wait_for(timeout=10_000)  # the next status poll sends it again
+    assert len(set(keys)) == 1 and len(keys) >= 2
+    assert Ballot.objects.filter(session_unit=first).count() == 1
+
+
+def test_after_a_rehearsal_the_phone_forgets_its_test_draft_and_casts_the_real_vote(
+    live_server: Any, session: Any, phone: Any, axe: Any
+) -> None:
+    """Issue 11 §1: the rehearsal's draft and receipt used to stay on the phone, so the real vote could
+    not be cast and the organizer saw 0 ballots. Going live starts a new round; the open page notices
+    at its next poll, reloads, and the rater votes again."""
+    ((_credential, token),) = issue(session, [("张局长", "leaders", None)])
+    (first,) = _open_units(session, 1)
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/rating/t/{token}")
+    card = page.locator(f'li.unit[data-unit="{first.pk}"]')
+    card.locator('button.grade[data-grade="好"]').tap()
+    card.locator(".submit").tap()
+    card.locator(".out.ok").wait_for()
+    assert Ballot.objects.filter(is_test=True).count() == 1
+
+    services.session_go_live(session=session)
+    session.refresh_from_db()
+    services.unit_open(session=session, session_unit=first)
+    page.wait_for_function("() => !document.querySelector('.out.ok')", timeout=10_000)  # reloaded, clean
+    card = page.locator(f'li.unit[data-unit="{first.pk}"]')
+    card.locator('button.grade[data-grade="较好"]').tap()
+    card.locator(".submit").tap()
+    card.locator(".out.ok").wait_for()
+    live = Ballot.objects.filter(is_test=False)
+    assert live.count() == 1 and live.get().grade == "较好"
+    axe(page)
+
+
+def test_a_page_of_an_earlier_round_cannot_cast_into_the_next_one(live_server: Any, session: Any) -> None:
+    """Server side of the same rule: a rehearsal's queued ballot sent after the switch is refused."""
+    import json
+    import uuid
+
+    from django.test import Client
+
+    ((_credential, token),) = issue(session, [("张局长", "leaders", None)])
+    (first,) = _open_units(session, 1)
+    client = Client()
+    client.get(f"/rating/t/{token}")
+    services.session_go_live(session=session)
+    session.refresh_from_db()
+    services.unit_open(session=session, session_unit=first)
+    body = json.dumps({"unit": first.pk, "grade": "好", "receipt": uuid.uuid4().hex, "round": 1})
+    response = client.post(
+        "/rating/r/ballot", body, content_type="application/json", headers={"Idempotency-Key": str(uuid.uuid4())}
+    )
+    assert response.status_code == 409 and "重新开始" in response.json()["error"]
+    assert Ballot.objects.count() == 0
+
+
 def test_leaving_with_ungraded_units_asks_first(live_server: Any, session: Any, phone: Any) -> None:
     ((_credential, token),) = issue(session, [("张局长", "leaders", None)])
     _open_units(session, 1)

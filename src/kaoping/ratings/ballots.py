@@ -65,6 +65,7 @@ class _Request:
     receipt: str
     session_public_id: str
     own_unit_id: int | None  # campaign unit the rater belongs to, from the signed cookie
+    page_round: int | None = None  # the session round the phone's page was opened in (None: not checked)
 
     @property
     def digest(self) -> str:
@@ -85,19 +86,30 @@ def ballot_submit(
     receipt: str,
     session_public_id: str,
     own_unit_id: int | None,
+    page_round: int | None = None,
 ) -> SubmitResult:
     """Store one grade. Safe to call again with the same key: it answers, it never duplicates.
 
-    ``sheet``, ``session_public_id`` and ``own_unit_id`` come from the rater's signed cookie."""
+    ``sheet``, ``session_public_id`` and ``own_unit_id`` come from the rater's signed cookie;
+    ``page_round`` from the page: a page of an earlier round (before test ballots were cleared or the
+    session went live) is refused, so a rehearsal's queued ballot never lands in the real vote."""
     key = _parse_key(idem_key)
     receipt = _check_receipt(receipt)
     if not tokens.looks_like_sheet_key(sheet):
         raise RatingError(403, _("请重新扫描评分条"))
     if not 0 < session_unit_id <= _MAX_ID:
         raise RatingError(400, _("该单位不在本场测评中"))
-    request = _Request(credential_id, sheet, session_unit_id, grade, key, receipt, session_public_id, own_unit_id)
+    if page_round is not None and not 0 < page_round <= _MAX_ID:
+        raise RatingError(409, _round_message())
+    request = _Request(
+        credential_id, sheet, session_unit_id, grade, key, receipt, session_public_id, own_unit_id, page_round
+    )
     with ballot_writer_turn():
         return _submit(request)
+
+
+def _round_message() -> str:
+    return _("测评已重新开始(测试选票已清除或已切换为正式测评),请刷新页面后重新评分")
 
 
 def _parse_key(idem_key: str | None) -> uuid.UUID:
@@ -194,6 +206,7 @@ def _insert_params(request: _Request, sealed_sheet: str | None) -> dict[str, Any
         "unit": request.unit_id,
         "session": as_uuid(RatingSession, "public_id", uuid.UUID(request.session_public_id)),
         "own": -1 if request.own_unit_id is None else request.own_unit_id,
+        "round": request.page_round or 0,
         "open": UnitStatus.OPEN.value,
         "session_open": SessionStatus.OPEN.value,
         "test": SessionMode.TEST.value,
@@ -223,6 +236,7 @@ def _insert_if_allowed_sql_for(vendor: str) -> str:
         f" JOIN {table(SessionUnit)} u ON u.id = %(unit)s AND u.session_id = s.id"
         " WHERE c.id = %(credential)s AND NOT c.revoked AND s.public_id = %(session)s"
         " AND s.status = %(session_open)s AND u.status = %(open)s AND u.campaign_unit_id <> %(own)s"
+        " AND (%(round)s = 0 OR s.round = %(round)s)"
     )
 
 
@@ -304,6 +318,8 @@ def _validated(
         raise RatingError(403, _("请重新扫描评分条"))
     if session.status == SessionStatus.CLOSED:
         raise RatingError(403, _("本场测评已结束"))
+    if request.page_round is not None and session.round != request.page_round:
+        raise RatingError(409, _round_message())
     unit = _session_unit(session, request)
     spec = scoring.session_spec(session)
     _check_grade(request.grade, spec)
@@ -453,7 +469,16 @@ def _check_unit_status(status: str | None) -> None:
 # credential read and the insert cost more CPU than the database work itself, so these statements
 # are written once here. Values still go through each field's own database preparation.
 _CREDENTIAL_FIELDS = ("id", "session_id", "rater_group", "revoked")
-_SESSION_FIELDS = ("id", "status", "mode", "revote_policy", "public_id", "scheme_version_id", "component_id")
+_SESSION_FIELDS = (
+    "id",
+    "status",
+    "mode",
+    "round",
+    "revote_policy",
+    "public_id",
+    "scheme_version_id",
+    "component_id",
+)
 
 
 def _credential_with_session(credential_id: int) -> RaterCredential | None:

@@ -61,6 +61,9 @@ class RatingSession(models.Model):
         _("改票规则"), max_length=16, choices=RevotePolicy.choices, default=RevotePolicy.CHANGEABLE
     )
     status = models.CharField(_("状态"), max_length=8, choices=SessionStatus.choices, default=SessionStatus.OPEN)
+    # Starts at 1 and grows when test ballots are cleared or the session goes live: phones keep their
+    # drafts under it, so a rehearsal's draft and receipt never block the real vote.
+    round = models.PositiveIntegerField(_("轮次"), default=1)
     links_destroyed = models.BooleanField(_("名单已销毁"), default=False)
     chain_head = models.CharField(_("审计链头"), max_length=64, blank=True)
     final_results: models.JSONField[Any] = models.JSONField(null=True, blank=True)

@@ -226,6 +226,7 @@ def rater_status(credential: RaterCredential, sheet: str, own_unit_id: int | Non
     data = rater_page(credential, sheet, own_unit_id)
     return {
         "session_status": credential.session.status,
+        "round": credential.session.round,
         "units": data["units"],
     }
 

@@ -333,6 +333,7 @@ def session_clear_test(*, session: RatingSession, actor: Any = None) -> int:
             raise RatingError(409, _("正式测评中不能清除选票"))
         count = _wipe_ballots(session, is_test=True)
         SessionUnit.objects.filter(session=session).update(status=UnitStatus.PENDING, result=None)
+        RatingSession.objects.filter(pk=session.pk).update(round=F("round") + 1)
         _audit(session, "rating_test_cleared", actor, new={"test_ballots_removed": count})
     return count
 
@@ -347,7 +348,8 @@ def session_go_live(*, session: RatingSession, actor: Any = None) -> None:
         count = _wipe_ballots(session, is_test=True)
         SessionUnit.objects.filter(session=session).update(status=UnitStatus.PENDING, result=None)
         session.mode = SessionMode.LIVE
-        session.save(update_fields=["mode"])
+        session.round += 1
+        session.save(update_fields=["mode", "round"])
         _audit(session, "rating_went_live", actor, new={"test_ballots_removed": count})
 
 

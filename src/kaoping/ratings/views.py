@@ -438,6 +438,7 @@ def rater(request: HttpRequest) -> HttpResponse:
     context = selectors.rater_page(credential, signed.sheet, signed.own_unit_id)
     context["config"] = {
         "session": str(credential.session.public_id),
+        "round": credential.session.round,
         "ballotUrl": reverse("ratings:ballot"),
         "statusUrl": reverse("ratings:rater_status"),
         "changeable": context["changeable"],
@@ -471,9 +472,10 @@ def ballot(request: HttpRequest) -> JsonResponse:
     parsed = _ballot_payload(request.body)
     if parsed is None:
         return JsonResponse({"error": _("提交的内容不完整,请刷新页面后重试")}, status=400)
-    unit_id, grade, receipt = parsed
+    unit_id, grade, receipt, round_ = parsed
     try:
         result = services.ballot_submit(
+            page_round=round_,
             credential_id=signed.credential_id,
             sheet=signed.sheet,
             session_public_id=signed.session_public_id,
@@ -491,23 +493,30 @@ def ballot(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _ballot_payload(body: bytes) -> tuple[int, str, str] | None:
-    """{unit, grade, receipt} with a unit id of plain ASCII digits (JSON number or string) and
-    string grade and receipt; None for anything else."""
+def _ballot_payload(body: bytes) -> tuple[int, str, str, int | None] | None:
+    """{unit, grade, receipt[, round]} with a unit id (and round) of plain ASCII digits (a JSON
+    number or string) and string grade and receipt; None for anything else."""
     try:
         payload = json.loads(body or b"{}")
     except (ValueError, RecursionError):
         return None
     if not isinstance(payload, dict):
         return None
-    unit, grade, receipt = payload.get("unit"), payload.get("grade"), payload.get("receipt")
-    if isinstance(unit, str) and unit.isascii() and unit.isdigit() and len(unit) <= 19:
-        unit = int(unit)
-    if not isinstance(unit, int) or isinstance(unit, bool):
+    unit, grade, receipt = _whole_number(payload.get("unit")), payload.get("grade"), payload.get("receipt")
+    round_ = _whole_number(payload.get("round")) if "round" in payload else None
+    if unit is None or ("round" in payload and round_ is None):
         return None
     if not isinstance(grade, str) or not isinstance(receipt, str):
         return None
-    return unit, grade, receipt
+    return unit, grade, receipt, round_
+
+
+def _whole_number(value: Any) -> int | None:
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
 
 
 @never_cache

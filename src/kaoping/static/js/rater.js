@@ -5,11 +5,23 @@
 (function () {
   "use strict";
   var cfg = JSON.parse(document.getElementById("rater-config").textContent);
-  var storeKey = "kp-rating:" + cfg.session;
+  // Drafts and receipts belong to one round of the session: clearing test ballots or going live
+  // starts a new round, and what the phone kept from the rehearsal is dropped, never resent.
+  var storeKey = "kp-rating:" + cfg.session + ":" + cfg.round;
+  forgetOtherRounds();
   var state = load();
   var units = {};
   var netMsg = document.getElementById("net");
 
+  function forgetOtherRounds() {
+    try {
+      var prefix = "kp-rating:" + cfg.session;
+      for (var i = localStorage.length - 1; i >= 0; i--) {
+        var k = localStorage.key(i);
+        if (k && k.indexOf(prefix) === 0 && k !== storeKey) { localStorage.removeItem(k); }
+      }
+    } catch (e) { /* private mode: nothing kept anyway */ }
+  }
   function load() {
     try { return JSON.parse(localStorage.getItem(storeKey)) || {}; } catch (e) { return {}; }
   }
@@ -57,7 +69,8 @@
     } else if (e.s === "sending") {
       out.className = "out"; out.textContent = "正在提交…";
     } else if (e.s === "queued") {
-      out.className = "out warn"; out.textContent = "网络不通,已保存在手机上,恢复后自动提交";
+      out.className = "out warn";
+      out.textContent = e.busy ? "服务器繁忙,选择已保存在手机上,稍后自动提交" : "网络不通,已保存在手机上,恢复后自动提交";
     } else if (e.s === "error") {
       out.className = "out err"; out.textContent = e.m || "提交失败";
     } else if (u.done) {
@@ -75,19 +88,24 @@
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Idempotency-Key": e.k, "X-CSRFToken": cfg.csrf },
-      body: JSON.stringify({ unit: Number(id), grade: e.kg, receipt: e.r })
+      body: JSON.stringify({ unit: Number(id), grade: e.kg, receipt: e.r, round: cfg.round })
     }).then(function (resp) {
       return resp.json().then(function (data) { return { ok: resp.ok, status: resp.status, data: data }; });
     }).then(function (res) {
+      e.busy = false;
       if (res.ok) {
         e.s = "done"; e.sg = e.kg; units[id].done = true;
+      } else if (res.status >= 500 || res.status === 429) {
+        // The server is busy (a locked or full database answers 503): keep the same key and
+        // send again with the next status poll; the key makes the resend harmless.
+        e.s = "queued"; e.busy = true;
       } else {
         e.s = "error"; e.m = res.data.error || "提交失败(" + res.status + ")";
         if (res.status === 422 || res.status === 400) { e.k = null; }
       }
       save(); render(id);
     }, function () {
-      e.s = "queued";
+      e.s = "queued"; e.busy = false;
       save(); render(id);
       showNet(true);
     });
@@ -113,6 +131,7 @@
   function poll() {
     fetch(cfg.statusUrl, { credentials: "same-origin", cache: "no-store" }).then(function (r) { return r.json(); })
       .then(function (data) {
+        if (data.round && data.round !== cfg.round) { window.location.reload(); return; }
         showNet(false);
         (data.units || []).forEach(function (s) {
           var u = units[s.id];
