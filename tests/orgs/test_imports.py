@@ -107,7 +107,7 @@ def test_bad_kind_category_role_department_and_password(city: Any) -> None:
         "单位类别“nope”不存在",
         "角色“校长”无法识别",
         "处室“不存在处”不存在",
-        "初始密码至少 10 位",
+        "初始密码:此密码太短",
         "用户名“organizer”已被占用",
         "第6行(用户):所属单位“无此单位”不存在",
     ):
@@ -212,3 +212,21 @@ def test_template_download_is_an_attachment(organizer: Any, client_for: Any) -> 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert response.content[:2] == b"PK"
+
+
+def test_initial_passwords_follow_the_policy_and_must_be_changed_at_first_sign_in(city: Any, organizer: Any) -> None:
+    """An initial password in a file others have seen: checked like any password, then replaced."""
+    from kaoping.web.models import AccountState
+
+    weak = imports.read_workbook(
+        workbook(
+            users=[["w1", "弱", "nc", "填报员", "", "123456789012"], ["w2", "常", "nc", "填报员", "", "password1234"]]
+        )
+    )
+    errors = " ".join(imports.validate(weak, bureau=city).errors)
+    assert "第2行(用户):初始密码:密码只包含数字" in errors and "第3行(用户):初始密码:这个密码太常见了" in errors
+    good = imports.read_workbook(workbook(users=[["s1", "强", "nc", "填报员", "", "东湖区-填报-2024-春"]]))
+    imports.apply(good, bureau=city, actor=organizer)
+    user = User.objects.get(username="s1")
+    assert user.check_password("东湖区-填报-2024-春")
+    assert AccountState.objects.get(user=user).must_change_password
