@@ -447,7 +447,8 @@ def axe_violations(page: Any) -> list[str]:
     page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
     found = page.evaluate(
         "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
-        ".map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`)",
+        ".map(v => `${v.id} (${v.impact}): ${v.help} — `"
+        " + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))",
         AXE_TAGS,
     )
     return list(found)
