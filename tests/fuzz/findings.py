@@ -13,7 +13,6 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from access_matrix.world import World
 
@@ -44,107 +43,11 @@ class Finding:
         return any(f.filename.endswith(self.file) and self.function in (None, f.name) for f in frames)
 
 
-FORM = "application/x-www-form-urlencoded"
-
-
-def _url(name: str, **kwargs: Any) -> str:
-    from django.urls import reverse
-
-    return reverse(name, kwargs=kwargs)
-
-
-def _login_nul(world: World) -> FuzzRequest:
-    return FuzzRequest("POST", _url("web:login"), b"username=a%00b&password=kaoping-wrong-1", FORM)
-
-
-def _entry_nul(world: World) -> FuzzRequest:
-    target = world.params("unit-A")
-    url = _url("assessments:entry_save", campaign_id=target["campaign_id"], unit_id=target["unit_id"], item_id="1.1")
-    return FuzzRequest("POST", url, b"self_score=1&note=a%00b&version=1", FORM)
-
-
-def _recuse_nul(world: World) -> FuzzRequest:
-    target = world.params("unit-A")
-    url = _url(
-        "assessments:review_action", campaign_id=target["campaign_id"], unit_id=target["unit_id"], action="recuse"
-    )
-    return FuzzRequest("POST", url, b"username=a%00b&reason=x", FORM)
-
-
-def _department_too_long(world: World) -> FuzzRequest:
-    bureau = world.cast.city.pk
-    return FuzzRequest("POST", _url("orgs:departments"), f"bureau={bureau}&name={'x' * 101}".encode(), FORM)
-
-
-FINDINGS: tuple[Finding, ...] = (
-    Finding(
-        id="pg-login-nul",
-        routes=("web:login",),
-        persona="anonymous",
-        exception="DataError",
-        file="kaoping/web/accounts.py",
-        function=None,
-        summary=(
-            "PostgreSQL: POST /login/ with a NUL in the user name: the failed login is recorded with it and "
-            "PostgreSQL refuses text with NUL (DataError) → 500; should be an ordinary failed login. "
-            "src/kaoping/web/accounts.py login_failed (owner: §2 accounts)"
-        ),
-        request=_login_nul,
-        vendor="postgresql",
-    ),
-    Finding(
-        id="pg-assessment-text-nul",
-        routes=(
-            "assessments:entry_save",
-            "assessments:department_cell_save",
-            "assessments:review_save",
-            "assessments:review_action",
-        ),
-        persona="reporter_a",
-        exception="DataError",
-        file="kaoping/assessments/services.py",
-        function=None,
-        summary=(
-            "PostgreSQL: a NUL in a note, reason, inspectors or findings of the self-assessment, department, "
-            "review, return and spot-check forms reaches the INSERT/UPDATE (DataError) → 500; should be refused "
-            "with a located Chinese message. src/kaoping/assessments/services.py (_versioned_write, _set_status, "
-            "spot_check_record …; owner: §3 assessments)"
-        ),
-        request=_entry_nul,
-        vendor="postgresql",
-    ),
-    Finding(
-        id="pg-recuse-username-nul",
-        routes=("assessments:review_action",),
-        persona="organizer",
-        exception="DataError",
-        file="kaoping/assessments/views.py",
-        function="_recusal_action",
-        summary=(
-            "PostgreSQL: POST /assess/<c>/review/unit/<u>/recuse/ with a NUL in username: the user lookup sends it "
-            "to PostgreSQL (DataError) → 500; should be 找不到该用户名. src/kaoping/assessments/views.py "
-            "_recusal_action (owner: §3 assessments)"
-        ),
-        request=_recuse_nul,
-        vendor="postgresql",
-    ),
-    Finding(
-        id="pg-orgs-text",
-        routes=("orgs:categories", "orgs:departments", "orgs:membership_revoke", "orgs:tree", "orgs:users"),
-        persona="organizer",
-        exception="DataError",
-        file="kaoping/orgs/services.py",
-        function=None,
-        summary=(
-            "PostgreSQL: a department name over 100 characters, a category code over 64, or a NUL in a name, code "
-            "or reason reaches the INSERT (DataError: value too long / NUL) → 500; SQLite stores them. Should be "
-            "refused with a located Chinese message. src/kaoping/orgs/services.py (category_create, "
-            "department_create, membership_revoke …; owner: orgs)"
-        ),
-        request=_department_too_long,
-        vendor="postgresql",
-    ),
-)
+FINDINGS: tuple[Finding, ...] = ()
+# Fixed, with their regression tests in tests/web/test_input_guard.py and tests/orgs/test_services.py:
+# pg-login-nul, pg-assessment-text-nul, pg-recuse-username-nul (a NUL in any form field is now a Chinese
+# 400 before any view runs, kaoping.web.input_guard) and pg-orgs-text (names and codes longer than their
+# column are refused with the limit, kaoping.orgs.services).
 
 
 def known_for(route: str) -> list[Finding]:

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from hostile_xlsx import EXPECTED, HOSTILE
 from kaoping.audit.models import AuditEvent
+from kaoping.orgs import services
 from kaoping.orgs.models import Organization, User
 
 from .test_imports import workbook
@@ -64,3 +65,32 @@ def test_a_hostile_file_name_is_shown_cleaned_and_never_breaks_the_page(
     page = response.content.decode()
     assert "无法读取 Excel 文件" in page
     assert "\u202e" not in page and "\x00" not in page and "Set-Cookie: x=1.xlsx" not in page.replace("\r\n", "")
+
+
+@pytest.mark.parametrize(
+    ("create", "label"),
+    [
+        (
+            lambda city, actor: services.department_create(bureau=city, name="处" * 101, actor=actor),
+            "处室名称最多 100 个字符",
+        ),
+        (
+            lambda city, actor: services.category_create(owner=city, code="c" * 65, name="类别", actor=actor),
+            "类别代码最多 64 个字符",
+        ),
+        (
+            lambda city, actor: services.unit_create(parent=city, name="校" * 201, code="long-1", actor=actor),
+            "单位名称最多 200 个字符",
+        ),
+        (
+            lambda city, actor: services.user_create(username="u" * 151, display_name="甲", password=None, actor=actor),
+            "用户名最多 150 个字符",
+        ),
+    ],
+)
+def test_a_name_or_code_longer_than_its_column_is_refused_with_the_limit(
+    city: Any, organizer: Any, create: Any, label: str
+) -> None:
+    """PostgreSQL refused these with a database error (a 500, fuzz finding pg-orgs-text); SQLite stored them."""
+    with pytest.raises(services.OrgError, match=label):
+        create(city, organizer)

@@ -25,6 +25,17 @@ class OrgError(Exception):
         super().__init__("; ".join(messages))
 
 
+def _fits(model: Any, field: str, value: str, label: str) -> None:
+    """Refuse a value longer than its column with the label and the limit (PostgreSQL would refuse
+    it with a database error, SQLite would store it)."""
+    limit = model._meta.get_field(field).max_length
+    if limit is not None and len(value) > limit:
+        raise OrgError(
+            _("%(label)s最多 %(limit)d 个字符,现在是 %(length)d 个")
+            % {"label": label, "limit": limit, "length": len(value)}
+        )
+
+
 def _require_manager(actor: Any, organization: Organization) -> None:
     if not manager_of(actor, organization):
         raise OrgError(_("“%(name)s”不在您管理的范围内") % {"name": organization.name})
@@ -44,6 +55,8 @@ def unit_create(
     name, code = name.strip(), code.strip()
     if not name or not code:
         raise OrgError(_("单位名称和代码都必须填写"))
+    _fits(Organization, "name", name, _("单位名称"))
+    _fits(Organization, "code", code, _("单位代码"))
     if Organization.objects.filter(code=code).exists():
         raise OrgError(_("单位代码“%(code)s”已存在") % {"code": code})
     unit = Organization.objects.create(name=name, code=code, kind=kind, parent=parent, category=category)
@@ -83,6 +96,8 @@ def category_create(*, owner: Organization, code: str, name: str, actor: Any) ->
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise OrgError(_("类别代码和名称都必须填写"))
+    _fits(UnitCategory, "code", code, _("类别代码"))
+    _fits(UnitCategory, "name", name, _("类别名称"))
     if UnitCategory.objects.filter(owner=owner, code=code).exists():
         raise OrgError(_("类别代码“%(code)s”已存在") % {"code": code})
     category = UnitCategory.objects.create(owner=owner, code=code, name=name)
@@ -104,6 +119,7 @@ def department_create(*, bureau: Organization, name: str, actor: Any) -> Departm
     name = name.strip()
     if not name:
         raise OrgError(_("处室名称必须填写"))
+    _fits(Department, "name", name, _("处室名称"))
     if Department.objects.filter(bureau=bureau, name=name).exists():
         raise OrgError(_("处室“%(name)s”已存在") % {"name": name})
     department = Department.objects.create(bureau=bureau, name=name)
@@ -133,6 +149,8 @@ def user_create(*, username: str, display_name: str, password: str | None, actor
     username = username.strip()
     if not username:
         raise OrgError(_("用户名必须填写"))
+    _fits(User, "username", username, _("用户名"))
+    _fits(User, "display_name", display_name.strip(), _("姓名"))
     if User.objects.filter(username=username).exists():
         raise OrgError(_("用户名“%(name)s”已被占用") % {"name": username})
     user = User(username=username, display_name=display_name.strip())
