@@ -41,7 +41,8 @@ def _field_with_nul(data: QueryDict) -> str | None:
 
 
 def _refusal(request: HttpRequest, field: str) -> HttpResponse:
+    """The form's own field name goes only to scripts (``field``): to a person it means nothing."""
     if wants_json(request):
-        message = _("“%(field)s”中含有不可见的控制字符(NUL),没有保存,请删除后重新提交") % {"field": field}
+        message = _("填写的文字中含有不可见的控制字符(NUL,常见于复制来的文字),没有保存,请删除后重新输入")
         return JsonResponse({"error": message, "field": field}, status=400, json_dumps_params={"ensure_ascii": False})
-    return HttpResponse(render_to_string("400_control_character.html", {"field": field}), status=400)
+    return HttpResponse(render_to_string("400_control_character.html"), status=400)
