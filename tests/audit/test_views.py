@@ -129,7 +129,7 @@ def test_a_long_chain_is_verified_only_on_request_and_the_result_is_remembered(
 
 
 @pytest.mark.parametrize("field", ["object_type", "object_id"])
-def test_a_nul_in_the_object_key_is_404_without_reaching_the_database(
+def test_a_nul_in_the_object_key_is_refused_without_reaching_the_database(
     organizer: Any, client_for: Any, campaign: Any, field: str
 ) -> None:
     """Issue 10 §4 (fuzzing on PostgreSQL): a NUL in the query string reached the history query, and
@@ -146,5 +146,7 @@ def test_a_nul_in_the_object_key_is_404_without_reaching_the_database(
     params = {"object_type": "campaign", "object_id": str(campaign.pk), field: "a\x00b"}
     with connection.execute_wrapper(record):
         response = client.get(reverse("audit:history"), params)
-    assert response.status_code == 404
+    # The request-wide guard (kaoping.web.input_guard) answers first with its Chinese 400; the view's
+    # own 404 for a NUL stays behind it.
+    assert response.status_code == 400
     assert not [p for p in sent if isinstance(p, str) and "\x00" in p]

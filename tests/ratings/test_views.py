@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import logging
 import uuid
 from typing import Any
@@ -143,6 +144,22 @@ def test_a_ballot_naming_an_impossible_unit_gets_400_in_chinese_and_stores_nothi
     )
     assert response.status_code == 400, response.content
     assert "单位" in response.json()["error"] or "不完整" in response.json()["error"]
+    assert Ballot.objects.count() == 0
+
+
+def test_a_ballot_sent_as_a_form_gets_400_not_a_server_error(session: Any) -> None:
+    """A multipart body is read as a form before the view (the NUL guard); the view must not read it again."""
+    ((_credential, token),) = issue(session, [("张局长", "leaders", None)])
+    unit = open_first(session)
+    client = rater_client(token)
+    body = json.dumps({"unit": unit.pk, "grade": "好", "receipt": uuid.uuid4().hex})
+    response = client.post(
+        "/rating/r/ballot",
+        body,
+        content_type="multipart/form-data; boundary=other",
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert response.status_code == 400 and "不完整" in response.json()["error"]
     assert Ballot.objects.count() == 0
 
 

@@ -469,7 +469,9 @@ def ballot(request: HttpRequest) -> JsonResponse:
     signed = tokens.read_rater_cookie(request.COOKIES.get(tokens.COOKIE_NAME))
     if signed is None:
         return JsonResponse({"error": _("请重新扫描评分条")}, status=403)
-    parsed = _ballot_payload(request.body)
+    # Only JSON: a form body has been read as a form already (kaoping.web.input_guard), and the phone
+    # page never sends one.
+    parsed = _ballot_payload(request.body) if request.content_type == "application/json" else None
     if parsed is None:
         return JsonResponse({"error": _("提交的内容不完整,请刷新页面后重试")}, status=400)
     unit_id, grade, receipt, round_ = parsed
