@@ -2,7 +2,7 @@
 
 Rules: open a unit, close a unit, try to reopen a closed one (refused), cast with a new key, resend
 an earlier request (same key, same payload), resend it with another grade, revote with a new key,
-cast on a closed unit, close the session. Each example is a fresh session whose revote policy is
+resend a request a revote replaced, cast on a closed unit, close the session. Each example is a fresh session whose revote policy is
 drawn ('changeable' or 'final'), with three raters, one of whom belongs to a unit of the session.
 After every step the stored Ballot and SupersededKey rows and every unit's status
 must equal the model's, and no ballot may ever have been accepted on a closed unit.
@@ -197,6 +197,13 @@ class VotingWindow(RuleBasedStateMachine):
     def cast_again_with_a_new_key(self, pick: int, grade: str) -> None:
         rater, unit = sorted(self.current)[pick % len(self.current)]
         self.send(Request(rater, unit, grade, str(uuid.uuid4()), uuid.uuid4().hex))
+
+    @precondition(lambda self: any(a.superseded for a in self.accepted.values()))
+    @rule(pick=st.integers(0, 10_000))
+    def late_retry_of_a_superseded_request(self, pick: int) -> None:
+        """A phone resends the request a revote replaced: it must replay, never bring the old grade back."""
+        replaced = sorted((key, a.request) for key, a in self.accepted.items() if a.superseded)
+        self.send(replaced[pick % len(replaced)][1])
 
     @precondition(lambda self: "closed" in self.status)
     @rule(rater=st.integers(0, len(RATERS) - 1), pick=st.integers(0, UNITS - 1), grade=st.sampled_from(GRADES))
