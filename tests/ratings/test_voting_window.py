@@ -2,10 +2,10 @@
 
 Rules: open a unit, close a unit, try to reopen a closed one (refused), cast with a new key, resend
 an earlier request (same key, same payload), resend it with another grade, revote with a new key,
-resend a request a revote replaced, cast on a closed unit, close the session. Each example is a fresh session whose revote policy is
-drawn ('changeable' or 'final'), with three raters, one of whom belongs to a unit of the session.
-After every step the stored Ballot and SupersededKey rows and every unit's status
-must equal the model's, and no ballot may ever have been accepted on a closed unit.
+resend a request a revote replaced, cast on a closed unit, close the session. Each example is a
+fresh session whose revote policy is drawn ('changeable' or 'final'), with three raters, one of
+whom belongs to a unit of the session. After every step the stored Ballot and SupersededKey rows
+and every unit's status must equal the model's, and no ballot may ever have been accepted on a closed unit.
 
 The service layer is called in-process inside the test's transaction; each example only adds a
 new session, so nothing has to be cleaned between examples.
