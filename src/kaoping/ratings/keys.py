@@ -143,13 +143,5 @@ def seal(public_id: object, purpose: str, plaintext: bytes) -> str:
     return Sealer(public_id).seal(purpose, plaintext)
 
 
-def unseal(public_id: object, purpose: str, sealed: str) -> bytes:
-    return Sealer(public_id).unseal(purpose, sealed)
-
-
-def seal_json(public_id: object, purpose: str, value: Any) -> str:
-    return Sealer(public_id).seal_json(purpose, value)
-
-
 def unseal_json(public_id: object, purpose: str, sealed: str) -> Any:
     return Sealer(public_id).unseal_json(purpose, sealed)

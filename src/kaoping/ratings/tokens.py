@@ -34,10 +34,6 @@ def new_token() -> str:
             return token
 
 
-def new_salt() -> str:
-    return secrets.token_hex(32)
-
-
 def looks_like_token(text: str) -> bool:
     return bool(_TOKEN_RE.match(text))
 
