@@ -1,8 +1,9 @@
 """T-A6 voting window: a Hypothesis state machine against an in-memory model of the rules.
 
 Rules: open a unit, close a unit, try to reopen a closed one (refused), cast with a new key, resend
-an earlier request (same key, same payload), resend it with another grade, revote with a new key,
-resend a request a revote replaced, cast on a closed unit, close the session. Each example is a
+an accepted request, resend any earlier request (same key, same payload), resend it with another
+grade, revote with a new key, resend a request a revote replaced, cast on a closed unit, close the
+session. Each example is a
 fresh session whose revote policy is drawn ('changeable' or 'final'), with three raters, one of
 whom belongs to a unit of the session. After every step the stored Ballot and SupersededKey rows
 and every unit's status must equal the model's, and no ballot may ever have been accepted on a closed unit.
@@ -184,6 +185,13 @@ class VotingWindow(RuleBasedStateMachine):
     @rule(pick=st.integers(0, 10_000))
     def duplicate_cast(self, pick: int) -> None:
         self.send(self.sent[pick % len(self.sent)])
+
+    @precondition(lambda self: bool(self.accepted))
+    @rule(pick=st.integers(0, 10_000))
+    def resend_an_accepted_request(self, pick: int) -> None:
+        """A phone that lost the answer resends what was accepted: the same answer comes back (200)."""
+        accepted = sorted((key, a.request) for key, a in self.accepted.items())
+        self.send(accepted[pick % len(accepted)][1])
 
     @precondition(lambda self: bool(self.sent))
     @rule(pick=st.integers(0, 10_000), shift=st.integers(1, len(GRADES) - 1))
