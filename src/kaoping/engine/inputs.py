@@ -29,6 +29,7 @@ class ItemInput:
     not_applicable: bool = False
     department_scores: Mapping[str, Decimal] = field(default_factory=dict)  # split items
     note: str = ""  # 得失分说明
+    review_note: str = ""  # the reviewer's reason for the 核定分 (调整理由)
 
 
 @dataclass(frozen=True, slots=True)

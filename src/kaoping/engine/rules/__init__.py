@@ -29,6 +29,7 @@ from kaoping.engine.rules.levels import AttainmentType, SteppedType
 from kaoping.engine.rules.manual import ManualType
 from kaoping.engine.rules.modifiers import DowngradeType, NotExcellentType, VetoType
 from kaoping.engine.rules.n_of_m import NOfMType
+from kaoping.engine.rules.overrides import overridable
 from kaoping.engine.rules.ratio import RatioToTargetType
 from kaoping.engine.rules.threshold import ThresholdType
 
@@ -47,6 +48,8 @@ __all__ = [
     "compile_rule",
     "fast_rounding",
     "fmt",
+    "is_computed",
+    "takes_no_score",
     "validate_rule",
 ]
 
@@ -104,8 +107,24 @@ def validate_rule(spec: RuleSpec, item: Indicator) -> list[str]:
 
 
 def compile_rule(item: Indicator, ctx: RuleContext) -> CompiledRule:
-    """``item``'s rule (manual when none is given) parsed for scoring; RuleError if invalid."""
-    compiled, problems = _parse(item.rule or _MANUAL, item, ctx)
+    """``item``'s rule (manual when none is given) parsed for scoring; RuleError if invalid.
+
+    A computed rule comes wrapped so an entered 核定分 or department score replaces its result
+    (``rules.overrides``)."""
+    spec = item.rule or _MANUAL
+    compiled, problems = _parse(spec, item, ctx)
     if problems or compiled is None:
         raise RuleError([f"指标 {item.id} {item.name}:{problem}" for problem in problems])
+    if is_computed(spec):
+        return overridable(compiled, item, ctx)
     return compiled
+
+
+def is_computed(spec: RuleSpec | None) -> bool:
+    """Whether a rule computes the score from reported data (so a person's score overrides it)."""
+    return spec is not None and spec.kind != "manual" and spec.kind not in MODIFIER_KINDS
+
+
+def takes_no_score(spec: RuleSpec | None) -> bool:
+    """Whether an item is decided by being triggered (veto, downgrade, not excellent), never by a score."""
+    return spec is not None and spec.kind in MODIFIER_KINDS
