@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kaoping.assessments import forms, selectors, services, uploads
+from kaoping.assessments import forms, preview, selectors, services, uploads
 from kaoping.assessments.models import (
     SUBMITTED_STATUSES,
     DepartmentScore,
@@ -83,6 +84,7 @@ class ItemRow:
     modifier: bool = False
     error: str = ""
     errors: dict[str, str] = field(default_factory=dict)
+    back_suffix: str = ""  # query and anchor an evidence form returns to: the page stays at this item
 
     @property
     def item(self) -> Indicator:
@@ -117,6 +119,7 @@ def _item_row(unit: CampaignUnit, ref: selectors.ItemRef, entry: SelfAssessment 
         figures=[(name, label, values.get(name, "")) for name, label in services.figure_names(ref.item)],
         levels=services.level_choices(ref.item),
         modifier=services.is_modifier(ref.item),
+        back_suffix="?" + urlencode({"item": ref.id}) + "#" + quote(f"item-{unit.pk}-{ref.id}"),
     )
 
 
@@ -148,6 +151,7 @@ def unit_overview(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpR
     missing = services.missing_for_submission(unit, scheme)
     missing_ids = {m[0] for m in missing}
     refs = selectors.leaf_items(scheme, unit.category)
+    totals = preview.self_preview(unit, scheme)
     sections: list[dict[str, Any]] = []
     item_sections: dict[str, int] = {}
     for index, first in enumerate(_sections(unit)):
@@ -155,7 +159,14 @@ def unit_overview(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpR
         done = sum(1 for r in leaves if r.id not in missing_ids)
         item_sections.update((r.id, index) for r in leaves)
         sections.append(
-            {"index": index, "top": first.top, "component": first.component, "done": done, "total": len(leaves)}
+            {
+                "index": index,
+                "top": first.top,
+                "component": first.component,
+                "done": done,
+                "total": len(leaves),
+                "self_total": totals.section(first.component.id, first.top.id) if totals else None,
+            }
         )
     return render(
         request,
@@ -166,6 +177,7 @@ def unit_overview(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpR
             "submission": submission,
             "sections": sections,
             "missing": [(mid, name, what, item_sections.get(mid)) for mid, name, what in missing],
+            "preview": totals,
             "closed_reason": _read_only_reason(access, unit, submission),
             "submitted": submission.status in SUBMITTED_STATUSES,
         },
@@ -185,6 +197,7 @@ def _section_context(request: HttpRequest, access: CampaignAccess, unit: Campaig
     ]
     entries = selectors.entries_by_item(unit)
     submission = selectors.submission_of(unit)
+    totals = preview.self_preview(unit, scheme, entries)
     return {
         "campaign": unit.campaign,
         "unit": unit,
@@ -197,6 +210,9 @@ def _section_context(request: HttpRequest, access: CampaignAccess, unit: Campaig
         "files": list(selectors.unit_files(unit)),
         "submission": submission,
         "closed_reason": _read_only_reason(access, unit, submission),
+        "preview": totals,
+        "section_total": totals.section(first.component.id, first.top.id) if totals else None,
+        "focus_item": request.GET.get("item", ""),
     }
 
 
@@ -223,9 +239,11 @@ def entry_save(request: HttpRequest, campaign_id: int, unit_id: int, item_id: st
             unit=unit, item=ref.item, actor=request.user, version=forms.posted_version(request.POST), data=data
         )
         context.update(saved=row, at=timezone.localtime(row.updated_at))
+        context.update(_self_totals(unit, ref))
     except services.Conflict as exc:
         if _resent_after_save(exc.current, request.user, ref.item, data):
             context.update(saved=exc.current, at=timezone.localtime(exc.current.updated_at))
+            context.update(_self_totals(unit, ref))
         else:
             status = 409
             context.update(error=exc.message, current=exc.current)
@@ -233,8 +251,16 @@ def entry_save(request: HttpRequest, campaign_id: int, unit_id: int, item_id: st
         status = 409 if isinstance(exc, services.Closed) else 422
         context.update(error=exc.message, errors=exc.errors)
     if _is_htmx(request):
-        return render(request, "assessments/_save_status.html", context, status=status)
+        return render(request, "assessments/_entry_saved.html", context, status=status)
     return _entry_save_fallback(request, access, unit, ref, data, context, status)
+
+
+def _self_totals(unit: CampaignUnit, ref: selectors.ItemRef) -> dict[str, Any]:
+    """The self-score preview sent back with a save (out of band into the page's #self-total)."""
+    totals = preview.self_preview(unit, selectors.scheme_for(unit.campaign))
+    if totals is None:
+        return {}
+    return {"preview": totals, "section_total": totals.section(ref.component.id, ref.top.id), "oob": True}
 
 
 def _resent_after_save(
@@ -263,7 +289,8 @@ def _entry_save_fallback(
 ) -> HttpResponse:
     """Without htmx: redirect back on success, or re-render the section keeping what was typed."""
     index = next(i for i, s in enumerate(_sections(unit)) if s.top.id == ref.top.id)
-    url = reverse("assessments:unit_section", args=[unit.campaign_id, unit.pk, index]) + f"#{context['dom']}"
+    anchor = quote(f"item-{unit.pk}-{ref.id}")  # the item's <article>: the page comes back where it was
+    url = reverse("assessments:unit_section", args=[unit.campaign_id, unit.pk, index]) + f"#{anchor}"
     if status == 200:
         messages.success(request, _("第 %(id)s 项已保存") % {"id": ref.id})
         return HttpResponseRedirect(url)
@@ -428,6 +455,8 @@ class Cell:
     dom: str
     submitted: bool
     scorable: bool
+    entry: SelfAssessment | None = None  # what the unit entered for the item (shown beside the cell)
+    figures: list[tuple[str, str]] = field(default_factory=list)  # (label, value) of the item's figures
 
 
 @login_required
@@ -453,17 +482,20 @@ def department_grid(request: HttpRequest, campaign_id: int, department_id: int, 
     }
     submitted = selectors.submitted_unit_ids(u.pk for u in page_units)
     awaiting = selectors.awaiting_unit_ids(page_units)
-    selfs = dict(
-        SelfAssessment.objects.filter(unit__in=page_units, item_id=item_id, unit_id__in=submitted).values_list(
-            "unit_id", "self_score"
-        )
-    )
+    unit_entries = {  # the unit's own entry, shown beside the cell (figures, note, evidence)
+        row.unit_id: row
+        for row in SelfAssessment.objects.filter(
+            unit__in=page_units, item_id=item_id, unit_id__in=submitted
+        ).prefetch_related("evidence")
+    }
+    selfs = {unit_id: row.self_score for unit_id, row in unit_entries.items()}
     cells = [
         Cell(
             u, scores.get(u.pk), selfs.get(u.pk), dom_id("cell", u.pk, item_id), u.pk in submitted, u.pk not in awaiting
         )
         for u in page_units
     ]
+    _attach_unit_entries(cells, ref.item, unit_entries)
     return render(
         request,
         "assessments/department_grid.html",
@@ -477,6 +509,18 @@ def department_grid(request: HttpRequest, campaign_id: int, department_id: int, 
             "closed_reason": selectors.scoring_closed_reason(campaign),
         },
     )
+
+
+def _attach_unit_entries(cells: list[Cell], item: Indicator, entries: dict[int, SelfAssessment]) -> None:
+    """What each submitted unit entered for ``item`` (figures, level, not-applicable claim, note and
+    evidence), so the department scores it with the unit's own account beside the cell."""
+    names = services.figure_names(item)
+    for cell in cells:
+        entry = entries.get(cell.unit.pk)
+        if entry is None:
+            continue
+        cell.entry = entry
+        cell.figures = [(label, str(entry.figures[name])) for name, label in names if name in (entry.figures or {})]
 
 
 @login_required
