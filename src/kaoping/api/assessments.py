@@ -118,7 +118,7 @@ def put_department_score(
     department = selectors.department_for(access, department_id)
     unit = selectors.visible_unit(request.user, access, unit_id)
     ref = selectors.item_ref(selectors.scheme_for(campaign), unit.category, item_id)
-    selectors.department_share(ref.item, department.name)
+    selectors.department_share_for(campaign, ref.item, department)
     if selectors.awaiting_submission(unit):
         raise _not_found()  # departments do not see drafts
     try:

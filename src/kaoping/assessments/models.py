@@ -95,6 +95,9 @@ class DepartmentScore(models.Model):
     unit = models.ForeignKey(CampaignUnit, on_delete=models.PROTECT, related_name="department_scores")
     item_id = models.CharField(max_length=64)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="scores")
+    # the department's name in the scheme this score is for (the bureau's department may be named
+    # otherwise: see DepartmentMapping); results read the share by this name
+    scheme_department = models.CharField(_("方案中的处室"), max_length=200, blank=True, default="")
     score = models.DecimalField(_("处室评分"), null=True, blank=True, max_digits=12, decimal_places=4)
     note = models.TextField(_("评分说明"), blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -105,6 +108,33 @@ class DepartmentScore(models.Model):
         verbose_name = _("处室评分")
         constraints = [
             models.UniqueConstraint(fields=["unit", "item_id", "department"], name="unique_department_score"),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.scheme_department and self.department_id is not None:
+            self.scheme_department = self.department.name  # a same-named department (the default mapping)
+        super().save(*args, **kwargs)
+
+
+class DepartmentMapping(models.Model):
+    """Which of the bureau's departments scores a department named in the campaign's scheme.
+
+    A scheme department without a row is matched to the bureau's department of the same name, if
+    any; ``department`` None records that the organizer left it unmatched on purpose.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="department_mappings")
+    scheme_name = models.CharField(_("方案中的处室"), max_length=200)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="scheme_mappings"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("处室对应")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "scheme_name"], name="unique_department_mapping"),
         ]
 
 

@@ -194,14 +194,41 @@ def department_for(access: CampaignAccess, department_id: object) -> Department:
     raise Http404
 
 
-def department_items(scheme: Scheme, department: Department) -> list[ItemRef]:
-    """Items assigned to the department, over every category (one entry per item id)."""
+def department_items(campaign: Campaign, department: Department) -> list[ItemRef]:
+    """Items the department scores, over every category (one entry per item id): those of the scheme
+    departments mapped to it (``department_map``: the organizer's choice, else the same name)."""
+    from kaoping.assessments.department_map import department_map
+
+    scheme = scheme_for(campaign)
+    names = department_map(campaign).names_for(department)
     seen: dict[str, ItemRef] = {}
+    if not names:
+        return []
     for category in scheme.categories:
         for ref in leaf_items(scheme, category.id):
-            if ref.id not in seen and any(s.department == department.name for s in ref.item.departments):
+            if ref.id not in seen and any(s.department in names for s in ref.item.departments):
                 seen[ref.id] = ref
     return list(seen.values())
+
+
+def department_share_for(campaign: Campaign, item: Indicator, department: Department) -> tuple[str, Decimal]:
+    """(the scheme's name for the department's share of ``item``, its points); 404 when it has none."""
+    from kaoping.assessments.department_map import department_map
+
+    name = department_map(campaign).share_name(item, department)
+    if name is None:
+        raise Http404
+    points = department_share(item, name)
+    assert points is not None
+    return name, points
+
+
+def department_scheme_names(access: CampaignAccess) -> set[str]:
+    """The scheme department names the user's departments score in this campaign."""
+    from kaoping.assessments.department_map import department_map
+
+    mapping = department_map(access.campaign)
+    return {name for department in user_departments(access) for name in mapping.names_for(department)}
 
 
 def units_taking_item(scheme: Scheme, item_id: str) -> list[str]:
@@ -312,7 +339,7 @@ def evidence_file_for(user: object, access: CampaignAccess, file_id: object, sch
 def _file_backs_department_item(evidence: EvidenceFile, access: CampaignAccess, scheme: Scheme) -> bool:
     if not _unit_submitted(evidence.unit):
         return False  # departments do not see drafts
-    names = {d.name for d in user_departments(access)}
+    names = department_scheme_names(access)
     item_ids = set(evidence.entries.values_list("item_id", flat=True))
     for ref in leaf_items(scheme, evidence.unit.category):
         if ref.id in item_ids and any(s.department in names for s in ref.item.departments):

@@ -400,8 +400,7 @@ def department_score_save(
     score: object,
     note: str = "",
 ) -> DepartmentScore:
-    share = selectors.department_share(item, department.name)
-    assert share is not None
+    scheme_name, share = selectors.department_share_for(unit.campaign, item, department)
     with transaction.atomic():
         _require_scorable(unit)
         try:
@@ -413,7 +412,7 @@ def department_score_save(
             DepartmentScore,
             lookup={"unit": unit, "item_id": item.id, "department": department},
             version=version,
-            values={**values, "updated_by": actor, "updated_at": timezone.now()},
+            values={**values, "scheme_department": scheme_name, "updated_by": actor, "updated_at": timezone.now()},
         )
         _audit_changes(
             unit=unit,
@@ -441,8 +440,8 @@ def _require_scorable(unit: CampaignUnit) -> None:
 def basis_before_review(unit: CampaignUnit, item: Indicator) -> Decimal | None:
     """The score a reviewer confirms: the departments' total when all shares are in, else the self score."""
     if item.departments:
-        rows = DepartmentScore.objects.filter(unit=unit, item_id=item.id).select_related("department")
-        reviewed = selectors.reviewed_from_departments(item, {row.department.name: row.score for row in rows})
+        rows = DepartmentScore.objects.filter(unit=unit, item_id=item.id)
+        reviewed = selectors.reviewed_from_departments(item, {row.scheme_department: row.score for row in rows})
         if reviewed is not None:
             return reviewed
     entry = SelfAssessment.objects.filter(unit=unit, item_id=item.id).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaoping.assessments import views
+from kaoping.assessments import mapping_views, views
 
 app_name = "assessments"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("<int:campaign_id>/unit/<int:unit_id>/item/<str:item_id>/history/", views.item_history, name="item_history"),
     path("<int:campaign_id>/evidence/<int:file_id>/", views.evidence_download, name="evidence_download"),
+    path("<int:campaign_id>/departments/mapping/", mapping_views.department_mapping, name="department_mapping"),
     path("<int:campaign_id>/department/<int:department_id>/", views.department_items, name="department_items"),
     path(
         "<int:campaign_id>/department/<int:department_id>/item/<str:item_id>/",

@@ -418,7 +418,7 @@ def item_history(request: HttpRequest, campaign_id: int, unit_id: int, item_id: 
     if access.department_ids and not (
         access.can_review_unit(unit.organization) or access.can_read_as_unit(unit.organization) or access.leader
     ):
-        names = {d.name for d in selectors.user_departments(access)}
+        names = selectors.department_scheme_names(access)
         if not any(s.department in names for s in ref.item.departments):
             raise Http404
         if selectors.awaiting_submission(unit):
@@ -439,7 +439,7 @@ def item_history(request: HttpRequest, campaign_id: int, unit_id: int, item_id: 
 def department_items(request: HttpRequest, campaign_id: int, department_id: int) -> HttpResponse:
     campaign, access = campaign_for(request.user, campaign_id)
     department = selectors.department_for(access, department_id)
-    refs = selectors.department_items(selectors.scheme_for(campaign), department)
+    refs = selectors.department_items(campaign, department)
     return render(
         request,
         "assessments/department_items.html",
@@ -465,7 +465,7 @@ def department_grid(request: HttpRequest, campaign_id: int, department_id: int, 
     campaign, access = campaign_for(request.user, campaign_id)
     department = selectors.department_for(access, department_id)
     scheme = selectors.scheme_for(campaign)
-    ref = next((r for r in selectors.department_items(scheme, department) if r.id == item_id), None)
+    ref = next((r for r in selectors.department_items(campaign, department) if r.id == item_id), None)
     if ref is None:
         raise Http404
     categories = selectors.units_taking_item(scheme, item_id)
@@ -503,7 +503,7 @@ def department_grid(request: HttpRequest, campaign_id: int, department_id: int, 
             "campaign": campaign,
             "department": department,
             "item": ref.item,
-            "share": selectors.department_share(ref.item, department.name),
+            "share": selectors.department_share_for(campaign, ref.item, department)[1],
             "cells": cells,
             "page": page,
             "closed_reason": selectors.scoring_closed_reason(campaign),
@@ -532,7 +532,7 @@ def department_cell_save(
     department = selectors.department_for(access, department_id)
     unit = selectors.visible_unit(request.user, access, unit_id)
     ref = selectors.item_ref(selectors.scheme_for(campaign), unit.category, item_id)
-    selectors.department_share(ref.item, department.name)  # 404 unless assigned
+    selectors.department_share_for(campaign, ref.item, department)  # 404 unless assigned
     if selectors.awaiting_submission(unit):
         raise Http404  # departments do not see drafts
     context: dict[str, Any] = {"dom": dom_id("cell", unit.pk, item_id), "unit": unit, "campaign": campaign}
@@ -592,7 +592,7 @@ def review_unit(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpRes
     for ref in selectors.leaf_items(scheme, unit.category):
         scores = dept.get(ref.id, [])
         entry = entries.get(ref.id)
-        basis = selectors.reviewed_from_departments(ref.item, {s.department.name: s.score for s in scores})
+        basis = selectors.reviewed_from_departments(ref.item, {s.scheme_department: s.score for s in scores})
         if basis is None and entry is not None:
             basis = entry.self_score
         rows.append(ReviewRow(ref, entry, scores, reviews.get(ref.id), dom_id("review", unit.pk, ref.id), basis))

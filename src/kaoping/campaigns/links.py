@@ -62,6 +62,7 @@ def campaign_links(campaign: Campaign, access: CampaignAccess) -> list[Link]:
     if access.organizer:
         units_description = _("添加单位并指定类别") if writable else _("参评单位及其类别")
         links.append(Link(_("参评单位"), reverse("campaigns:units", args=[pk]), units_description))
+        _add(links, "assessments:department_mapping", (pk,), _("处室对应"), _("方案中的评分处室对应到本局处室"))
         links.append(Link(_("审计日志"), reverse("audit:campaign_log", args=[pk]), _("全部操作记录与链校验")))
     return links
 

@@ -540,7 +540,7 @@ def _item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) 
         DepartmentScore.objects.filter(unit__campaign=campaign, **only),
         "unit_id",
         "item_id",
-        "department__name",
+        "scheme_department",  # the scheme's name for the share (assessments.department_map)
         "score",
     ):
         department[(unit_id, item_id)][name] = value
