@@ -172,3 +172,18 @@ def test_a_score_for_a_veto_item_is_refused_when_entered_never_stored_and_ignore
         services.review_save(unit=unit, item=veto, actor=organizer, version=0, score="1", reason="核实")
     assert "按是否触发认定" in refused.value.message
     assert not ReviewScore.objects.filter(unit=unit, item_id="v1").exists()
+
+
+def test_a_scorer_sees_when_a_reviewers_confirmed_score_counts_instead_of_theirs(
+    honggutan, organizer, client_for, django_user_model
+):
+    from kaoping.orgs.models import Department, Membership, Role
+
+    campaign, unit = honggutan
+    item = _item_15_submitted(campaign, unit, organizer)
+    department = Department.objects.create(bureau=campaign.owner, name="区教体局")
+    scorer = django_user_model.objects.create_user(username="jiaoti", password="x" * 12, display_name="教体局评分员")
+    Membership.objects.create(user=scorer, organization=campaign.owner, role=Role.DEPARTMENT_SCORER, department=department)
+    services.review_save(unit=unit, item=item, actor=organizer, version=0, score="2.5", reason="抽查班额统计表有误")
+    body = client_for(scorer).get(reverse("assessments:department_grid", args=[campaign.pk, department.pk, "15"]))
+    assert "复核已核定为 2.5 分,计入结果的是核定分" in body.content.decode()
