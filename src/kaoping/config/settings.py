@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kaoping.web.context.navigation",
             ],
+            "builtins": ["kaoping.web.templatetags.layout"],  # {% breadcrumbs %} / {% crumb %} on every page
         },
     },
 ]

@@ -18,13 +18,33 @@ class NavItem:
     label: str
     url: str
     active: bool = False
+    # Further path prefixes that belong to this section: every page of a campaign (self-assessment,
+    # scoring, review, standings, live rating, audit log) sits under 考核活动.
+    also: tuple[str, ...] = ()
 
 
 def nav_items_for(user: object) -> list[NavItem]:
-    items = [NavItem(_("首页"), reverse("web:home")), NavItem(_("考核活动"), reverse("campaigns:list"))]
+    campaign_pages = ("/assess/", "/results/", "/external/", "/rating/campaign/", "/rating/sessions/", "/audit/")
+    items = [
+        NavItem(_("首页"), reverse("web:home")),
+        NavItem(_("考核活动"), reverse("campaigns:list"), also=campaign_pages),
+    ]
     if access.managed_bureaus(user):
         items += [NavItem(_("单位"), reverse("orgs:tree")), NavItem(_("用户"), reverse("orgs:users"))]
     return items
+
+
+def active_item(items: list[NavItem], path: str) -> NavItem | None:
+    """The section the page belongs to: the longest matching prefix ("/orgs/users/" beats "/orgs/");
+    the home page only on itself."""
+    best: NavItem | None = None
+    best_length = 0
+    for item in items:
+        for prefix in (item.url, *item.also):
+            matches = path == prefix if prefix == "/" else path.startswith(prefix)
+            if matches and len(prefix) > best_length:
+                best, best_length = item, len(prefix)
+    return best
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -33,9 +53,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     if sign_in_incomplete(request):  # the account gate holds every page: offer none of them
         return {"nav_items": [], "sign_in_incomplete": True}
-    path = request.path
     items = nav_items_for(user)
-    return {"nav_items": [NavItem(i.label, i.url, active=path == i.url) for i in items]}
+    current = active_item(items, request.path)
+    return {"nav_items": [NavItem(i.label, i.url, active=i is current) for i in items]}
 
 
 def sign_in_incomplete(request: HttpRequest) -> bool:
