@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaoping.assessments import mapping_views, views
+from kaoping.assessments import import_views, mapping_views, views
 
 app_name = "assessments"
 
@@ -10,6 +10,17 @@ urlpatterns = [
     path("<int:campaign_id>/unit/<int:unit_id>/section/<int:index>/", views.unit_section, name="unit_section"),
     path("<int:campaign_id>/unit/<int:unit_id>/item/<str:item_id>/save/", views.entry_save, name="entry_save"),
     path("<int:campaign_id>/unit/<int:unit_id>/submit/", views.submission_submit, name="submit"),
+    path("<int:campaign_id>/unit/<int:unit_id>/import/", import_views.self_import_page, name="self_import"),
+    path(
+        "<int:campaign_id>/unit/<int:unit_id>/import/template/",
+        import_views.self_import_template,
+        name="self_import_template",
+    ),
+    path(
+        "<int:campaign_id>/unit/<int:unit_id>/import/confirm/",
+        import_views.self_import_confirm,
+        name="self_import_confirm",
+    ),
     path("<int:campaign_id>/unit/<int:unit_id>/evidence/", views.evidence_upload, name="evidence_upload"),
     path(
         "<int:campaign_id>/unit/<int:unit_id>/item/<str:item_id>/evidence/", views.evidence_link, name="evidence_link"
