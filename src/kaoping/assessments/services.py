@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaoping.assessments import selectors, uploads
+from kaoping.assessments import counting, selectors, uploads
 from kaoping.assessments.models import (
     EDITABLE_STATUSES,
     DepartmentScore,
@@ -37,6 +37,7 @@ from kaoping.audit.services import audit_record
 from kaoping.campaigns.models import CampaignUnit
 from kaoping.campaigns.readonly import require_writable
 from kaoping.engine.model import Indicator, Scheme
+from kaoping.engine.rules import is_computed, takes_no_score
 from kaoping.orgs.models import Department
 
 CONFLICT_MESSAGE = "该评分已被他人修改,请刷新后再改"
@@ -403,6 +404,7 @@ def department_score_save(
     scheme_name, share = selectors.department_share_for(unit.campaign, item, department)
     with transaction.atomic():
         _require_scorable(unit)
+        _refuse_score_for_triggered_item(item, "score")
         try:
             value = parse_score(score, maximum=share, label=_("处室评分"))
         except AssessmentError as exc:
@@ -438,14 +440,20 @@ def _require_scorable(unit: CampaignUnit) -> None:
 
 
 def basis_before_review(unit: CampaignUnit, item: Indicator) -> Decimal | None:
-    """The score a reviewer confirms: the departments' total when all shares are in, else the self score."""
-    if item.departments:
-        rows = DepartmentScore.objects.filter(unit=unit, item_id=item.id)
-        reviewed = selectors.reviewed_from_departments(item, {row.scheme_department: row.score for row in rows})
-        if reviewed is not None:
-            return reviewed
-    entry = SelfAssessment.objects.filter(unit=unit, item_id=item.id).first()
-    return entry.self_score if entry else None
+    """What counts for the item without a 核定分, as the engine counts it: the departments' score
+    when all shares are in, else the self score, or for a computed item the rule's result from the
+    unit's figures (a penalty item's as its deduction). A reviewer confirms it or adjusts it."""
+    return counting.counted_now(unit, item, with_review=False).score
+
+
+def _refuse_score_for_triggered_item(item: Indicator, field: str) -> None:
+    """Veto, downgrade and not-excellent items are decided by whether they were triggered: a
+    score entered for one would be stored and never count, so it is refused when entered."""
+    if takes_no_score(item.rule):
+        message = _(
+            "该指标按是否触发认定(一票否决、降等或不得评优),不录入分数;如情况有误,请退回单位更正“是否触发”"
+        )
+        raise AssessmentError(message, {field: message})
 
 
 def review_save(
@@ -455,6 +463,7 @@ def review_save(
     reason = reason.strip()
     with transaction.atomic():
         _require_scorable(unit)
+        _refuse_score_for_triggered_item(item, "score")
         try:
             value = parse_score(score, maximum=item.points, label=_("核定分"))
         except AssessmentError as exc:
@@ -462,7 +471,7 @@ def review_save(
         basis = basis_before_review(unit, item)
         if value is not None and value != basis and not reason:
             message = _("核定分与%(what)s(%(basis)s)不同,必须填写调整理由") % {
-                "what": _("处室评分/自评分"),
+                "what": _("按规则计算的得分/处室评分") if is_computed(item.rule) else _("处室评分/自评分"),
                 "basis": _("缺失") if basis is None else _fmt(basis),
             }
             raise AssessmentError(message, {"reason": message})

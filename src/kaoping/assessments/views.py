@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kaoping.assessments import forms, preview, selectors, services, uploads
+from kaoping.assessments import counting, forms, preview, selectors, services, uploads
 from kaoping.assessments.models import (
     SUBMITTED_STATUSES,
     DepartmentScore,
@@ -30,6 +30,7 @@ from kaoping.assessments.models import (
 from kaoping.campaigns.models import CampaignUnit
 from kaoping.campaigns.readonly import archived_message, is_archived
 from kaoping.engine.model import Indicator
+from kaoping.engine.rules import is_computed, takes_no_score
 from kaoping.orgs.access import CampaignAccess, campaign_for
 from kaoping.orgs.selectors import campaign_people
 
@@ -457,6 +458,8 @@ class Cell:
     scorable: bool
     entry: SelfAssessment | None = None  # what the unit entered for the item (shown beside the cell)
     figures: list[tuple[str, str]] = field(default_factory=list)  # (label, value) of the item's figures
+    by_rule: counting.Counted | None = None  # a computed item: what the rule gives from the unit's figures
+    confirmed: Any = None  # a reviewer's 核定分: it counts instead of the department's score
 
 
 @login_required
@@ -495,7 +498,22 @@ def department_grid(request: HttpRequest, campaign_id: int, department_id: int, 
         )
         for u in page_units
     ]
+    if is_computed(ref.item.rule):
+        entries = {
+            e.unit_id: e
+            for e in SelfAssessment.objects.filter(unit__in=page_units, item_id=item_id, unit_id__in=submitted)
+        }
+        for cell in cells:
+            if cell.submitted:
+                cell.by_rule = counting.counted(scheme, ref.item, entry=entries.get(cell.unit.pk), department_scores={})
     _attach_unit_entries(cells, ref.item, unit_entries)
+    confirmed = dict(
+        ReviewScore.objects.filter(unit__in=page_units, item_id=item_id, confirmed_score__isnull=False).values_list(
+            "unit_id", "confirmed_score"
+        )
+    )
+    for cell in cells:
+        cell.confirmed = confirmed.get(cell.unit.pk)
     return render(
         request,
         "assessments/department_grid.html",
@@ -504,6 +522,8 @@ def department_grid(request: HttpRequest, campaign_id: int, department_id: int, 
             "department": department,
             "item": ref.item,
             "share": selectors.department_share_for(campaign, ref.item, department)[1],
+            "computed": is_computed(ref.item.rule),
+            "no_score": takes_no_score(ref.item.rule),
             "cells": cells,
             "page": page,
             "closed_reason": selectors.scoring_closed_reason(campaign),
@@ -574,7 +594,8 @@ class ReviewRow:
     department_scores: list[DepartmentScore]
     review: ReviewScore | None
     dom: str
-    basis: Any = None
+    basis: Any = None  # what counts without a 核定分: a different 核定分 needs a reason
+    counts: counting.Counted | None = None  # what the standings count now
 
 
 @login_required
@@ -591,11 +612,21 @@ def review_unit(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpRes
     rows = []
     for ref in selectors.leaf_items(scheme, unit.category):
         scores = dept.get(ref.id, [])
-        entry = entries.get(ref.id)
-        basis = selectors.reviewed_from_departments(ref.item, {s.scheme_department: s.score for s in scores})
-        if basis is None and entry is not None:
-            basis = entry.self_score
-        rows.append(ReviewRow(ref, entry, scores, reviews.get(ref.id), dom_id("review", unit.pk, ref.id), basis))
+        entry, review = entries.get(ref.id), reviews.get(ref.id)
+        by_department = {s.scheme_department: s.score for s in scores}
+        basis = counting.counted(scheme, ref.item, entry=entry, department_scores=by_department)
+        counts = basis
+        if review is not None and review.confirmed_score is not None:
+            counts = counting.counted(
+                scheme,
+                ref.item,
+                entry=entry,
+                department_scores=by_department,
+                confirmed=review.confirmed_score,
+                review_note=review.reason,
+            )
+        dom = dom_id("review", unit.pk, ref.id)
+        rows.append(ReviewRow(ref, entry, scores, review, dom, basis.score, counts))
     return render(
         request,
         "assessments/review_unit.html",
@@ -631,7 +662,7 @@ def review_save(request: HttpRequest, campaign_id: int, unit_id: int, item_id: s
             score=request.POST.get("score", ""),
             reason=request.POST.get("reason", ""),
         )
-        context.update(saved=row, at=timezone.localtime(row.updated_at))
+        context.update(saved=row, at=timezone.localtime(row.updated_at), counts=counting.counted_now(unit, ref.item))
     except services.Conflict as exc:
         status = 409
         context.update(

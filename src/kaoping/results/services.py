@@ -545,9 +545,13 @@ def _item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) 
     ):
         department[(unit_id, item_id)][name] = value
     confirmed = {
-        (unit_id, item_id): value
-        for unit_id, item_id, value in _value_rows(
-            ReviewScore.objects.filter(unit__campaign=campaign, **only), "unit_id", "item_id", "confirmed_score"
+        (unit_id, item_id): (value, reason)
+        for unit_id, item_id, value, reason in _value_rows(
+            ReviewScore.objects.filter(unit__campaign=campaign, **only),
+            "unit_id",
+            "item_id",
+            "confirmed_score",
+            "reason",
         )
     }
     # (item, is split, its departments) per category, worked out once rather than once per unit
@@ -565,7 +569,7 @@ def _item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) 
                 facts,
                 entries.get((unit_pk, facts.item_id)),
                 department.get((unit_pk, facts.item_id), no_scores),
-                confirmed.get((unit_pk, facts.item_id)),
+                confirmed.get((unit_pk, facts.item_id), _NOT_CONFIRMED),
             )
             for facts in items_by_category.get(unit.category, [])
         )
@@ -585,6 +589,7 @@ def _item_facts(item: Indicator) -> _ItemFacts:
 
 
 _ZERO = Decimal(0)
+_NOT_CONFIRMED: tuple[Decimal | None, str] = (None, "")
 
 
 def _reviewed(facts: _ItemFacts, scores: dict[str, Decimal | None]) -> Decimal | None:
@@ -656,9 +661,10 @@ def _item_input(
     facts: _ItemFacts,
     entry: _Entry | None,
     department_scores: dict[str, Decimal | None],
-    confirmed: Decimal | None,
+    review: tuple[Decimal | None, str],
 ) -> ItemInput:
     item, split = facts.item, facts.split
+    confirmed, review_note = review
     reviewed = None
     if department_scores and not split:
         reviewed = _reviewed(facts, department_scores)
@@ -668,6 +674,7 @@ def _item_input(
             item_id=item.id,
             reviewed_score=reviewed,
             confirmed_score=confirmed,
+            review_note=review_note if confirmed is not None else "",
             department_scores={k: v for k, v in department_scores.items() if v is not None} if split else {},
         )
     _, _, self_score, figures, level, triggered, not_applicable, note = entry
@@ -677,6 +684,7 @@ def _item_input(
         self_score=self_score,
         reviewed_score=reviewed,
         confirmed_score=confirmed,
+        review_note=review_note if confirmed is not None else "",
         figures={name: Decimal(value) for name, value in figures.items()} if figures else {},
         level=level or None,
         triggered=triggered,
