@@ -162,7 +162,7 @@ def test_item_history_lists_old_and_new_values(client_for, reporter_a, unit_a):
     client.post(save_url(unit_a, "1.1"), {"version": "0", "self_score": "2"}, **HX)
     client.post(save_url(unit_a, "1.1"), {"version": "1", "self_score": "3"}, **HX)
     body = client.get(reverse("assessments:item_history", args=[unit_a.campaign_id, unit_a.pk, "1.1"])).content.decode()
-    assert "self_score" in body and "<td>2</td><td>3</td>" in body
+    assert "修改自评" in body and "自评分:2 → 3" in body and "self_score" not in body
 
 
 def test_spot_check_is_recorded_and_listed(client_for, reviewer, unit_a):

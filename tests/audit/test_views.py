@@ -24,7 +24,8 @@ def test_campaign_history_shows_who_when_old_new_and_reason(organizer: Any, clie
         campaign=campaign, expected=Phase.SELF_ASSESSMENT, target=Phase.DRAFT, actor=organizer, reason="补充<b>方案</b>"
     )
     page = _history(client_for(organizer), "campaign", campaign.pk).content.decode()
-    assert "王组织" in page and "self_assessment" in page and "补充&lt;b&gt;方案&lt;/b&gt;" in page
+    assert "王组织" in page and "阶段:单位自评 → 草稿" in page and "补充&lt;b&gt;方案&lt;/b&gt;" in page
+    assert "self_assessment" not in page and "campaign.phase" not in page
 
 
 @pytest.mark.parametrize("name", ["other_organizer"])

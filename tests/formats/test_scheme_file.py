@@ -165,12 +165,16 @@ def test_diff_reports_changed_added_and_removed_items() -> None:
     by_location = {(c.kind, c.location): c for c in changes}
     changed = by_location[(ChangeKind.CHANGED, "components[wukan-county].indicators[C1].children[C1.1].points")]
     assert (changed.field, changed.old, changed.new) == ("points", "15", "14")
-    assert changed.describe() == "修改 components[wukan-county].indicators[C1].children[C1.1].points:15 → 14"
+    assert changed.describe() == '修改 考核项目“"五看五比"量化考核(县区)” › 指标 C1 › 指标 C1.1 › 分值:15 → 14'
     added = by_location[(ChangeKind.ADDED, "components[wukan-county].indicators[C3].children[C3.2]")]
     assert added.new["name"] == "新增指标"
     removed = by_location[(ChangeKind.REMOVED, "components[minban]")]
     assert removed.old["name"] == "民办学校年度办学水平督导评估"
-    assert "删除 components[minban] 民办学校年度办学水平督导评估" in removed.describe()
+    assert removed.describe() == "删除 考核项目“民办学校年度办学水平督导评估” 民办学校年度办学水平督导评估"
+    dropped = by_location[(ChangeKind.CHANGED, "categories[private].components")]
+    assert dropped.place == "类别“市管民办学历教育学校” › 考核项目"
+    assert dropped.new_text == '"立德树人"述职测评、五大重点工作测评'
+    assert "minban" not in " ".join(c.describe() for c in changes)
 
 
 def test_diff_of_equal_schemes_is_empty() -> None:

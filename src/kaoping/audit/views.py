@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kaoping.audit import selectors
+from kaoping.audit.describe import describe
 from kaoping.orgs import access
 
 
@@ -23,15 +24,17 @@ def object_history(request: HttpRequest) -> HttpResponse:
     object_type = _object_key(request, "object_type")
     object_id = _object_key(request, "object_id")
     events = selectors.history_for(request.user, object_type, object_id)
-    return render(request, "audit/_history.html", {"events": events})
+    return render(request, "audit/_history.html", {"events": describe(events)})
 
 
 @login_required
 def campaign_log(request: HttpRequest, pk: int) -> HttpResponse:
     campaign, _grant = access.organizer_access_for(request.user, pk)
+    page = selectors.campaign_log(campaign, request.GET.get("page"), per_page=50)
     context = {
         "campaign": campaign,
-        "page": selectors.campaign_log(campaign, request.GET.get("page"), per_page=50),
+        "page": page,
+        "lines": describe(page.object_list),
         "check": selectors.campaign_chain_check(campaign, force=request.GET.get("verify") == "1"),
         "head": selectors.chain_head(campaign),
     }

@@ -7,6 +7,7 @@ re-exported here): an archived campaign is read-only for everyone."""
 from __future__ import annotations
 
 import datetime
+import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -49,16 +50,17 @@ def chain_of(campaign: Campaign) -> str:
 # -- schemes from files ----------------------------------------------------------------------
 
 
-def scheme_data_from_upload(*, filename: str, content: bytes) -> dict[str, Any]:
+def scheme_data_from_upload(*, filename: str, content: bytes, title: str = "") -> dict[str, Any]:
     """Scheme file data (``scheme_to_data`` form) from an uploaded YAML/JSON scheme or an Excel
-    量化考核表. Raises SchemeError listing every problem with its location."""
+    量化考核表. Raises SchemeError listing every problem with its location. ``title`` (the
+    campaign's name) names a scheme made from an Excel table, which has no name of its own."""
     from kaoping.formats.scheme_file import scheme_to_data
 
     suffix = Path(filename).suffix.lower()
     if suffix in SCHEME_SUFFIXES:
         scheme = _scheme_from_text(content, json_format=suffix == ".json")
     elif suffix in EXCEL_SUFFIXES:
-        scheme = _scheme_from_excel(filename, content)
+        scheme = _scheme_from_excel(filename, content, title=title)
     else:
         raise SchemeError(
             [Problem(filename, _("不支持的文件类型:请上传 YAML、JSON 方案文件或 Excel 量化考核表(.xlsx)"))]
@@ -92,9 +94,13 @@ def _decode(content: bytes) -> str:
     raise SchemeError([Problem("", _("文件编码无法识别,请另存为 UTF-8"))])
 
 
-def _scheme_from_excel(filename: str, content: bytes) -> Scheme:
+def _scheme_from_excel(filename: str, content: bytes, *, title: str = "") -> Scheme:
     """Wrap the table's indicator tree in a one-component, one-category scheme the organizer
-    completes later (a new scheme version before self-assessment opens)."""
+    completes later (a new scheme version before self-assessment opens).
+
+    The names are Chinese, never the file's name ("indicators"): the scheme is called after the
+    campaign (``title``), or the file when its name is Chinese, else 量化考核表; its one component is
+    量化考核 and its one category 被考核单位. The ids stay internal."""
     from kaoping.formats.excel_table import read_indicator_table
 
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
@@ -104,9 +110,10 @@ def _scheme_from_excel(filename: str, content: bytes) -> Scheme:
     if not indicators:
         raise SchemeError([Problem(filename, _("量化考核表中没有指标"))])
     points = sum((i.points for i in indicators if i.kind is ItemKind.NORMAL), Decimal(0))  # bonus/penalty stand apart
-    name = Path(filename).stem
+    stem = Path(filename).stem.strip()
+    name = title.strip() or (stem if re.search(r"[\u4e00-\u9fff]", stem) else _("量化考核表"))
     component = Component(
-        id="indicators", name=name, points=points, method=ComponentMethod.INDICATORS, indicators=indicators
+        id="indicators", name=_("量化考核"), points=points, method=ComponentMethod.INDICATORS, indicators=indicators
     )
     category = Category(id="units", name=_("被考核单位"), components=(component.id,))
     return Scheme(id="excel-import", name=name, year=None, categories=(category,), components=(component,))

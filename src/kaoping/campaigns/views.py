@@ -45,7 +45,9 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         owner = access.bureau_for(request.user, form.cleaned_data["owner"])
         upload = form.cleaned_data["scheme_file"]
         try:
-            data = services.scheme_data_from_upload(filename=upload.name, content=upload.read())
+            data = services.scheme_data_from_upload(
+                filename=upload.name, content=upload.read(), title=form.cleaned_data["name"]
+            )
             campaign = services.campaign_create(
                 owner=owner,
                 name=form.cleaned_data["name"],
@@ -289,7 +291,7 @@ def _scheme_overview(scheme: Any) -> dict[str, Any]:
 def _upload_version(request: HttpRequest, campaign: Any, form: SchemeVersionForm) -> list[str]:
     upload = form.cleaned_data["scheme_file"]
     try:
-        data = services.scheme_data_from_upload(filename=upload.name, content=upload.read())
+        data = services.scheme_data_from_upload(filename=upload.name, content=upload.read(), title=campaign.name)
         version = services.scheme_version_upload(
             campaign=campaign,
             scheme_data=data,

@@ -79,7 +79,7 @@ def imported_scores_check(*, campaign: Campaign, path_or_file: Path | str | Any)
     rows = 0
     for table in tables:
         if table.kind != "imported":
-            problems.append(Problem(table.source, _("这里只能导入“导入分数”表(列:unit, component, raw, raw_max)")))
+            problems.append(Problem(table.source, _("这里只能导入“导入分数”表(列:单位、考核项目、原始分、原始满分)")))
             continue
         rows += len(table.rows)
         builder.add(table)

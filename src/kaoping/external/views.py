@@ -22,7 +22,7 @@ from kaoping.orgs.access import campaign_for
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("导入文件(CSV 或 XLSX,列:unit, component, raw, raw_max)"))
+    file = forms.FileField(label=gettext_lazy("导入文件(CSV 或 XLSX,列:单位、考核项目、原始分、原始满分)"))
     reason = forms.CharField(label=gettext_lazy("说明"), max_length=200, required=False)
 
 

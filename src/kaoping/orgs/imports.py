@@ -307,7 +307,7 @@ def template_bytes() -> bytes:
     assert units is not None
     units.title = UNIT_SHEET
     units.append(list(UNIT_COLUMNS))
-    units.append(["dh-001", "东湖区第一小学", "学校", "东湖区教育局", "school"])
+    units.append(["dh-001", "东湖区第一小学", "学校", "东湖区教育局", "局属学校"])
     users = workbook.create_sheet(USER_SHEET)
     users.append(list(USER_COLUMNS))
     users.append(["dh001-tb", "张老师", "dh-001", "填报员", "", ""])

@@ -18,7 +18,9 @@ import logging
 import sqlite3
 import sys
 from enum import StrEnum
+from typing import Any
 
+from django.conf import settings
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -165,5 +167,25 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
     return HttpResponse(render_to_string("403.html"), status=403)
 
 
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return HttpResponse(render_to_string("404.html"), status=404)
+
+
+class ChineseNotFoundMiddleware:
+    """With DEBUG on, Django answers a 404 with its technical page (every URL pattern, in English)
+    instead of ``handler404``. This puts the same Chinese page there as in production; an htmx,
+    JSON or API 404 and a view's own non-HTML 404 pass unchanged. Off DEBUG it does nothing."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and response.get("Content-Type", "").startswith("text/html")
+            and not wants_json(request)
+        ):
+            return page_not_found(request)
+        return response

@@ -1,0 +1,17 @@
+"""``{{ events|audit_lines }}``: audit events as Chinese rows (kaoping.audit.describe) in a template."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django import template
+
+from kaoping.audit.describe import Line, describe
+from kaoping.audit.models import AuditEvent
+
+register = template.Library()
+
+
+@register.filter
+def audit_lines(events: Iterable[AuditEvent]) -> list[Line]:
+    return describe(events)
