@@ -32,7 +32,10 @@ def self_import_page(request: HttpRequest, campaign_id: int, unit_id: int) -> Ht
     if request.method == "GET":
         return render(request, "assessments/self_import.html", _context(unit))
     upload = request.FILES.get("file")
-    if upload is None:
+    reason = self_import.closed_reason(unit)  # first: an archived or closed campaign is the reason
+    if reason:
+        result = self_import.Preview(problems=[reason])
+    elif upload is None:
         result = self_import.Preview(problems=[_("请选择填好的自评表文件(.xlsx)")])
     else:
         result = self_import.preview(unit, upload, request.user)

@@ -181,6 +181,9 @@ def apply(unit: CampaignUnit, payload: str, actor: Any) -> int:
     """Save a confirmed preview: every row or none. Returns how many items were saved.
 
     Raises services.AssessmentError (Closed, a changed entry, an expired preview) with the reason."""
+    reason = closed_reason(unit)
+    if reason:
+        raise services.Closed(reason)  # the services refuse too; this comes before the payload's checks
     try:
         data = signing.loads(payload, salt=SALT, max_age=MAX_AGE)
     except signing.SignatureExpired:
