@@ -55,6 +55,7 @@
     for (var i = 0; i < grades.length; i++) {
       var g = grades[i];
       g.classList.toggle("on", g.getAttribute("data-grade") === e.g);
+      g.setAttribute("aria-pressed", g.getAttribute("data-grade") === e.g ? "true" : "false"); // announced as chosen
       g.disabled = u.status !== "open";
     }
     var btn = li.querySelector(".submit"), out = li.querySelector(".out"), st = li.querySelector(".state");
