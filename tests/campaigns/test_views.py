@@ -317,6 +317,6 @@ def test_long_unit_lists_are_cut_on_the_campaign_page_and_paged_on_the_units_pag
     units_url = reverse("campaigns:units", args=[campaign.pk])
     pages = -(-total // 3)
     first = client.get(units_url).content.decode()
-    assert f"第 1 / {pages} 页(共 {total} 个单位)" in first and "?page=2" in first
+    assert f"第 1 / {pages} 页 · 第 1–3 条,共 {total} 条" in first and "?page=2" in first
     last = client.get(units_url, {"page": pages}).content.decode()
     assert f"第 {pages} / {pages} 页" in last

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from kaoping.assessments import import_views, mapping_views, views
+from kaoping.assessments import import_views, mapping_views, views, workbench
 
 app_name = "assessments"
 
 urlpatterns = [
-    path("<int:campaign_id>/", views.campaign_home, name="campaign_home"),
+    path("<int:campaign_id>/", workbench.campaign_home, name="campaign_home"),
     path("<int:campaign_id>/unit/<int:unit_id>/", views.unit_overview, name="unit_overview"),
     path("<int:campaign_id>/unit/<int:unit_id>/section/<int:index>/", views.unit_section, name="unit_section"),
     path("<int:campaign_id>/unit/<int:unit_id>/item/<str:item_id>/save/", views.entry_save, name="entry_save"),
@@ -28,7 +28,7 @@ urlpatterns = [
     path("<int:campaign_id>/unit/<int:unit_id>/item/<str:item_id>/history/", views.item_history, name="item_history"),
     path("<int:campaign_id>/evidence/<int:file_id>/", views.evidence_download, name="evidence_download"),
     path("<int:campaign_id>/departments/mapping/", mapping_views.department_mapping, name="department_mapping"),
-    path("<int:campaign_id>/department/<int:department_id>/", views.department_items, name="department_items"),
+    path("<int:campaign_id>/department/<int:department_id>/", workbench.department_items, name="department_items"),
     path(
         "<int:campaign_id>/department/<int:department_id>/item/<str:item_id>/",
         views.department_grid,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.campaigns.models import PHASE_ORDER, Phase
+from kaoping.orgs.models import OrgKind
 
 SCHEME_MAX_BYTES = 5 * 1024 * 1024
 
@@ -67,14 +69,51 @@ class DeadlinesForm(forms.Form):
 
 
 class AddUnitsForm(forms.Form):
-    organizations = forms.TypedMultipleChoiceField(label=_("单位"), coerce=int)
+class _UnitIdsField(forms.MultipleChoiceField):
+    """Ticked unit ids; which of them may be added is decided against the candidates queryset in
+    ``AddUnitsForm.clean`` (a page shows 100 of maybe 2,000, so the choices are not listed here)."""
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value).isdigit() and len(str(value)) <= 18
+
+    def clean(self, value: Any) -> list[int]:
+        return [int(v) for v in super().clean(value)]
+
+
+    """Units picked on the page, or every candidate matching the picker's search (``select_all``)."""
+
+    organizations = _UnitIdsField(label=_("单位"), required=False)
     category = forms.ChoiceField(label=_("考核类别"))
 
-    def __init__(self, *args: Any, candidates: list[Any], categories: list[tuple[str, str]], **kwargs: Any) -> None:
+    select_all = forms.BooleanField(required=False)
+    cq = forms.CharField(required=False, max_length=100)
+    ckind = forms.CharField(required=False, max_length=32)
+    def __init__(self, *args: Any, candidates: QuerySet[Any], categories: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organizations"].choices = [(o.pk, o.name) for o in candidates]  # type: ignore[attr-defined]
+        self.candidates = candidates
         self.fields["category"].choices = categories  # type: ignore[attr-defined]
 
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("select_all"):
+            chosen = filter_candidates(self.candidates, data.get("cq", ""), data.get("ckind", ""))
+        else:
+            chosen = self.candidates.filter(pk__in=data.get("organizations") or [])
+        data["chosen"] = list(chosen.order_by("path"))
+        if not data["chosen"] and "organizations" not in self.errors:
+            self.add_error("organizations", _("请至少选择一个本局下属、尚未参评的单位"))
+        return data
+
+
+def filter_candidates(candidates: QuerySet[Any], q: str, kind: str) -> QuerySet[Any]:
+    """The picker's search: name or code contains ``q``; ``kind`` one of the organization kinds."""
+    q = " ".join(str(q).split())
+    if q:
+        candidates = candidates.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    if kind in OrgKind.values:
+        candidates = candidates.filter(kind=kind)
+    return candidates
 
 class PublishForm(forms.Form):
     published = forms.BooleanField(required=False)

@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from kaoping.campaigns.models import PHASE_ORDER, Campaign, CampaignUnit, Phase, SchemeVersion
 from kaoping.engine.model import Scheme
@@ -110,6 +110,29 @@ def units_by_category(
         )
         for key in keys
     ]
+
+
+@dataclass(frozen=True)
+class SubmissionProgress:
+    submitted: int  # submitted, resubmitted or locked
+    returned: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.submitted / self.total) if self.total else 0
+
+
+def submission_progress(units: QuerySet[CampaignUnit]) -> SubmissionProgress:
+    """How many of ``units`` have submitted their self-assessment ("已提交 38/50"): one count query."""
+    from kaoping.assessments.models import SUBMITTED_STATUSES, SubmissionStatus
+
+    counts = units.order_by().aggregate(
+        total=Count("pk"),
+        submitted=Count("pk", filter=Q(submission__status__in=list(SUBMITTED_STATUSES))),
+        returned=Count("pk", filter=Q(submission__status=SubmissionStatus.RETURNED)),
+    )
+    return SubmissionProgress(counts["submitted"], counts["returned"], counts["total"])
 
 
 def category_names(campaign: Campaign) -> dict[str, str]:

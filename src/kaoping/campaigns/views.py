@@ -7,9 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from kaoping.campaigns import selectors, services
@@ -20,11 +23,14 @@ from kaoping.campaigns.forms import (
     PhaseForm,
     PublishForm,
     SchemeVersionForm,
+    filter_candidates,
 )
 from kaoping.campaigns.links import campaign_links
-from kaoping.campaigns.models import Phase
+from kaoping.campaigns.models import CampaignUnit, Phase
 from kaoping.formats.problems import SchemeError
 from kaoping.orgs import access
+from kaoping.orgs.models import OrgKind
+from kaoping.web import listing
 
 
 @login_required
@@ -78,6 +84,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "links": campaign_links(campaign, grant),
         "version": campaign.current_scheme(),
     }
+    if grant.organizer or grant.leader or grant.review_paths:
+        context["progress"] = selectors.submission_progress(units)
     if grant.organizer and not archived:
         context.update(_organizer_forms(campaign))
     return render(request, "campaigns/detail.html", context)
@@ -197,30 +205,63 @@ def campaign_units(request: HttpRequest, pk: int) -> HttpResponse:
         refused = _refused_when_archived(request, campaign, "campaigns:units")
         if refused:
             return refused
-    taking_part = access.units_for(grant).order_by("category", "organization__path")
-    candidates = list(campaign.owner.descendants().exclude(participations__campaign=campaign))
-    form = AddUnitsForm(request.POST or None, candidates=candidates, categories=selectors.scheme_categories(campaign))
+    categories = selectors.scheme_categories(campaign)
+    names = dict(categories)  # the category's name, never its id
+    q = listing.search_term(request)
+    chosen_category = listing.choice(request, "cat", list(names))
+    sort = listing.sort_option(request, UNIT_SORTS)
+    taking_part = access.units_for(grant)
+    if q:
+        taking_part = taking_part.filter(Q(organization__name__icontains=q) | Q(organization__code__icontains=q))
+    if chosen_category:
+        taking_part = taking_part.filter(category=chosen_category)
+    candidates = campaign.owner.descendants().exclude(participations__campaign=campaign)
+    form = AddUnitsForm(request.POST or None, candidates=candidates, categories=categories)
     if request.method == "POST" and form.is_valid():
-        chosen = [o for o in candidates if o.pk in set(form.cleaned_data["organizations"])]
         try:
             added = services.campaign_add_units(
-                campaign=campaign, organizations=chosen, category=form.cleaned_data["category"], actor=request.user
+CANDIDATES_PER_PAGE = 100
+
+UNIT_SORTS = (
+    listing.SortOption("category", _l("按类别"), ("category", "organization__path")),
+    listing.SortOption("name", _l("按名称"), ("organization__name", "pk")),
+    listing.SortOption("code", _l("按代码"), ("organization__code",)),
+)
+                campaign=campaign,
+                organizations=form.cleaned_data["chosen"],
+                category=form.cleaned_data["category"],
+                actor=request.user,
             )
         except services.CampaignError as error:
             for message in error.messages:
+    """Participating units (search, category filter, sort, pages) and the picker of units to add
+    (search, kind filter, pages; "select all matching" adds every unit the search finds)."""
                 messages.error(request, message)
         else:
             messages.success(request, _("已添加 %(count)d 个单位") % {"count": len(added)})
-            return redirect("campaigns:units", pk)
-    page = Paginator(taking_part, UNITS_PER_PAGE).get_page(request.GET.get("page"))
-    names = dict(selectors.scheme_categories(campaign))  # the category's name, never its id
+            return redirect(reverse("campaigns:units", args=[pk]) + _back_query(request))
+    cq = listing.search_term(request, "cq")
+    ckind = listing.choice(request, "ckind", list(OrgKind.values))
+    matching = filter_candidates(candidates, cq, ckind).order_by("name", "pk")
+    page = listing.paginate(taking_part.order_by(*sort.order), request, UNITS_PER_PAGE)
+    candidate_page = Paginator(matching, CANDIDATES_PER_PAGE).get_page(request.GET.get("cpage"))
     context = {
         "campaign": campaign,
         "archived": services.is_archived(campaign),
         "form": form,
         "page": page,
         "units": [(unit, names.get(unit.category, unit.category)) for unit in page.object_list],
-        "candidates": candidates,
+        "category_choices": categories,
+        "kind_choices": OrgKind.choices,
+        "sorts": UNIT_SORTS,
+        "sort": sort,
+        "q": q,
+        "cat": chosen_category,
+        "cq": cq,
+        "ckind": ckind,
+        "candidate_page": candidate_page,
+        "has_candidates": candidate_page.paginator.count > 0 or candidates.exists(),
+        "total_units": CampaignUnit.objects.filter(campaign=campaign).count(),
     }
     return render(request, "campaigns/units.html", context)
 
@@ -241,6 +282,13 @@ def campaign_unit_remove(request: HttpRequest, pk: int, unit_id: int) -> HttpRes
         for message in error.messages:
             messages.error(request, message)
     else:
+def _back_query(request: HttpRequest) -> str:
+    """The list state the POST came from (its form repeats the GET parameters), for the redirect."""
+    keep = {name: request.POST.get(name, "") for name in ("q", "cat", "sort", "cq", "ckind")}
+    text = listing.encode(keep)
+    return f"?{text}" if text else ""
+
+
         messages.success(request, _("已移除“%(name)s”") % {"name": unit.organization.name})
     return redirect("campaigns:units", pk)
 

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from kaoping.orgs import access, imports, selectors, services
 from kaoping.orgs.models import Department, Membership, OrgKind, Role, User
-from kaoping.web import accounts
+from kaoping.web import accounts, listing
 
 IMPORT_SESSION_KEY = "orgs_import"
 
@@ -241,8 +242,40 @@ def users(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已分配角色"))
             return redirect("orgs:users")
-    context = {"memberships": memberships, "form": form, "password_user_ids": _password_user_ids(request)}
+    context = {"form": form, "password_user_ids": _password_user_ids(request), **_membership_list(request, memberships)}
     return render(request, "orgs/users.html", context)
+
+
+USER_SORTS = (
+    listing.SortOption("unit", gettext_lazy("按单位"), ("organization__path", "user__username", "pk")),
+    listing.SortOption("user", gettext_lazy("按用户名"), ("user__username", "organization__path", "pk")),
+    listing.SortOption("name", gettext_lazy("按姓名"), ("user__display_name", "user__username", "pk")),
+    listing.SortOption("role", gettext_lazy("按角色"), ("role", "organization__path", "user__username", "pk")),
+)
+
+
+def _membership_list(request: HttpRequest, memberships: QuerySet[Membership]) -> dict[str, Any]:
+    """The role assignments searched (user name, name, unit), filtered by role, sorted and in pages."""
+    q = listing.search_term(request)
+    role = listing.choice(request, "role", list(Role.values))
+    sort = listing.sort_option(request, USER_SORTS)
+    if q:
+        memberships = memberships.filter(
+            Q(user__username__icontains=q) | Q(user__display_name__icontains=q) | Q(organization__name__icontains=q)
+        )
+    if role:
+        memberships = memberships.filter(role=role)
+    page = listing.paginate(memberships.order_by(*sort.order), request)
+    return {
+        "memberships": page.object_list,
+        "page": page,
+        "q": q,
+        "role": role,
+        "sort": sort,
+        "sorts": USER_SORTS,
+        "role_choices": Role.choices,
+        "filtered": bool(q or role),
+    }
 
 
 def _password_user_ids(request: HttpRequest) -> set[int]:

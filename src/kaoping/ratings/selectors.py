@@ -7,6 +7,7 @@ only after the unit (or session) is closed.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, F, QuerySet
@@ -76,9 +77,8 @@ def session_units(session: RatingSession) -> list[SessionUnit]:
     return list(SessionUnit.objects.filter(session=session).select_related("campaign_unit__organization"))
 
 
-def credentials_of(session: RatingSession) -> list[dict[str, Any]]:
-    """The session's slips for the organizer: name, group, own unit (while the session's key
-    exists) and state, by group and name."""
+def credential_rows(session: RatingSession, credentials: Iterable[RaterCredential]) -> list[dict[str, Any]]:
+    """Rows for ``credentials`` (one page of them): the own unit is unsealed for these rows only."""
     units = dict(CampaignUnit.objects.filter(campaign_id=session.campaign_id).values_list("pk", "organization__name"))
     groups = group_names(session)
     try:
@@ -86,7 +86,7 @@ def credentials_of(session: RatingSession) -> list[dict[str, Any]]:
     except keys.SessionKeyMissing:
         sealer = None
     rows = []
-    for credential in RaterCredential.objects.filter(session=session).order_by("rater_group", "label", "pk"):
+    for credential in credentials:
         own = None
         if sealer is not None and credential.sealed_secrets:
             own = credential_secrets(credential, session=session, sealer=sealer)[1]

@@ -18,6 +18,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -26,6 +27,7 @@ from kaoping.campaigns.readonly import is_archived
 from kaoping.orgs.access import campaign_for
 from kaoping.ratings import keys, ratelimit, scoring, selectors, services, slips, tokens
 from kaoping.ratings.models import RaterCredential, RatingSession, RevotePolicy, SessionStatus, SessionUnit, SlipBatch
+from kaoping.web import listing
 
 # --------------------------------------------------------------------------------------------
 # Organizer pages
@@ -104,14 +106,15 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     if session.status == SessionStatus.CLOSED:
         keys.session_key_destroy(session.public_id)  # left behind only by a crash right after the close
     ok, head = services.chain_check(session)
+    groups = selectors.group_names(session)
     return render(
         request,
         "ratings/session_detail.html",
         {
             "session": session,
             "units": selectors.session_units(session),
-            "credentials": selectors.credentials_of(session),
-            "groups": selectors.group_names(session),
+            **_credential_list(request, session, groups),
+            "groups": groups,
             "batches": SlipBatch.objects.filter(session=session),
             "chain_ok": ok,
             "chain_head": head,
@@ -119,6 +122,43 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
             "archived": is_archived(session.campaign),
         },
     )
+
+
+CREDENTIAL_SORTS = (
+    listing.SortOption("group", gettext_lazy("按评委组"), ("rater_group", "label", "pk")),
+    listing.SortOption("name", gettext_lazy("按姓名"), ("label", "pk")),
+    listing.SortOption("issued", gettext_lazy("按发放顺序"), ("pk",)),
+)
+CREDENTIAL_STATES = ("valid", "revoked")
+
+
+def _credential_list(request: HttpRequest, session: RatingSession, groups: dict[str, str]) -> dict[str, Any]:
+    """The slips searched by rater name, filtered by group and state, sorted, 100 a page; only the
+    page's rows are unsealed (their own unit)."""
+    q = listing.search_term(request)
+    group = listing.choice(request, "group", list(groups))
+    state = listing.choice(request, "state", CREDENTIAL_STATES)
+    sort = listing.sort_option(request, CREDENTIAL_SORTS)
+    credentials = RaterCredential.objects.filter(session=session)
+    total = credentials.count()
+    if q:
+        credentials = credentials.filter(label__icontains=q)
+    if group:
+        credentials = credentials.filter(rater_group=group)
+    if state:
+        credentials = credentials.filter(revoked=state == "revoked")
+    page = listing.paginate(credentials.order_by(*sort.order), request)
+    return {
+        "credentials": selectors.credential_rows(session, page.object_list),
+        "credential_page": page,
+        "credential_total": total,
+        "q": q,
+        "group": group,
+        "state": state,
+        "sort": sort,
+        "sorts": CREDENTIAL_SORTS,
+        "filtered": bool(q or group or state),
+    }
 
 
 _SESSION_ACTIONS = {

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from kaoping.assessments import selectors as assess
@@ -17,6 +18,7 @@ from kaoping.engine.results import ItemResult
 from kaoping.orgs.access import campaign_for
 from kaoping.results import selectors, services
 from kaoping.results.services import unit_key
+from kaoping.web import listing
 
 
 @login_required
@@ -43,10 +45,17 @@ def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
     chosen = next((c for c in categories if c.id == request.GET.get("category")), categories[0] if categories else None)
     rows: list[Any] = []
     components: list[Any] = []
+    q = listing.search_term(request)
+    sort = listing.sort_option(request, STANDINGS_SORTS)
+    in_category = 0
     if chosen is not None:
         rows = [u for u in units if u.category == chosen.id and u.unit_id in visible]
+        in_category = len(rows)
         components = [scheme.component(cid) for cid in chosen.components]
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        if q:
+            rows = [u for u in rows if q.casefold() in str(u.name).casefold()]
+        rows = _sorted(rows, sort.key)
+    page = listing.paginate(rows, request, PAGE_SIZE)
     return render(
         request,
         "results/standings.html",
@@ -57,6 +66,10 @@ def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "components": components,
             "rows": _rows(list(page.object_list), components),
             "page": page,
+            "q": q,
+            "sort": sort,
+            "sorts": STANDINGS_SORTS,
+            "in_category": in_category,
             "flags": shown.flags,
             "published": campaign.results_published,
             "stale": shown.stale,
@@ -89,12 +102,47 @@ def _poll_answer(ready: bool) -> HttpResponse:
 
 PAGE_SIZE = 100
 
+# The standings are the engine's computed result (one in-memory tuple per campaign, see
+# results.services), not table rows: search and sort work on that tuple, then one page is shown.
+STANDINGS_SORTS = (
+    listing.SortOption("rank", gettext_lazy("按名次")),
+    listing.SortOption("total", gettext_lazy("按总分(高→低)")),
+    listing.SortOption("name", gettext_lazy("按单位名称")),
+)
+_LAST = Decimal("-Infinity")
+
+
+def _sorted(units: list[Any], key: str) -> list[Any]:
+    """Units in the chosen order; an unranked unit or a missing total goes last, ties by name."""
+    if key == "total":
+        return sorted(units, key=lambda u: (-(u.total if u.total is not None else _LAST), str(u.name)))
+    if key == "name":
+        return sorted(units, key=lambda u: str(u.name))
+    return sorted(units, key=lambda u: (u.rank is None, u.rank or 0, str(u.name)))
+
+
+def _flag_summary(flags: Any) -> list[dict[str, Any]]:
+    """One entry per kind of flag: "缺 54 项数据" instead of 54 badges (every message is on the
+    unit's result page, where the link goes)."""
+    summary: dict[str, dict[str, Any]] = {}
+    for flag in flags:
+        entry = summary.setdefault(str(flag.code), {"code": str(flag.code), "count": 0, "message": flag.message})
+        entry["count"] += 1
+    return list(summary.values())
+
 
 def _rows(units: list[Any], components: list[Any]) -> list[dict[str, Any]]:
     rows = []
     for unit in units:
         by_id = {c.component_id: c for c in unit.components}
-        rows.append({"unit": unit, "pk": unit.unit_id, "components": [by_id.get(c.id) for c in components]})
+        rows.append(
+            {
+                "unit": unit,
+                "pk": unit.unit_id,
+                "components": [by_id.get(c.id) for c in components],
+                "flags": _flag_summary(unit.flags),
+            }
+        )
     return rows
 
 
