@@ -86,6 +86,7 @@ class ItemRow:
     error: str = ""
     errors: dict[str, str] = field(default_factory=dict)
     back_suffix: str = ""  # query and anchor an evidence form returns to: the page stays at this item
+    attachable: list[Any] = field(default_factory=list)  # the unit's files not yet linked to this item
 
     @property
     def item(self) -> Indicator:
@@ -199,6 +200,10 @@ def _section_context(request: HttpRequest, access: CampaignAccess, unit: Campaig
     entries = selectors.entries_by_item(unit)
     submission = selectors.submission_of(unit)
     totals = preview.self_preview(unit, scheme, entries)
+    files = list(selectors.unit_files(unit))
+    rows = [_item_row(unit, r, entries.get(r.id)) for r in refs]
+    for row in rows:
+        row.attachable = [f for f in files if f.pk not in row.attached_ids]
     return {
         "campaign": unit.campaign,
         "unit": unit,
@@ -207,8 +212,8 @@ def _section_context(request: HttpRequest, access: CampaignAccess, unit: Campaig
         "index": index,
         "previous": index - 1 if index > 0 else None,
         "next": index + 1 if index + 1 < len(sections) else None,
-        "rows": [_item_row(unit, r, entries.get(r.id)) for r in refs],
-        "files": list(selectors.unit_files(unit)),
+        "rows": rows,
+        "files": files,
         "submission": submission,
         "closed_reason": _read_only_reason(access, unit, submission),
         "preview": totals,
