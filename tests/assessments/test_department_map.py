@@ -149,3 +149,22 @@ def test_refused_choice_is_shown_next_to_its_row(open_campaign, client_for, orga
     page = response.content.decode()
     assert "处室对应未保存" in page and "同在第 2 项" in page and 'aria-invalid="true"' in page
     assert not DepartmentMapping.objects.exists()
+
+
+def test_mapped_scorer_scores_on_the_grid_page(
+    open_campaign, client_for, organizer, scorer_x, scorer_y, dept_x, unit_a, reporter_a
+):
+    campaign = _renamed_scheme(open_campaign)
+    fill_unit(unit_a, reporter_a)
+    services.submission_submit(unit=unit_a, actor=reporter_a, scheme=selectors.scheme_for(campaign))
+    grid = reverse("assessments:department_grid", args=[campaign.pk, dept_x.pk, "1.1"])
+    assert client_for(scorer_x).get(grid).status_code == 404  # unmatched: nobody scores 基教科's items
+    mapping_save(campaign=campaign, choices={"基教科": dept_x}, actor=organizer)
+    assert client_for(scorer_x).get(grid).status_code == 200
+    cell = reverse("assessments:department_cell_save", args=[campaign.pk, dept_x.pk, "1.1", unit_a.pk])
+    assert client_for(scorer_x).post(cell, {"score": "2.5", "version": "0"}, HTTP_HX_REQUEST="true").status_code == 200
+    row = unit_a.department_scores.get(item_id="1.1")
+    assert (row.department, row.scheme_department, row.score) == (dept_x, "基教科", Decimal("2.5"))
+    dept_y = scorer_y.memberships.first().department
+    other = reverse("assessments:department_grid", args=[campaign.pk, dept_y.pk, "1.1"])
+    assert client_for(scorer_y).get(other).status_code == 404
