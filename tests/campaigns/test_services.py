@@ -204,7 +204,10 @@ def test_publishing_needs_the_notice_phase_and_is_audited(campaign: Any, organiz
         services.campaign_publish_results(campaign=campaign, published=True, actor=organizer)
     Campaign.objects.filter(pk=campaign.pk).update(phase=Phase.NOTICE)
     campaign.refresh_from_db()
-    services.campaign_publish_results(campaign=campaign, published=True, actor=organizer)
+    # no unit has submitted: publishing needs the confirmation (tests/campaigns/test_readiness.py)
+    services.campaign_publish_results(
+        campaign=campaign, published=True, actor=organizer, reason="先行发布", incomplete_confirmed=True
+    )
     campaign.refresh_from_db()
     assert campaign.results_published
     with pytest.raises(services.CampaignError, match="原因"):

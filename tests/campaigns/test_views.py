@@ -233,7 +233,11 @@ def test_diff_of_missing_versions_is_404(organizer: Any, client_for: Any, campai
 
 def test_publish_is_audited_from_the_page(organizer: Any, client_for: Any, campaign: Any) -> None:
     Campaign.objects.filter(pk=campaign.pk).update(phase=Phase.NOTICE)
-    client_for(organizer).post(reverse("campaigns:publish", args=[campaign.pk]), {"published": "on"})
+    url = reverse("campaigns:publish", args=[campaign.pk])
+    client_for(organizer).post(url, {"published": "on"})
+    campaign.refresh_from_db()
+    assert not campaign.results_published  # no unit submitted: the page's confirmation is needed
+    client_for(organizer).post(url, {"published": "on", "incomplete_confirmed": "on", "reason": "先行发布"})
     campaign.refresh_from_db()
     assert campaign.results_published
     assert AuditEvent.objects.get(action="campaign.publish").actor == organizer

@@ -45,6 +45,7 @@ class PhaseForm(forms.Form):
     confirm_archive = forms.BooleanField(
         label=_("我已知晓:归档后本考核活动的全部数据只能查看,不能再修改,也不能退回"), required=False
     )
+    incomplete_confirmed = forms.BooleanField(label=_("我已知晓以上单位结果不完整,仍要继续"), required=False)
 
     def clean(self) -> dict[str, Any]:
         """Archiving cannot be undone, so it needs the box ticked (a stray click changes nothing)."""
@@ -68,7 +69,6 @@ class DeadlinesForm(forms.Form):
             )
 
 
-class AddUnitsForm(forms.Form):
 class _UnitIdsField(forms.MultipleChoiceField):
     """Ticked unit ids; which of them may be added is decided against the candidates queryset in
     ``AddUnitsForm.clean`` (a page shows 100 of maybe 2,000, so the choices are not listed here)."""
@@ -80,19 +80,19 @@ class _UnitIdsField(forms.MultipleChoiceField):
         return [int(v) for v in super().clean(value)]
 
 
+class AddUnitsForm(forms.Form):
     """Units picked on the page, or every candidate matching the picker's search (``select_all``)."""
 
     organizations = _UnitIdsField(label=_("单位"), required=False)
     category = forms.ChoiceField(label=_("考核类别"))
-
     select_all = forms.BooleanField(required=False)
     cq = forms.CharField(required=False, max_length=100)
     ckind = forms.CharField(required=False, max_length=32)
+
     def __init__(self, *args: Any, candidates: QuerySet[Any], categories: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.candidates = candidates
         self.fields["category"].choices = categories  # type: ignore[attr-defined]
-
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -115,6 +115,8 @@ def filter_candidates(candidates: QuerySet[Any], q: str, kind: str) -> QuerySet[
         candidates = candidates.filter(kind=kind)
     return candidates
 
+
 class PublishForm(forms.Form):
     published = forms.BooleanField(required=False)
     reason = forms.CharField(label=_("原因"), required=False, max_length=500)
+    incomplete_confirmed = forms.BooleanField(label=_("我已知晓以上单位结果不完整,仍要继续"), required=False)

@@ -43,6 +43,10 @@ class PhaseConflict(CampaignError):
     """The phase changed since the form was loaded (someone else moved it)."""
 
 
+class IncompleteResults(CampaignError):
+    """Units never submitted or have no total: the step needs the organizer's confirmation and a reason."""
+
+
 def chain_of(campaign: Campaign) -> str:
     return f"campaign:{campaign.pk}"
 
@@ -287,7 +291,15 @@ def previous_phase(phase: str) -> str | None:
 
 
 @transaction.atomic
-def campaign_set_phase(*, campaign: Campaign, expected: str, target: str, actor: Any, reason: str = "") -> Campaign:
+def campaign_set_phase(
+    *,
+    campaign: Campaign,
+    expected: str,
+    target: str,
+    actor: Any,
+    reason: str = "",
+    incomplete_confirmed: bool = False,
+) -> Campaign:
     """Move one step forward, or one step back with a reason. ``expected`` is the phase the
     organizer saw; if someone moved it meanwhile, nothing changes and PhaseConflict says so.
 
@@ -307,6 +319,8 @@ def campaign_set_phase(*, campaign: Campaign, expected: str, target: str, actor:
         # An archived campaign is read-only: a session left open could never be closed, and its
         # secrecy key (kaoping.ratings.keys) would never be destroyed.
         raise CampaignError(_("还有未结束的现场测评,请先结束全部现场测评后再归档"))
+    if target == Phase.NOTICE and not going_back:
+        reason = _require_complete_results(campaign, reason, incomplete_confirmed, _("进入“结果公示”阶段"))
     updated = Campaign.objects.filter(pk=campaign.pk, phase=expected).update(phase=target)
     if not updated:
         raise PhaseConflict(_("阶段已被他人修改,请刷新页面后再操作"))
@@ -360,12 +374,16 @@ def campaign_set_deadlines(
 
 
 @transaction.atomic
-def campaign_publish_results(*, campaign: Campaign, published: bool, actor: Any, reason: str = "") -> Campaign:
+def campaign_publish_results(
+    *, campaign: Campaign, published: bool, actor: Any, reason: str = "", incomplete_confirmed: bool = False
+) -> Campaign:
     require_writable(campaign, error=CampaignError, updating=True)
     if campaign.results_published == published:
         return campaign
     if published and PHASE_ORDER.index(campaign.phase) < PHASE_ORDER.index(Phase.NOTICE):
         raise CampaignError(_("结果须在“结果公示”阶段或之后发布"))
+    if published:
+        reason = _require_complete_results(campaign, reason, incomplete_confirmed, _("发布结果"))
     if not published and not reason.strip():
         raise CampaignError(_("撤回已发布的结果必须填写原因"))
     Campaign.objects.filter(pk=campaign.pk).update(results_published=published)
@@ -382,6 +400,28 @@ def campaign_publish_results(*, campaign: Campaign, published: bool, actor: Any,
     )
     campaign.results_published = published
     return campaign
+
+
+def _require_complete_results(campaign: Campaign, reason: str, confirmed: bool, step: str) -> str:
+    """The audit reason for a step that shows results: refused (IncompleteResults) while units
+    lack a submission or a total, unless the organizer confirmed the list with a reason; the
+    list then goes into the reason so the audit log keeps what was known."""
+    from kaoping.results.readiness import describe, incomplete_units  # results builds on campaigns
+
+    incomplete = incomplete_units(campaign) or []
+    if not incomplete:
+        return reason
+    listed = describe(incomplete)
+    if not (confirmed and reason.strip()):
+        raise IncompleteResults(
+            _("有 %(count)s 个单位结果不完整:%(units)s。确需%(step)s,请勾选确认并填写原因")
+            % {
+                "count": len(incomplete),
+                "units": listed,
+                "step": step,
+            }
+        )
+    return _("%(reason)s(确认时结果不完整的单位:%(units)s)") % {"reason": reason.strip(), "units": listed}
 
 
 def problems_as_text(problems: Sequence[Problem]) -> list[str]:

@@ -115,7 +115,21 @@ def _organizer_forms(campaign: Any) -> dict[str, Any]:
         "deadlines_form": DeadlinesForm(initial=deadlines),
         "can_publish": campaign.phase in (Phase.NOTICE, Phase.FINAL),
         "archiving_next": following == Phase.ARCHIVED,
+        **_readiness(campaign, following),
     }
+
+
+def _readiness(campaign: Any, following: str | None) -> dict[str, Any]:
+    """Before a step that shows results (公示, publishing): the units whose result is incomplete,
+    so the organizer sees them and confirms with a reason (the services refuse otherwise)."""
+    from kaoping.results.readiness import incomplete_units
+
+    if following != Phase.NOTICE and not (
+        campaign.phase in (Phase.NOTICE, Phase.FINAL) and not campaign.results_published
+    ):
+        return {}
+    incomplete = incomplete_units(campaign, wait=False)
+    return {"readiness_checked": True, "incomplete": incomplete, "incomplete_computing": incomplete is None}
 
 
 @login_required
@@ -137,6 +151,7 @@ def campaign_phase(request: HttpRequest, pk: int) -> HttpResponse:
             target=form.cleaned_data["target"],
             actor=request.user,
             reason=form.cleaned_data["reason"],
+            incomplete_confirmed=form.cleaned_data["incomplete_confirmed"],
         )
     except services.CampaignError as error:
         for message in error.messages:
@@ -186,6 +201,7 @@ def campaign_publish(request: HttpRequest, pk: int) -> HttpResponse:
             published=form.cleaned_data.get("published", False),
             actor=request.user,
             reason=form.cleaned_data.get("reason", ""),
+            incomplete_confirmed=form.cleaned_data.get("incomplete_confirmed", False),
         )
     except services.CampaignError as error:
         for message in error.messages:
@@ -196,10 +212,19 @@ def campaign_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 UNITS_PER_PAGE = 100
+CANDIDATES_PER_PAGE = 100
+
+UNIT_SORTS = (
+    listing.SortOption("category", _l("按类别"), ("category", "organization__path")),
+    listing.SortOption("name", _l("按名称"), ("organization__name", "pk")),
+    listing.SortOption("code", _l("按代码"), ("organization__code",)),
+)
 
 
 @login_required
 def campaign_units(request: HttpRequest, pk: int) -> HttpResponse:
+    """Participating units (search, category filter, sort, pages) and the picker of units to add
+    (search, kind filter, pages; "select all matching" adds every unit the search finds)."""
     campaign, grant = access.organizer_access_for(request.user, pk)
     if request.method == "POST":
         refused = _refused_when_archived(request, campaign, "campaigns:units")
@@ -220,13 +245,6 @@ def campaign_units(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             added = services.campaign_add_units(
-CANDIDATES_PER_PAGE = 100
-
-UNIT_SORTS = (
-    listing.SortOption("category", _l("按类别"), ("category", "organization__path")),
-    listing.SortOption("name", _l("按名称"), ("organization__name", "pk")),
-    listing.SortOption("code", _l("按代码"), ("organization__code",)),
-)
                 campaign=campaign,
                 organizations=form.cleaned_data["chosen"],
                 category=form.cleaned_data["category"],
@@ -234,8 +252,6 @@ UNIT_SORTS = (
             )
         except services.CampaignError as error:
             for message in error.messages:
-    """Participating units (search, category filter, sort, pages) and the picker of units to add
-    (search, kind filter, pages; "select all matching" adds every unit the search finds)."""
                 messages.error(request, message)
         else:
             messages.success(request, _("已添加 %(count)d 个单位") % {"count": len(added)})
@@ -266,6 +282,13 @@ UNIT_SORTS = (
     return render(request, "campaigns/units.html", context)
 
 
+def _back_query(request: HttpRequest) -> str:
+    """The list state the POST came from (its form repeats the GET parameters), for the redirect."""
+    keep = {name: request.POST.get(name, "") for name in ("q", "cat", "sort", "cq", "ckind")}
+    text = listing.encode(keep)
+    return f"?{text}" if text else ""
+
+
 @login_required
 @require_POST
 def campaign_unit_remove(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
@@ -282,13 +305,6 @@ def campaign_unit_remove(request: HttpRequest, pk: int, unit_id: int) -> HttpRes
         for message in error.messages:
             messages.error(request, message)
     else:
-def _back_query(request: HttpRequest) -> str:
-    """The list state the POST came from (its form repeats the GET parameters), for the redirect."""
-    keep = {name: request.POST.get(name, "") for name in ("q", "cat", "sort", "cq", "ckind")}
-    text = listing.encode(keep)
-    return f"?{text}" if text else ""
-
-
         messages.success(request, _("已移除“%(name)s”") % {"name": unit.organization.name})
     return redirect("campaigns:units", pk)
 
