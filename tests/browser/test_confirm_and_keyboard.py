@@ -281,7 +281,7 @@ def test_every_irreversible_step_asks_first_and_escape_changes_nothing(
     from kaoping.campaigns.models import Campaign, Phase, SchemeVersion
     from kaoping.orgs.models import Membership
     from kaoping.ratings import services as rating
-    from kaoping.ratings.models import RatingSession
+    from kaoping.ratings.models import RaterCredential, RatingSession, SessionUnit
 
     campaign = cast.campaign
     campaign.phase = Phase.SELF_ASSESSMENT
@@ -291,6 +291,9 @@ def test_every_irreversible_step_asks_first_and_escape_changes_nothing(
     assess.submission_submit(unit=unit, actor=cast.users["reporter_a"], scheme=scheme_for(campaign))
     SchemeVersion.objects.create(campaign=campaign, number=2, data=rating_scheme(), source_name="rating.yaml")
     session = rating.session_create(campaign=campaign, component_id="lide", name="立德树人述职测评会")
+    rating.credentials_issue(session=session, raters=[rating.RaterSpec("张局长", "leaders")])
+    session_unit = SessionUnit.objects.filter(session=session).first()
+    rating.unit_open(session=session, session_unit=session_unit)
     set_password(cast.users["organizer"])
     page = pages.open(phone=phone)
     base = live_server.url
@@ -312,8 +315,19 @@ def test_every_irreversible_step_asks_first_and_escape_changes_nothing(
     confirm(page, form, "confirm-lock")
     assert Submission.objects.get(unit=unit).status == SubmissionStatus.LOCKED
 
-    # ending a rating session, then destroying its slip list
+    # closing a unit of the rating session, reporting a slip lost
     page.goto(f"{base}/rating/sessions/{session.pk}/")
+    form = "form[data-confirm=confirm-close-unit]"
+    dialog = escape_then_confirm(page, form, "confirm-close-unit", phone, "close-unit", axe)
+    assert SessionUnit.objects.get(pk=session_unit.pk).status == "open"
+    confirm(page, form, "confirm-close-unit")
+    assert SessionUnit.objects.get(pk=session_unit.pk).status == "closed"
+    form = "form[data-confirm=confirm-reissue]"
+    dialog = escape_then_confirm(page, form, "confirm-reissue", phone, "reissue", axe)
+    assert RaterCredential.objects.filter(session=session, revoked=False).count() == 1
+    confirm(page, form, "confirm-reissue")
+    assert RaterCredential.objects.filter(session=session, revoked=True).count() == 1
+    # ending the rating session, then destroying its slip list
     form = "form[data-confirm=confirm-close-session]"
     escape_then_confirm(page, form, "confirm-close-session", phone, "close-session", axe)
     assert RatingSession.objects.get(pk=session.pk).status == "open"
