@@ -378,6 +378,7 @@ EXCEL_CAMPAIGN = "2021年红谷滩区教育质量量化考核(Excel 表导入)"
 class World:
     rater_token: str
     pks: dict[str, int]
+    more_rater_tokens: list[str] = field(default_factory=list)  # other slips of the same session
 
 
 def build_world(client_class: Any) -> World:
@@ -487,5 +488,66 @@ def build_world(client_class: Any) -> World:
     ratings.unit_open(session=session, session_unit=on_stage, actor=organizer)
     return World(
         rater_token=batch.entries[0]["token"],
+        more_rater_tokens=[e["token"] for e in batch.entries[1:]],
         pks={"excel": excel.pk, "nanchang": nanchang.pk, "honggutan": honggutan.pk, "session": session.pk},
     )
+
+
+def seed_urls(world: World) -> list[str]:
+    """Addresses of the page patterns that take ids, filled from the data (the crawl finds most
+    of them through links too; these make sure no role misses one it could open)."""
+    from django.urls import reverse
+
+    from kaoping.campaigns.models import Campaign, CampaignUnit
+    from kaoping.orgs.models import Department, Organization
+
+    urls: list[str] = ["/", "/account/", "/login/"]
+    for campaign in Campaign.objects.order_by("pk"):
+        pk = campaign.pk
+        urls += [
+            reverse("campaigns:detail", args=[pk]),
+            reverse("campaigns:units", args=[pk]),
+            reverse("campaigns:scheme", args=[pk]),
+            reverse("audit:campaign_log", args=[pk]),
+            reverse("assessments:campaign_home", args=[pk]),
+            reverse("results:standings", args=[pk]),
+            reverse("external:imported_scores", args=[pk]),
+            reverse("ratings:session_list", args=[pk]),
+        ]
+        numbers = sorted(campaign.scheme_versions.values_list("number", flat=True))
+        if len(numbers) > 1:
+            urls.append(reverse("campaigns:scheme_diff", args=[pk]) + f"?old={numbers[0]}&new={numbers[-1]}")
+        for unit in CampaignUnit.objects.filter(campaign=campaign).order_by("pk")[:2]:
+            urls += [
+                reverse("assessments:unit_overview", args=[pk, unit.pk]),
+                reverse("assessments:review_unit", args=[pk, unit.pk]),
+                reverse("results:unit_result", args=[pk, unit.pk]),
+                reverse("results:explain", args=[pk, unit.pk]),
+            ]
+        for department in Department.objects.filter(bureau=campaign.owner).order_by("pk")[:3]:
+            urls.append(reverse("assessments:department_items", args=[pk, department.pk]))
+    for organization in Organization.objects.order_by("pk")[:3]:
+        urls.append(reverse("orgs:unit", args=[organization.pk]))
+    urls.append(reverse("ratings:session_detail", args=[world.pks["session"]]))
+    return urls
+
+
+def crawl_every_role(world: World, client_class: Any, *, per_pattern: int = PER_PATTERN) -> Iterator[Page]:
+    """Each role signs in (the rater with a slip's code) and crawls from the home page, then
+    from ``seed_urls``; an anonymous visitor is sent to the login page from every seed, so one
+    pass from "/" is enough for it."""
+    from django.urls import reverse
+
+    from kaoping.orgs.models import User
+
+    starts = seed_urls(world)
+    for role, username in ROLES.items():
+        client = client_class(raise_request_exception=False)  # a 500 is a finding, the crawl goes on
+        role_starts = ["/"]
+        if username:
+            client.force_login(User.objects.get(username=username))
+        elif role == "rater":
+            response = client.get(reverse("ratings:exchange", args=[world.rater_token]))
+            assert response.status_code in (302, 303), response.status_code
+            role_starts = [response["Location"], "/"]
+        yield from crawl(client, role, role_starts, then=[] if role == "anonymous" else starts, per_pattern=per_pattern)

@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 from django.test import Client, override_settings
-from django.urls import reverse
 
 import page_crawl  # tests/page_crawl.py: tests/ is on sys.path (its conftest.py is the rootdir's)
 
@@ -58,43 +57,6 @@ NOT_PAGES = frozenset(
 )
 
 
-def seeds(world: page_crawl.World) -> list[str]:
-    """Addresses of the page patterns that take ids, filled from the data (the crawl finds most
-    of them through links too; these make sure no role misses one it could open)."""
-    from kaoping.campaigns.models import Campaign, CampaignUnit
-    from kaoping.orgs.models import Department, Organization
-
-    urls: list[str] = ["/", "/account/", "/login/"]
-    for campaign in Campaign.objects.order_by("pk"):
-        pk = campaign.pk
-        urls += [
-            reverse("campaigns:detail", args=[pk]),
-            reverse("campaigns:units", args=[pk]),
-            reverse("campaigns:scheme", args=[pk]),
-            reverse("audit:campaign_log", args=[pk]),
-            reverse("assessments:campaign_home", args=[pk]),
-            reverse("results:standings", args=[pk]),
-            reverse("external:imported_scores", args=[pk]),
-            reverse("ratings:session_list", args=[pk]),
-        ]
-        numbers = sorted(campaign.scheme_versions.values_list("number", flat=True))
-        if len(numbers) > 1:
-            urls.append(reverse("campaigns:scheme_diff", args=[pk]) + f"?old={numbers[0]}&new={numbers[-1]}")
-        for unit in CampaignUnit.objects.filter(campaign=campaign).order_by("pk")[:2]:
-            urls += [
-                reverse("assessments:unit_overview", args=[pk, unit.pk]),
-                reverse("assessments:review_unit", args=[pk, unit.pk]),
-                reverse("results:unit_result", args=[pk, unit.pk]),
-                reverse("results:explain", args=[pk, unit.pk]),
-            ]
-        for department in Department.objects.filter(bureau=campaign.owner).order_by("pk")[:3]:
-            urls.append(reverse("assessments:department_items", args=[pk, department.pk]))
-    for organization in Organization.objects.order_by("pk")[:3]:
-        urls.append(reverse("orgs:unit", args=[organization.pk]))
-    urls.append(reverse("ratings:session_detail", args=[world.pks["session"]]))
-    return urls
-
-
 class Crawled:
     def __init__(self) -> None:
         self.pages: list[page_crawl.Page] = []
@@ -110,7 +72,6 @@ def crawled(
 ) -> Iterator[Crawled]:
     from django.db import transaction
 
-    from kaoping.orgs.models import User
 
     result = Crawled()
     with (
@@ -128,22 +89,10 @@ def crawled(
             result.built = time.perf_counter() - started
             words = page_crawl.code_words()
             legitimate = page_crawl.legitimate_strings()
-            starts = seeds(world)
-            for role, username in page_crawl.ROLES.items():
-                client = Client(raise_request_exception=False)  # a 500 is a finding, the crawl goes on
-                role_starts = ["/"]
-                if username:
-                    client.force_login(User.objects.get(username=username))
-                elif role == "rater":
-                    response = client.get(reverse("ratings:exchange", args=[world.rater_token]))
-                    assert response.status_code in (302, 303), response.status_code
-                    role_starts = [response["Location"], "/"]
-                # an anonymous visitor is sent to the login page from every seed: one pass from "/" is enough
-                later = [] if role == "anonymous" else starts
-                for page in page_crawl.crawl(client, role, role_starts, then=later):
-                    result.pages.append(page)
-                    page.problems = check(page, words, legitimate)
-                    result.problems += [f"{role} {page.url} [{page.route}]: {p}" for p in page.problems]
+            for page in page_crawl.crawl_every_role(world, Client):
+                result.pages.append(page)
+                page.problems = check(page, words, legitimate)
+                result.problems += [f"{page.role} {page.url} [{page.route}]: {p}" for p in page.problems]
             result.seconds = time.perf_counter() - started
             result.cpu = time.process_time() - cpu
             yield result
