@@ -181,6 +181,10 @@ def test_the_header_menu_wraps_and_the_skip_link_leads_to_the_page(
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
     axe(page)
+    # a dark system setting keeps the light page its colours were chosen for (data-theme="light")
+    page.emulate_media(color_scheme="dark")
+    assert page.evaluate("getComputedStyle(document.documentElement).backgroundColor") == "rgb(255, 255, 255)"
+    axe(page)
 
 
 def test_department_grid_is_a_table_with_a_sticky_header_on_a_desktop(
