@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaoping_bench .venv/bin/python benchmarks/bench_pages.py
     .venv/bin/python benchmarks/bench_pages.py --units 200 --profile  # smaller, with cProfile of slow pages
 
-It builds one campaign in a fresh database with bulk_create: 2,000 schools, a 100-item scheme
+It builds one campaign in a fresh database with bulk_create: 2,000 schools (each with a reporter), a 100-item scheme
 (10 sections × 10 items, each item scored by one of 5 departments), a submitted self-assessment
 for every item of every unit (self score, 得失分说明), the departments' scores for all of them,
 reviewer confirmations on 5 % of the items, 2 evidence files per unit linked to 10 items, and an
@@ -121,6 +121,21 @@ def _users(city: Any, first_unit_org: Any, departments: list[Any]) -> dict[str, 
         "scorer": user("scorer", Role.DEPARTMENT_SCORER, city, departments[0]),
         "reporter": user("reporter", Role.REPORTER, first_unit_org),
     }
+
+
+def _school_reporters(schools: list[Any]) -> None:
+    """One reporter per school, as a real bureau has (the users page lists them all)."""
+    from django.contrib.auth.hashers import make_password
+
+    from kaoping.orgs.models import Membership, Role, User
+
+    unusable = make_password(None)
+    people = User.objects.bulk_create(
+        User(username=f"tb-{s.code}", display_name=f"{s.name}填报员", password=unusable) for s in schools
+    )
+    Membership.objects.bulk_create(
+        Membership(user=u, organization=s, role=Role.REPORTER) for u, s in zip(people, schools, strict=True)
+    )
 
 
 def _organizations(n_units: int) -> tuple[Any, list[Any]]:
@@ -258,7 +273,74 @@ def build(n_units: int) -> Bench:
         ]
         links.objects.bulk_create(through, batch_size=5000)
         _audit_events(campaign, audit_rows, users["reporter"])
+        _school_reporters(schools[1:])
     return Bench(campaign=campaign, units=units, departments=departments, users=users)
+
+
+RATING_UNITS, RATING_SLIPS = 50, 290
+
+
+def rating_scheme_data() -> dict[str, Any]:
+    """A live-rating scheme like seed 000's 立德树人述职测评 (three rater groups)."""
+    grades = [("好", 100), ("良好", 90), ("较好", 80), ("一般", 70), ("差", 50)]
+    return {
+        "scheme": {"id": "bench-rating", "name": "现场测评基准方案", "year": 2024, "organizer": "测试市教育局"},
+        "categories": [{"id": "school", "name": "学校", "components": ["lide"]}],
+        "components": [
+            {
+                "id": "lide",
+                "name": "立德树人述职测评",
+                "points": 100,
+                "method": "rating",
+                "rating": {
+                    "scale": {
+                        "mode": "points",
+                        "max": 100,
+                        "abstain": "不了解",
+                        "grades": [{"name": n, "value": v} for n, v in grades],
+                    },
+                    "groups": [
+                        {"id": "leaders", "name": "局领导", "weight": 50},
+                        {"id": "heads", "name": "处室负责人", "weight": 25},
+                        {"id": "units", "name": "县区(学校)", "weight": 25},
+                    ],
+                    "trim": {"above": 5, "per_side": 1, "scope": "group"},
+                    "empty_group": "renormalize",
+                    "ballot_rules": {"all_identical_invalid": False, "min_valid_ballots": 1, "quotas": []},
+                },
+            }
+        ],
+        "grading": {"bands": [{"name": "合格", "min_percent": 60}, {"name": "不合格"}]},
+    }
+
+
+def build_rating_session(bench: Bench) -> Any:
+    """A live-rating session of 50 units with 290 rater slips (a real 述职测评会), in its own campaign
+    over the first 50 schools; the session page's slip table is the list measured."""
+    from kaoping.campaigns.models import Campaign, CampaignUnit, Phase, SchemeVersion
+    from kaoping.formats.scheme_file import scheme_from_data, scheme_to_data
+    from kaoping.ratings import services
+    from kaoping.ratings.models import RatingSession
+
+    found = RatingSession.objects.filter(name="述职测评基准").first()
+    if found is not None:
+        return found
+    owner = bench.campaign.owner
+    campaign = Campaign.objects.create(owner=owner, name="现场测评基准", year=2024, phase=Phase.RATING)
+    data = scheme_to_data(scheme_from_data(rating_scheme_data()))
+    SchemeVersion.objects.create(campaign=campaign, number=1, data=data, source_name="rating.yaml")
+    units = CampaignUnit.objects.bulk_create(
+        CampaignUnit(campaign=campaign, organization=u.organization, category="school")
+        for u in bench.units[:RATING_UNITS]
+    )
+    session = services.session_create(campaign=campaign, component_id="lide", name="述职测评基准")
+    groups = ["leaders", "heads", "units"]
+    specs = [
+        services.RaterSpec(f"评委{n:03d}", groups[n % 3], units[n % RATING_UNITS].pk if n % 3 == 2 else None)
+        for n in range(RATING_SLIPS)
+    ]
+    services.credentials_issue(session=session, raters=specs)
+    return session
 
 
 def load_built() -> Bench:
@@ -288,6 +370,7 @@ class Page:
     who: str
     url: str
     campaign: int = 0
+    hx: bool = False  # sent as htmx (HX-Request), for fragments
 
 
 def bench_campaign(page: Page) -> int:
@@ -315,6 +398,7 @@ def pages(bench: Bench) -> list[Page]:
     from django.urls import reverse
 
     c, unit, dept = bench.campaign.pk, bench.units[0].pk, bench.departments[0].pk
+    session = build_rating_session(bench).pk
     first_item = next(f"{s}.{i}" for s in range(1, 11) for i in range(1, 11) if (s - 1) * 10 + i == DEPARTMENTS)
     return [
         Page("首页 home (organizer)", "web:home", "organizer", reverse("web:home")),
@@ -339,6 +423,28 @@ def pages(bench: Bench) -> list[Page]:
              c),
         Page("审计日志 audit log", "audit:campaign_log", "organizer", reverse("audit:campaign_log", args=[c])),
         Page("单位树 organization tree", "orgs:tree", "organizer", reverse("orgs:tree")),
+        # long lists (issue 11 §3): search, filters, sort and pages; progress counts
+        Page("参评单位 search+sort, picker search", "campaigns:units", "organizer",
+             reverse("campaigns:units", args=[c]) + "?q=%E7%AC%AC01&sort=name&page=2&cq=%E4%B8%AD%E5%AD%A6"),
+        Page("考核工作台 organizer (department progress)", "assessments:campaign_home", "organizer",
+             reverse("assessments:campaign_home", args=[c])),
+        Page("考核工作台 status filter, sorted, page 5", "assessments:campaign_home", "reviewer",
+             reverse("assessments:campaign_home", args=[c]) + "?status=submitted&sort=status&page=5"),
+        Page("考核工作台 live counts (htmx)", "assessments:campaign_home", "reviewer",
+             reverse("assessments:campaign_home", args=[c]) + "?counts=1", hx=True),
+        Page("处室指标 department progress (organizer)", "assessments:department_items", "organizer",
+             reverse("assessments:department_items", args=[c, dept])),
+        Page("用户与角色 users", "orgs:users", "organizer", reverse("orgs:users")),
+        Page("用户与角色 search + role filter", "orgs:users", "organizer",
+             reverse("orgs:users") + "?q=%E4%B8%AD&role=reporter&sort=name"),
+        Page("排名 standings search, sort by total, page 2", "results:standings", "organizer",
+             reverse("results:standings", args=[c]) + "?category=school&sort=total&page=2", c),
+        Page("排名 standings search", "results:standings", "organizer",
+             reverse("results:standings", args=[c]) + "?category=school&q=%E7%AC%AC19", c),
+        Page("现场测评 session page (290 slips)", "ratings:session_detail", "organizer",
+             reverse("ratings:session_detail", args=[session])),
+        Page("现场测评 slips filtered", "ratings:session_detail", "organizer",
+             reverse("ratings:session_detail", args=[session]) + "?group=units&state=valid&sort=name&page=1"),
     ]  # fmt: skip
 
 
@@ -360,8 +466,9 @@ def measure(page: Page, client: Any, *, profile: bool) -> Measure:
 
     from kaoping.results import services
 
+    headers = {"HTTP_HX_REQUEST": "true"} if page.hx else {}
     start = time.perf_counter()
-    response = client.get(page.url)
+    response = client.get(page.url, **headers)
     cold = (time.perf_counter() - start) * 1000
     # a page that started a background computation is timed once it is done (not competing with it)
     waited = _wait_background()
@@ -376,7 +483,7 @@ def measure(page: Page, client: Any, *, profile: bool) -> Measure:
     for _ in range(runs):
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
-            response = client.get(page.url)
+            response = client.get(page.url, **headers)
             times.append((time.perf_counter() - start) * 1000)
         queries = len(captured.captured_queries)
     result = Measure(

@@ -206,7 +206,7 @@ class AssignForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    organization = forms.TypedChoiceField(label=gettext_lazy("单位"), coerce=int)
+    organization = forms.TypedChoiceField(label=gettext_lazy("单位"), coerce=int, widget=QuickSelect)
     role = forms.ChoiceField(label=gettext_lazy("角色"), choices=Role.choices)
     department = forms.TypedChoiceField(label=gettext_lazy("处室"), coerce=int, required=False, empty_value=None)
 
