@@ -68,6 +68,7 @@ REPR_PATTERNS = (
     re.compile(r"\bDecimal\("),
     re.compile(r"<QuerySet|<[A-Z]\w+: |object at 0x"),
     re.compile(r"\bdatetime\.|\bTraceback\b|\bgettext\b|\{%|%\}|\{\{|\}\}"),
+    re.compile(r"第\s*[批页版名项条张]"),  # a number left out: "第 批" (a loop variable inside blocktranslate)
 )
 
 # Latin words a Chinese page may carry: file formats, product and protocol names.
