@@ -535,13 +535,16 @@ def seed_urls(world: World) -> list[str]:
 
 def crawl_every_role(world: World, client_class: Any, *, per_pattern: int = PER_PATTERN) -> Iterator[Page]:
     """Each role signs in (the rater with a slip's code) and crawls from the home page, then
-    from ``seed_urls``; an anonymous visitor is sent to the login page from every seed, so one
-    pass from "/" is enough for it."""
+    from ``seed_urls`` and the public join page; an anonymous visitor is sent to the login page
+    from every seed, so it gets "/" and the join page only."""
     from django.urls import reverse
 
     from kaoping.orgs.models import User
+    from kaoping.ratings.models import RatingSession
 
     starts = seed_urls(world)
+    # the room's QR code opens the join page for anyone, signed in or not
+    public = [reverse("ratings:join", args=[RatingSession.objects.get(pk=world.pks["session"]).public_id])]
     for role, username in ROLES.items():
         client = client_class(raise_request_exception=False)  # a 500 is a finding, the crawl goes on
         role_starts = ["/"]
@@ -551,4 +554,5 @@ def crawl_every_role(world: World, client_class: Any, *, per_pattern: int = PER_
             response = client.get(reverse("ratings:exchange", args=[world.rater_token]))
             assert response.status_code in (302, 303), response.status_code
             role_starts = [response["Location"], "/"]
-        yield from crawl(client, role, role_starts, then=[] if role == "anonymous" else starts, per_pattern=per_pattern)
+        then = public if role == "anonymous" else [*starts, *public]
+        yield from crawl(client, role, role_starts, then=then, per_pattern=per_pattern)

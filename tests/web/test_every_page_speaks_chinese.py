@@ -49,7 +49,6 @@ NOT_PAGES = frozenset(
         "ratings:credential_reissue",
         "ratings:exchange",
         "assessments:self_import_confirm",
-        "ratings:join",
         "ratings:ballot",
         "ratings:rater_status",
         "ratings:board_json",
@@ -71,7 +70,6 @@ def crawled(
     django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Crawled]:
     from django.db import transaction
-
 
     result = Crawled()
     with (
@@ -121,8 +119,10 @@ def test_no_page_shows_internal_code(crawled: Crawled) -> None:
     summary = {role: sum(1 for p in crawled.pages if p.role == role) for role in page_crawl.ROLES}
     seconds = f"{crawled.seconds:.1f} s (world {crawled.built:.1f} s, CPU {crawled.cpu:.1f} s)"
     print(f"\ncrawled {len(crawled.pages)} pages in {seconds}: {summary}")
+    findings = page_crawl.ROOT / "var" / "crawl-findings.txt"
+    findings.unlink(missing_ok=True)  # never a stale list from an earlier run
     if crawled.problems:
-        (page_crawl.ROOT / "var" / "crawl-findings.txt").write_text("\n".join(crawled.problems), encoding="utf-8")
+        findings.write_text("\n".join(crawled.problems), encoding="utf-8")
     assert not crawled.problems, f"{len(crawled.problems)} findings:\n" + "\n".join(crawled.problems)
 
 
