@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import CharField, Value
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -111,13 +112,10 @@ def department_map(campaign: Campaign) -> DepartmentMap:
     result = DepartmentMap()
     if scheme is not None:
         names = scheme_departments(scheme)
-        stored = {
-            m.scheme_name: m for m in DepartmentMapping.objects.filter(campaign=campaign).select_related("department")
-        }
-        same_name = {d.name: d for d in Department.objects.filter(bureau_id=campaign.owner_id, name__in=list(names))}
+        stored, same_name = _stored_and_same_name(campaign, list(names))
         for name, items in names.items():
             if name in stored:
-                department = stored[name].department
+                department = stored[name]
                 how = "chosen" if department is not None else "none"
             else:
                 department = same_name.get(name)
@@ -125,6 +123,34 @@ def department_map(campaign: Campaign) -> DepartmentMap:
             result.rows.append(MappingRow(name, department, how, tuple(items)))
     campaign._kaoping_department_map = result  # type: ignore[attr-defined]
     return result
+
+
+def _stored_and_same_name(
+    campaign: Campaign, names: list[str]
+) -> tuple[dict[str, Department | None], dict[str, Department]]:
+    """The organizer's rows (scheme name → department or None) and the bureau's departments named like
+    a scheme department, in one query (UNION ALL): every department scorer's page reads this."""
+    blank = Value("", output_field=CharField())
+    same = (
+        Department.objects.filter(bureau_id=campaign.owner_id, name__in=names)
+        .annotate(mapped_from=blank)
+        .order_by()  # SQLite refuses ORDER BY inside a UNION part (Department is ordered by name)
+        .values_list("pk", "name", "mapped_from")
+    )
+    chosen = (
+        DepartmentMapping.objects.filter(campaign=campaign)
+        .order_by()
+        .values_list("department_id", "department__name", "scheme_name")
+    )
+    stored: dict[str, Department | None] = {}
+    same_name: dict[str, Department] = {}
+    for pk, name, mapped_from in same.union(chosen, all=True):
+        department = Department(pk=pk, name=name, bureau_id=campaign.owner_id) if pk is not None else None
+        if mapped_from:
+            stored[mapped_from] = department
+        elif department is not None:
+            same_name[name] = department
+    return stored, same_name
 
 
 def forget(campaign: Campaign) -> None:
