@@ -25,7 +25,6 @@ from kaoping.assessments.models import (
     SelfAssessment,
     SpotCheck,
     Submission,
-    SubmissionStatus,
 )
 from kaoping.campaigns.models import CampaignUnit
 from kaoping.campaigns.readonly import archived_message, is_archived
@@ -42,34 +41,6 @@ def _is_htmx(request: HttpRequest) -> bool:
 def dom_id(prefix: str, *parts: object) -> str:
     """An HTML id for item ids like "1.1" or "一" (hex keeps CSS selectors simple)."""
     return prefix + "-" + "-".join(str(p).encode().hex() for p in parts)
-
-
-# ---- landing ----------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def campaign_home(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign, access = campaign_for(request.user, campaign_id)
-    units = selectors.visible_units(request.user, access).order_by("category", "organization__name")
-    my_units = [u for u in units.filter(organization_id__in=access.own_unit_ids)]
-    review = units if (access.organizer or access.review_paths) else units.none()
-    page = Paginator(review, 100).get_page(request.GET.get("page"))
-    page_units = [u for u in page.object_list if access.can_review_unit(u.organization)]
-    statuses = dict(Submission.objects.filter(unit__in=page_units).values_list("unit_id", "status"))
-    rows = [(u, SubmissionStatus(statuses.get(u.pk, SubmissionStatus.DRAFT)).label) for u in page_units]
-    return render(
-        request,
-        "assessments/campaign_home.html",
-        {
-            "campaign": campaign,
-            "access": access,
-            "my_units": my_units,
-            "review_rows": rows,
-            "page": page,
-            "departments": selectors.user_departments(access),
-        },
-    )
 
 
 # ---- self-assessment ----------------------------------------------------------------------------
@@ -438,19 +409,6 @@ def item_history(request: HttpRequest, campaign_id: int, unit_id: int, item_id: 
 
 
 # ---- department scoring -------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def department_items(request: HttpRequest, campaign_id: int, department_id: int) -> HttpResponse:
-    campaign, access = campaign_for(request.user, campaign_id)
-    department = selectors.department_for(access, department_id)
-    refs = selectors.department_items(campaign, department)
-    return render(
-        request,
-        "assessments/department_items.html",
-        {"campaign": campaign, "department": department, "refs": refs},
-    )
 
 
 @dataclass
