@@ -88,6 +88,14 @@ def click_and_wait(page: Any, locator: Any) -> None:
         locator.click()
 
 
+def confirm_and_wait(page: Any, button: Any) -> None:
+    """Click a button whose step asks first (templates/_confirm_dialog.html) and confirm it."""
+    button.click()
+    dialog = page.locator("dialog[open]")
+    dialog.wait_for()
+    click_and_wait(page, dialog.locator("[data-confirm-ok]"))
+
+
 def wait_saved(form: Any) -> str:
     """Wait until htmx answered the autosave and return the status text."""
     status = form.locator(".save-status")
@@ -123,7 +131,7 @@ def organizer_creates_campaign(page: Any, base: str, people: dict[str, Any]) -> 
     click_and_wait(page, page.get_by_role("button", name="添加"))
     assert "红谷滩区" in page.inner_text("body")
     page.goto(f"{base}/campaigns/{campaign_id}/")
-    click_and_wait(page, page.get_by_role("button", name=re.compile("单位自评")))
+    confirm_and_wait(page, page.get_by_role("button", name=re.compile("单位自评")))
     assert "单位自评" in page.inner_text("body")
     return campaign_id
 
@@ -131,7 +139,7 @@ def organizer_creates_campaign(page: Any, base: str, people: dict[str, Any]) -> 
 def reporter_fills_and_submits(page: Any, base: str, campaign_id: int, pdf: Path) -> int:
     login(page, base, "hgt_reporter")
     page.goto(f"{base}/assess/{campaign_id}/")
-    click_and_wait(page, page.get_by_role("link", name="红谷滩区").first)
+    click_and_wait(page, page.locator(f"a[href*='/assess/{campaign_id}/unit/']", has_text="红谷滩区").first)
     match = re.search(r"/unit/(\d+)/", page.url)
     assert match, page.url
     unit_id = int(match.group(1))
@@ -165,7 +173,7 @@ def reporter_fills_and_submits(page: Any, base: str, campaign_id: int, pdf: Path
         index += 1
     assert index >= 6, f"the seed-004 scheme has 6 sections, saw {index}"
     page.goto(f"{base}/assess/{campaign_id}/unit/{unit_id}/")
-    click_and_wait(page, page.get_by_role("button", name="提交自评"))
+    confirm_and_wait(page, page.get_by_role("button", name="提交自评"))
     body = page.inner_text("body")
     assert "已提交" in body, body[body.find("尚未完成") :][:800]
     return unit_id
@@ -174,7 +182,7 @@ def reporter_fills_and_submits(page: Any, base: str, campaign_id: int, pdf: Path
 def department_scores(page: Any, base: str, campaign_id: int, department_id: int) -> str:
     login(page, base, "jt_scorer")
     page.goto(f"{base}/assess/{campaign_id}/department/{department_id}/")
-    links = page.locator("main li a")
+    links = page.locator(f"main a[href*='/department/{department_id}/item/']")
     assert links.count() > 0, page.inner_text("body")[:400]
     first_item = links.first.inner_text()
     click_and_wait(page, links.first)
@@ -197,7 +205,7 @@ def reviewer_adjusts(page: Any, base: str, campaign_id: int, unit_id: int) -> st
 def organizer_sees_result(page: Any, base: str, campaign_id: int, unit_id: int) -> str:
     page.goto(f"{base}/results/{campaign_id}/")
     assert "红谷滩区" in page.inner_text("body")
-    click_and_wait(page, page.get_by_role("link", name=re.compile("红谷滩区")).first)
+    click_and_wait(page, page.locator(f"main a[href*='/unit/{unit_id}/']", has_text="红谷滩区").first)
     assert f"/unit/{unit_id}/" in page.url, page.url
     return str(page.inner_text("body"))
 
@@ -217,7 +225,7 @@ def test_main_journey_from_scheme_to_explained_result(
     assert Submission.objects.get(unit_id=unit_id).status == "submitted"
 
     organizer.goto(f"{base}/campaigns/{campaign_id}/")
-    click_and_wait(organizer, organizer.get_by_role("button", name=re.compile("审核评分")))
+    confirm_and_wait(organizer, organizer.get_by_role("button", name=re.compile("审核评分")))
 
     department_scores(pages.open(), base, campaign_id, people["department"].pk)
     reason = reviewer_adjusts(pages.open(), base, campaign_id, unit_id)
