@@ -119,3 +119,8 @@ def test_home_page_query_count_is_bounded(
     client = client_for(organizer)
     with django_assert_max_num_queries(40):
         client.get(reverse("web:home"))
+
+
+def test_pages_declare_simplified_chinese_with_the_bcp47_tag(client_for: Any, organizer: Any) -> None:
+    body = client_for(organizer).get(reverse("web:home")).content.decode()
+    assert '<html lang="zh-Hans"' in body
