@@ -12,6 +12,7 @@ of impact serious or critical fail the test, the others are printed.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -28,6 +29,10 @@ SCREENSHOTS = {"audit:campaign_log", "campaigns:scheme_diff", "assessments:item_
 SEVERE = ("(serious)", "(critical)")
 SHOTS = page_crawl.ROOT / "var" / "screenshots"
 SKIP_IN_BROWSER = frozenset({"web:login"})  # the anonymous visitor's login page is checked as such below
+# KAOPING_SCREENSHOT_EVERY_PAGE=1: every page pattern of every role on desktop and on the phone, each
+# one screenshotted to var/screenshots/review/ (the screenshot review of issue 11; docs/testing.md)
+EVERY_PAGE = os.environ.get("KAOPING_SCREENSHOT_EVERY_PAGE") == "1"
+REVIEW_SHOTS = SHOTS / "review"
 
 
 class Plan:
@@ -58,16 +63,22 @@ def plan(transactional_db: Any, settings: Any, tmp_path: Any) -> Iterator[Plan]:
         # not downloads, redirects, refusals or htmx fragments (those are checked inside their pages)
         if page.status == 200 and page.content_type.startswith("text/html") and "<html" in page.text[:500]
     ]
+    if EVERY_PAGE:
+        every = {(page.role, page.route): page.url for page in opened}
+        result.desktop = [(role, url) for (role, _route), url in every.items()]
+        result.phone = list(result.desktop)
     for page in opened:
+        if EVERY_PAGE:
+            break
         if page.url == "/" or page.route not in seen_routes:
             seen_routes.add(page.route)
             result.desktop.append((page.role, page.url))
-    for role in PHONE_ROLES:  # the rater's and the units' pages
+    for role in () if EVERY_PAGE else PHONE_ROLES:  # the rater's and the units' pages
         for page in opened:
             if page.role == role and page.route not in phone_routes:
                 phone_routes.add(page.route)
                 result.phone.append((page.role, page.url))
-    for page in opened:
+    for page in () if EVERY_PAGE else opened:
         if page.role == "organizer" and page.route in ORGANIZER_ON_PHONE and page.route not in phone_routes:
             phone_routes.add(page.route)
             result.phone.append((page.role, page.url))
@@ -102,7 +113,11 @@ def _check(
         opened[role] = page
         page.goto(base + url, wait_until="load")
         route = resolve(url.split("?")[0]).view_name
-        if route in SCREENSHOTS:
+        if EVERY_PAGE:
+            REVIEW_SHOTS.mkdir(parents=True, exist_ok=True)
+            name = f"{role}-{route.replace(':', '-')}-{'phone' if phone else 'desktop'}.png"
+            page.screenshot(path=str(REVIEW_SHOTS / name))
+        elif route in SCREENSHOTS:
             SHOTS.mkdir(parents=True, exist_ok=True)
             name = f"words-{route.replace(':', '-')}-{'phone' if phone else 'desktop'}.png"
             page.screenshot(path=str(SHOTS / name), full_page=True)
