@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_journey import PASSWORD, click_and_wait, login
 

@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_journey import PASSWORD, SCHEME, autosave, login
 

@@ -49,7 +49,7 @@ def test_a_confirmation_without_a_reason_is_refused_and_with_one_the_list_goes_i
     event = AuditEvent.objects.filter(action="campaign.phase").latest("pk")
     assert event.reason.startswith("两个单位因疫情缓报")
     assert "确认时结果不完整的单位" in event.reason
-    assert list(campaign_units.values())[0].organization.name in event.reason
+    assert next(iter(campaign_units.values())).organization.name in event.reason
 
 
 def test_publishing_incomplete_results_needs_the_confirmation_too(

@@ -86,9 +86,7 @@ def _item_15_submitted(campaign, unit, organizer):
     return item
 
 
-def test_a_reviewers_adjustment_of_a_computed_item_counts_and_the_explanation_shows_the_rule_too(
-    honggutan, organizer
-):
+def test_a_reviewers_adjustment_of_a_computed_item_counts_and_the_explanation_shows_the_rule_too(honggutan, organizer):
     campaign, unit = honggutan
     item = _item_15_submitted(campaign, unit, organizer)
     services.review_save(unit=unit, item=item, actor=organizer, version=0, score="2.5", reason="抽查班额统计表有误")
@@ -148,7 +146,9 @@ def test_a_scorer_of_a_computed_item_sees_the_rules_score_and_their_score_replac
     item = _item_15_submitted(campaign, unit, organizer)
     department = Department.objects.create(bureau=campaign.owner, name="区教体局")
     scorer = django_user_model.objects.create_user(username="jiaoti", password="x" * 12, display_name="教体局评分员")
-    Membership.objects.create(user=scorer, organization=campaign.owner, role=Role.DEPARTMENT_SCORER, department=department)
+    Membership.objects.create(
+        user=scorer, organization=campaign.owner, role=Role.DEPARTMENT_SCORER, department=department
+    )
     page = client_for(scorer).get(reverse("assessments:department_grid", args=[campaign.pk, department.pk, "15"]))
     body = page.content.decode()
     assert page.status_code == 200
@@ -183,7 +183,9 @@ def test_a_scorer_sees_when_a_reviewers_confirmed_score_counts_instead_of_theirs
     item = _item_15_submitted(campaign, unit, organizer)
     department = Department.objects.create(bureau=campaign.owner, name="区教体局")
     scorer = django_user_model.objects.create_user(username="jiaoti", password="x" * 12, display_name="教体局评分员")
-    Membership.objects.create(user=scorer, organization=campaign.owner, role=Role.DEPARTMENT_SCORER, department=department)
+    Membership.objects.create(
+        user=scorer, organization=campaign.owner, role=Role.DEPARTMENT_SCORER, department=department
+    )
     services.review_save(unit=unit, item=item, actor=organizer, version=0, score="2.5", reason="抽查班额统计表有误")
     body = client_for(scorer).get(reverse("assessments:department_grid", args=[campaign.pk, department.pk, "15"]))
     assert "复核已核定为 2.5 分,计入结果的是核定分" in body.content.decode()

@@ -450,9 +450,7 @@ def _refuse_score_for_triggered_item(item: Indicator, field: str) -> None:
     """Veto, downgrade and not-excellent items are decided by whether they were triggered: a
     score entered for one would be stored and never count, so it is refused when entered."""
     if takes_no_score(item.rule):
-        message = _(
-            "该指标按是否触发认定(一票否决、降等或不得评优),不录入分数;如情况有误,请退回单位更正“是否触发”"
-        )
+        message = _("该指标按是否触发认定(一票否决、降等或不得评优),不录入分数;如情况有误,请退回单位更正“是否触发”")
         raise AssessmentError(message, {field: message})
 
 
