@@ -123,6 +123,12 @@ def _assessments() -> list[Cell]:
         "item-of-dept-Y": frozenset({"scorer_y"}),
         "other-bureau": NOBODY,
     }
+    # the bureau's organizers and its leader read every department's scoring progress (read only)
+    department_progress = {
+        "item-of-dept-X": department["item-of-dept-X"] | MANAGERS | {"leader"},
+        "item-of-dept-Y": department["item-of-dept-Y"] | MANAGERS | {"leader"},
+        "other-bureau": frozenset({"other_organizer"}),
+    }
     department_item = {**department, "dept-X-on-item-of-Y": NOBODY}
     department_cell = {**department_item, "draft-unit": NOBODY}  # departments do not see drafts
     review = {
@@ -151,7 +157,7 @@ def _assessments() -> list[Cell]:
         *_row("assessments:evidence_link", "POST", own_unit, body="file_id={file_id}&attach=1"),
         *_row("assessments:item_history", "GET", history),
         *_row("assessments:evidence_download", "GET", evidence),
-        *_row("assessments:department_items", "GET", department),
+        *_row("assessments:department_items", "GET", department_progress),
         *_row("assessments:department_grid", "GET", department_item),
         *_row("assessments:department_cell_save", "POST", department_cell, body="score=1&version=0"),
         *_row("assessments:review_unit", "GET", review),

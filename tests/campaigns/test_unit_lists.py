@@ -111,3 +111,13 @@ def test_campaign_page_shows_submitted_of_total(
     page = client_for(organizer).get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
     assert "已提交 1/4" in page and "1 个单位已退回修改" in page
     assert "已提交" not in client_for(reporter_a).get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+
+
+def test_a_unit_id_in_other_digits_is_refused_with_a_message_not_a_server_error(
+    organizer: Any, client_for: Any, campaign: Any
+) -> None:
+    """ "²" passes str.isdigit() but not int() (found by the fuzz run)."""
+    url = reverse("campaigns:units", args=[campaign.pk])
+    response = client_for(organizer).post(url, {"organizations": ["²"], "category": "school"}, follow=True)
+    assert response.status_code == 200
+    assert not campaign.participants.exclude(pk__in=[]).filter(organization__name="²").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -74,7 +75,8 @@ class _UnitIdsField(forms.MultipleChoiceField):
     ``AddUnitsForm.clean`` (a page shows 100 of maybe 2,000, so the choices are not listed here)."""
 
     def valid_value(self, value: Any) -> bool:
-        return str(value).isdigit() and len(str(value)) <= 18
+        # ASCII digits only: str.isdigit() also accepts "²" and other digits int() refuses
+        return re.fullmatch(r"[0-9]{1,18}", str(value)) is not None
 
     def clean(self, value: Any) -> list[int]:
         return [int(v) for v in super().clean(value)]
