@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.browser.test_department_mapping import PASSWORD, login  # the same cast, password and sign-in
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "var" / "screenshots"
-PASSWORD = "kaoping-test-pass-1"
 
 
 @pytest.fixture
@@ -33,15 +33,6 @@ def reporting(transactional_db: Any, cast: Any, settings: Any, tmp_path: Path) -
     cast.campaign.phase = Phase.SELF_ASSESSMENT
     cast.campaign.save()
     return cast
-
-
-def login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.locator("form button[type=submit]").first.click()
-    assert "/login/" not in page.url
 
 
 def filled(template: bytes, values: dict[str, Any]) -> dict[str, Any]:
