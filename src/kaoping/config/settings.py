@@ -43,7 +43,18 @@ INSTALLED_APPS = [
     "kaoping.web",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks_db",
 ]
+
+# Background work (recomputing standings, imports, documents) runs as django.tasks tasks stored in
+# the database and run by `manage.py db_worker` processes, on any host that reaches the database.
+# Tests run them inline (ImmediateBackend, tests/conftest.py); see docs/decisions/results-pipeline.md.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
