@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "kaoping.results",
     "kaoping.external",
     "kaoping.web",
+    "kaoping.backup",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks_db",

@@ -1,0 +1,1 @@
+"""Backup, restore and campaign archives that lose nothing (docs/backup.md)."""
