@@ -3,7 +3,8 @@
 The review and department pages show it next to the input, and the review service compares a
 new 核定分 with it, so what a person sees before saving is what the standings will use. The
 standings themselves are computed in bulk by ``kaoping.results``; this is the one-item view of
-the same rule (the same ``compile_rule``), built from rows a page has already loaded.
+the same rule: the input is built by ``engine.stored.item_input`` (as the standings build it)
+and scored by ``engine.items.count_item``.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from kaoping.assessments.models import DepartmentScore, ReviewScore, SelfAssessment
-from kaoping.assessments.selectors import is_split, reviewed_from_departments, scheme_for
+from kaoping.assessments.selectors import scheme_for
 from kaoping.campaigns.models import CampaignUnit
+from kaoping.engine import stored
 from kaoping.engine.inputs import ItemInput
+from kaoping.engine.items import NOT_APPLICABLE, count_item
 from kaoping.engine.model import Indicator, ItemKind, Scheme
-from kaoping.engine.rules import SchemeRuleContext, compile_rule, fast_rounding, is_computed, takes_no_score
+from kaoping.engine.rules import is_computed, takes_no_score
 
 
 @dataclass(frozen=True)
@@ -57,15 +60,12 @@ def counted(
 ) -> Counted:
     """The item's score as the engine will count it from these rows (``department_scores`` by the
     scheme's department name; ``confirmed`` None leaves the review out)."""
-    rule = compile_rule(item, _context(scheme))
     inp = _item_input(item, entry, department_scores, confirmed, review_note)
+    score, explanation, basis, _flag = count_item(scheme, item, inp)
     penalty = item.kind is ItemKind.PENALTY
     computed, no_score = is_computed(item.rule), takes_no_score(item.rule)
-    if inp.not_applicable:
-        return Counted(None, _("单位标记为不适用"), "not_applicable", computed, no_score, penalty)
-    score, explanation, basis, _flag = rule.evaluate(inp)
-    if score is not None and penalty and not rule.value_is_deduction:
-        score = item.points - score
+    if basis == NOT_APPLICABLE:
+        explanation = _("单位标记为不适用")
     return Counted(score, explanation, basis, computed, no_score, penalty)
 
 
@@ -83,13 +83,6 @@ def counted_now(unit: CampaignUnit, item: Indicator, *, with_review: bool = True
     )
 
 
-def _context(scheme: Scheme) -> SchemeRuleContext:
-    return SchemeRuleContext(
-        item_rounding=fast_rounding(scheme.rounding.item),
-        basis_order=tuple(basis.value for basis in scheme.score_basis),
-    )
-
-
 def _item_input(
     item: Indicator,
     entry: SelfAssessment | None,
@@ -97,23 +90,8 @@ def _item_input(
     confirmed: Decimal | None,
     review_note: str,
 ) -> ItemInput:
-    """The same ItemInput ``kaoping.results`` builds for the item (a split item's parts go in
-    ``department_scores``, a whole item's in ``reviewed_score``)."""
-    split = is_split(item)
-    present = {name: value for name, value in department_scores.items() if value is not None}
-    reviewed = reviewed_from_departments(item, dict(department_scores)) if not split else None
-    figures = entry.figures if entry is not None and entry.figures else {}
-    return ItemInput(
-        unit_id="",
-        item_id=item.id,
-        self_score=entry.self_score if entry is not None else None,
-        reviewed_score=reviewed,
-        confirmed_score=confirmed,
-        review_note=review_note if confirmed is not None else "",
-        figures={name: Decimal(value) for name, value in figures.items()},
-        level=(entry.level or None) if entry is not None else None,
-        triggered=entry.triggered if entry is not None else None,
-        not_applicable=entry.not_applicable if entry is not None else False,
-        department_scores=present if split else {},
-        note=entry.note if entry is not None else "",
-    )
+    """The same ItemInput ``kaoping.results`` builds for the item (``engine.stored.item_input``)."""
+    row = None
+    if entry is not None:
+        row = (entry.self_score, entry.figures, entry.level, entry.triggered, entry.not_applicable, entry.note)
+    return stored.item_input("", stored.item_facts(item), row, department_scores, confirmed, review_note)

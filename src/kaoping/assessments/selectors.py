@@ -27,6 +27,7 @@ from kaoping.audit.models import AuditEvent
 from kaoping.campaigns import selectors as campaign_selectors
 from kaoping.campaigns.models import Campaign, CampaignUnit, Phase, PhaseDeadline
 from kaoping.campaigns.readonly import archived_message, is_archived
+from kaoping.engine import stored
 from kaoping.engine.model import Component, ComponentMethod, Indicator, Scheme
 from kaoping.orgs.access import CampaignAccess, unit_for, units_for
 from kaoping.orgs.models import Department
@@ -94,35 +95,20 @@ def item_ref(scheme: Scheme, category: str, item_id: str) -> ItemRef:
 
 
 def department_share(item: Indicator, department_name: str) -> Decimal | None:
-    """The department's points for ``item``; its full points when it scores the whole item.
+    """The department's points for ``item``; its full points when it scores the whole item
+    (``engine.stored.department_share``).
 
     Raises Http404 when the department is not assigned to the item.
     """
-    for share in item.departments:
-        if share.department == department_name:
-            return share.points if share.points is not None else item.points
-    raise Http404
+    points = stored.department_share(item, department_name)
+    if points is None:
+        raise Http404
+    return points
 
 
-def is_split(item: Indicator) -> bool:
-    """Split items (4 + 3 + 2.5 + 1.5): each department scores its own share and the shares add up."""
-    return sum(1 for share in item.departments if share.points is not None) > 1
-
-
-def reviewed_from_departments(item: Indicator, scores: dict[str, Decimal | None]) -> Decimal | None:
-    """One reviewed score from the departments' scores (department name → score), None until all are in.
-
-    Split items add up; several departments jointly responsible for a whole item average (四位小数).
-    """
-    if not item.departments:
-        return None
-    values = [scores.get(share.department) for share in item.departments]
-    if any(value is None for value in values):
-        return None
-    present = [v for v in values if v is not None]
-    if is_split(item) or len(present) == 1:
-        return sum(present, Decimal(0))
-    return (sum(present, Decimal(0)) / len(present)).quantize(Decimal("0.0001"))
+# The scoring rules live in the engine (``kaoping.engine.stored``); these names stay for callers.
+is_split = stored.is_split
+reviewed_from_departments = stored.reviewed_from_departments
 
 
 # ---- access -----------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kaoping.engine.model import Component, ConversionMethod, ConversionSpec, Rounding
+from kaoping.engine.numbers import fixed, fmt
 
 __all__ = ["Converted", "convert"]
 
@@ -36,17 +37,6 @@ _ZERO = Decimal(0)
 class Converted:
     score: Decimal | None
     explanation: str
-
-
-def _fmt(value: Decimal, rounding: Rounding | None = None) -> str:
-    return format((rounding or Rounding(2)).apply(value), "f")
-
-
-def _plain(value: Decimal) -> str:
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
 
 
 def _places_by_category(
@@ -88,13 +78,13 @@ def _proportional(
     maximum = raw_max if raw_max is not None else spec.raw_max
     if maximum is None or maximum <= 0:
         return None, "缺少原始满分(raw_max),无法折算"
-    return raw / maximum * points, f"{_plain(raw)} ÷ {_plain(maximum)} × {_plain(points)}"
+    return raw / maximum * points, f"{fmt(raw)} ÷ {fmt(maximum)} × {fmt(points)}"
 
 
 def _relative_to_best(points: Decimal, raw: Decimal, best: Decimal) -> tuple[Decimal, str]:
     if best <= 0:
-        return _ZERO, f"本类别最高分为 {_plain(best)},无法按比值折算,计 0"
-    text = f"本单位 {_plain(raw)} ÷ 本类别最高 {_plain(best)} × {_plain(points)}"
+        return _ZERO, f"本类别最高分为 {fmt(best)},无法按比值折算,计 0"
+    text = f"本单位 {fmt(raw)} ÷ 本类别最高 {fmt(best)} × {fmt(points)}"
     return raw / best * points, text
 
 
@@ -102,24 +92,24 @@ def _by_rank(spec: ConversionSpec, points: Decimal, place: int) -> tuple[Decimal
     step = spec.step_percent or _ZERO
     factor = _HUNDRED - step * (place - 1)
     value = max(points * factor / _HUNDRED, _ZERO)
-    return value, (f"本类别第 {place} 名,{_plain(points)} × (1 − {_plain(step)}% × {place - 1})")
+    return value, (f"本类别第 {place} 名,{fmt(points)} × (1 − {fmt(step)}% × {place - 1})")
 
 
 def _vote_share(spec: ConversionSpec, share: Decimal) -> tuple[Decimal, str]:
     for band in spec.bands:
         if share >= band.min_share:
-            return band.points, (f"优秀票比例 {_fmt(share)}% ≥ {_plain(band.min_share)}%,得 {_plain(band.points)}")
-    return _ZERO, f"优秀票比例 {_fmt(share)}% 低于所有档次,得 0"
+            return band.points, (f"优秀票比例 {fixed(share)}% ≥ {fmt(band.min_share)}%,得 {fmt(band.points)}")
+    return _ZERO, f"优秀票比例 {fixed(share)}% 低于所有档次,得 0"
 
 
 def _rank_bonus(spec: ConversionSpec, raw: Decimal, top: int, bottom: int) -> tuple[Decimal, str]:
     if top <= len(spec.top_bonuses):
         bonus = spec.top_bonuses[top - 1]
-        return raw + bonus, f"{_plain(raw)} + 第 {top} 名加 {_plain(bonus)}"
+        return raw + bonus, f"{fmt(raw)} + 第 {top} 名加 {fmt(bonus)}"
     if bottom <= len(spec.bottom_penalties):
         penalty = abs(spec.bottom_penalties[bottom - 1])
-        return raw - penalty, f"{_plain(raw)} − 倒数第 {bottom} 名减 {_plain(penalty)}"
-    return raw, f"{_plain(raw)}(第 {top} 名,不加不减)"
+        return raw - penalty, f"{fmt(raw)} − 倒数第 {bottom} 名减 {fmt(penalty)}"
+    return raw, f"{fmt(raw)}(第 {top} 名,不加不减)"
 
 
 def convert(
@@ -158,7 +148,7 @@ def convert(
             out[unit_id] = Converted(None, "缺少原始分,折算结果缺失")
             continue
         elif spec is None:
-            value, text = raw, f"不折算,原始分 {_plain(raw)}"
+            value, text = raw, f"不折算,原始分 {fmt(raw)}"
         elif spec.method is ConversionMethod.PROPORTIONAL:
             override = None if raw_maxes is None else raw_maxes.get(unit_id)
             value, text = _proportional(spec, points, raw, override)
@@ -173,5 +163,5 @@ def convert(
             continue
         if rounding is not None:
             value = rounding.apply(value)
-        out[unit_id] = Converted(value, f"{text} = {_fmt(value, rounding)}")
+        out[unit_id] = Converted(value, f"{text} = {fixed(value, rounding)}")
     return out

@@ -26,20 +26,20 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from functools import lru_cache
 
 from kaoping.engine.model import (
+    GRADE_MODIFIERS,
     GradeBand,
     Quota,
     QuotaRounding,
     RankingSpec,
-    Rounding,
     Scheme,
     StarTier,
     TieBreak,
     TieBreakKind,
     TiePolicy,
 )
+from kaoping.engine.numbers import fixed, fmt
 from kaoping.engine.results import Flag, FlagCode
 
 __all__ = [
@@ -53,7 +53,7 @@ __all__ = [
     "rank_units",
 ]
 
-MODIFIERS = frozenset({"veto", "downgrade", "not_excellent"})
+MODIFIERS = GRADE_MODIFIERS
 _HUNDRED = Decimal(100)
 _QUOTA_MODES = {
     QuotaRounding.HALF_UP: ROUND_HALF_UP,
@@ -96,17 +96,6 @@ class RankOutcome:
     explanation: str
 
 
-_CENT = Rounding(2)
-_CENT_QUANTUM = Decimal(1).scaleb(-_CENT.places)
-
-
-@lru_cache(maxsize=8192)
-def _fmt(value: Decimal) -> str:
-    # Cached: 20,000 units share few distinct totals and lines. Equal Decimals (90 and 90.0)
-    # quantize to the same text, so sharing a cache entry between them is safe.
-    return format(value.quantize(_CENT_QUANTUM, rounding=ROUND_HALF_UP), "f")
-
-
 _SHOWN_UNITS = 10
 
 
@@ -115,13 +104,6 @@ def _unit_list(unit_ids: Sequence[str], shown: int = _SHOWN_UNITS) -> str:
     if len(unit_ids) <= shown:
         return "、".join(unit_ids)
     return "、".join(unit_ids[:shown]) + f" 等 {len(unit_ids)} 个单位"
-
-
-def _plain(value: Decimal) -> str:
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
 
 
 # --------------------------------------------------------------------------------------------
@@ -137,10 +119,10 @@ def quota_limit(quota: Quota, units: int) -> int:
 
 def _band_line(band: GradeBand, maximum: Decimal) -> tuple[Decimal | None, str]:
     if band.min_score is not None:
-        return band.min_score, f"{_plain(band.min_score)} 分"
+        return band.min_score, f"{fmt(band.min_score)} 分"
     if band.min_percent is not None:
         line = maximum * band.min_percent / _HUNDRED
-        return line, f"满分的 {_plain(band.min_percent)}%({_fmt(line)} 分)"
+        return line, f"满分的 {fmt(band.min_percent)}%({fixed(line)} 分)"
     return None, "无分数线"
 
 
@@ -151,8 +133,8 @@ def _score_band(
     bands: Sequence[GradeBand], total: Decimal, maximum: Decimal, lines: _BandLines | None = None
 ) -> tuple[int | None, str]:
     """``lines``: the bands' ``_band_line`` for this maximum, when the caller has them already."""
-    percent = f"({_fmt(total * _HUNDRED / maximum)}%)" if maximum > 0 else ""
-    head = f"总分 {_fmt(total)}/{_plain(maximum)}{percent}"
+    percent = f"({fixed(total * _HUNDRED / maximum)}%)" if maximum > 0 else ""
+    head = f"总分 {fixed(total)}/{fmt(maximum)}{percent}"
     if lines is None:
         lines = tuple(_band_line(band, maximum) for band in bands)
     for index, band in enumerate(bands):
@@ -200,7 +182,7 @@ def _apply_quota(band_index: int, bands: Sequence[GradeBand], placed: list[_Plac
         return
     limit = quota_limit(quota, len(placed))
     rule = (
-        f"“{band.name}”名额为本类别 {len(placed)} 个单位的 {_plain(quota.max_percent)}%"
+        f"“{band.name}”名额为本类别 {len(placed)} 个单位的 {fmt(quota.max_percent)}%"
         f"({_QUOTA_WORDS[quota.rounding]})= {limit} 个"
     )
     holders = [p for p in placed if p.index == band_index]
@@ -220,7 +202,7 @@ def _apply_quota(band_index: int, bands: Sequence[GradeBand], placed: list[_Plac
             holder.index = band_index + 1
             others = _unit_list([u for u in tied_ids if u != holder.entry.unit_id])
             message = (
-                f"与 {others} 同分 {_fmt(boundary)},处在名额边界上"
+                f"与 {others} 同分 {fixed(boundary)},处在名额边界上"
                 f"(剩余 {limit - seats} 个名额),暂定为“{next_name}”,需人工裁定是否评为“{band.name}”"
             )
             holder.notes.append(f"{rule};{message}")
@@ -327,7 +309,7 @@ def _keys(spec: RankingSpec, entry: RankEntry) -> tuple[Decimal | None, ...]:
 
 
 def _shown(value: Decimal | None) -> str:
-    return "缺失" if value is None else _plain(value)
+    return "缺失" if value is None else fmt(value)
 
 
 def rank_units(spec: RankingSpec, entries: Sequence[RankEntry]) -> dict[str, RankOutcome]:
@@ -354,7 +336,7 @@ def rank_units(spec: RankingSpec, entries: Sequence[RankEntry]) -> dict[str, Ran
     for key, entry in keyed:
         assert entry.total is not None
         rank = rank_of_key[key]
-        text = f"总分 {_fmt(entry.total)},本类别{among} {size} 个单位中第 {rank} 名"
+        text = f"总分 {fixed(entry.total)},本类别{among} {size} 个单位中第 {rank} 名"
         tied_total = [e.unit_id for _, e in same_total[entry.total] if e.unit_id != entry.unit_id]
         tied_all = [u for u in same_key[key] if u != entry.unit_id]
         if tied_total and spec.ties is TiePolicy.CHAIN and spec.chain:

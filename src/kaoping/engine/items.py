@@ -40,6 +40,7 @@ from kaoping.engine.results import Flag, ItemResult
 from kaoping.engine.rules import (
     EMPTY_INPUT,
     CompiledRule,
+    Outcome,
     Rounder,
     RuleError,
     SchemeRuleContext,
@@ -191,12 +192,31 @@ class CompiledTree:
         self.rounding: Rounder | None = fast_rounding(scheme.rounding.item)
 
 
-def compile_tree(component: Component, scheme: Scheme) -> CompiledTree:
-    """Parse every rule of ``component`` once; RuleError lists all problems (in Chinese)."""
-    ctx = SchemeRuleContext(
-        item_rounding=fast_rounding(scheme.rounding.item),
+def rule_context(scheme: Scheme) -> SchemeRuleContext:
+    """What a rule of ``scheme`` is compiled with: the item rounding and which score counts
+    (the scheme's ``score_basis``: the first score present in that order)."""
+    return SchemeRuleContext(
+        item_rounding=scheme.rounding.item,
         basis_order=tuple(basis.value for basis in scheme.score_basis),
     )
+
+
+def count_item(scheme: Scheme, item: Indicator, inp: ItemInput) -> Outcome:
+    """One leaf item's score as a person enters it, by the rule the standings use: the score, or
+    for a penalty item the deduction (a positive number). Not applicable gives ``(None, …,
+    "not_applicable", None)``; RuleError if the item's rule is invalid."""
+    rule = compile_rule(item, rule_context(scheme))
+    if inp.not_applicable:
+        return None, "单位标记为不适用", NOT_APPLICABLE, None
+    score, text, basis, flag = rule.evaluate(inp)
+    if score is not None and item.kind is ItemKind.PENALTY and not rule.value_is_deduction:
+        score = item.points - score
+    return score, text, basis, flag
+
+
+def compile_tree(component: Component, scheme: Scheme) -> CompiledTree:
+    """Parse every rule of ``component`` once; RuleError lists all problems (in Chinese)."""
+    ctx = rule_context(scheme)
     problems: list[str] = []
     default_basis = ctx.basis_order == _DEFAULT_BASES
 

@@ -31,13 +31,30 @@ _DECIMAL_MODES = {
 }
 
 
+# 1, 0.1, 0.01, …: the quantum of each number of places, built once (rounding runs per item)
+_QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(11))
+
+
+def decimal_mode(mode: RoundingMode) -> str:
+    """The ``decimal`` module's rounding constant for ``mode``."""
+    return _DECIMAL_MODES[mode]
+
+
 @dataclass(frozen=True, slots=True)
 class Rounding:
+    """The one way the engine rounds: to ``places`` decimals by ``mode`` (四舍五入 by default)."""
+
     places: int = 2
     mode: RoundingMode = RoundingMode.HALF_UP
 
     def apply(self, value: Decimal) -> Decimal:
-        return value.quantize(Decimal(1).scaleb(-self.places), rounding=_DECIMAL_MODES[self.mode])
+        places = self.places
+        quantum = _QUANTA[places] if 0 <= places <= 10 else Decimal(1).scaleb(-places)
+        return value.quantize(quantum, rounding=_DECIMAL_MODES[self.mode])
+
+    @property
+    def quantum(self) -> Decimal:
+        return _QUANTA[self.places] if 0 <= self.places <= 10 else Decimal(1).scaleb(-self.places)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +66,21 @@ class RoundingPolicy:
     conversion: Rounding | None = Rounding(2)
     component: Rounding | None = Rounding(2)
     total: Rounding | None = Rounding(2)
+
+
+class Modifier(StrEnum):
+    """What a triggered veto / downgrade / not-excellent item does (the one set of modifier kinds)."""
+
+    VETO = "veto"  # 一票否决: the lowest grade
+    ZERO_COMPONENT = "zero_component"  # 一票否决: its component scores 0
+    DOWNGRADE = "downgrade"  # 等次降一等
+    NOT_EXCELLENT = "not_excellent"  # 不得评为优秀
+
+
+# The rule kinds that decide an item by being triggered, never by a score.
+MODIFIER_KINDS = frozenset({Modifier.VETO.value, Modifier.DOWNGRADE.value, Modifier.NOT_EXCELLENT.value})
+# The effects grading reads (a zeroed component is the scorer's business).
+GRADE_MODIFIERS = MODIFIER_KINDS
 
 
 class ItemKind(StrEnum):

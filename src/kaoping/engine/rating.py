@@ -29,8 +29,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal
-from functools import lru_cache
+from decimal import Decimal
 
 from kaoping.engine.inputs import Ballot, Unit
 from kaoping.engine.model import (
@@ -47,6 +46,7 @@ from kaoping.engine.model import (
     TrimScope,
     TrimSpec,
 )
+from kaoping.engine.numbers import fixed, fmt
 from kaoping.engine.results import Flag, FlagCode, GroupRating, RatingResult
 
 __all__ = [
@@ -61,14 +61,6 @@ _HUNDRED = Decimal(100)
 _ZERO = Decimal(0)
 _DISPLAY = Rounding(2)  # used for display when the scheme does not round
 _COEFFICIENT_DISPLAY = Rounding(4)
-_QUANTA: dict[int, Decimal] = {}
-_DECIMAL_MODES = {
-    RoundingMode.HALF_UP: ROUND_HALF_UP,
-    RoundingMode.DOWN: ROUND_DOWN,
-    RoundingMode.UP: ROUND_UP,
-    RoundingMode.FLOOR: ROUND_FLOOR,
-    RoundingMode.CEILING: ROUND_CEILING,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,30 +104,6 @@ _new_rating_result = _slot_constructor(
 # --------------------------------------------------------------------------------------------
 
 
-def _round(value: Decimal, rounding: Rounding) -> Decimal:
-    # Rounding.apply builds its quantum on every call; this is the hot path of 20,000 units.
-    quantum = _QUANTA.get(rounding.places)
-    if quantum is None:
-        quantum = _QUANTA.setdefault(rounding.places, Decimal(1).scaleb(-rounding.places))
-    return value.quantize(quantum, rounding=_DECIMAL_MODES[rounding.mode])
-
-
-@lru_cache(maxsize=8192)
-def _fmt(value: Decimal, rounding: Rounding | None = None) -> str:
-    # Cached: explanations of 20,000 units repeat the same means, weights and grade values.
-    # Equal Decimals (100 and 100.0) round to the same text, so sharing a cache entry is safe.
-    return format(_round(value, rounding or _DISPLAY), "f")
-
-
-@lru_cache(maxsize=1024)
-def _fmt_plain(value: Decimal) -> str:
-    """A setting as the scheme wrote it (50, 12.5), without trailing zeros."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
 def _quoted(names: Iterable[str]) -> str:
     return "".join(f"“{name}”" for name in names)
 
@@ -156,8 +124,8 @@ def _points_problem(grade: ScaleGrade, points: Decimal | None) -> str | None:
     allowed = grade.choices or (grade.value,)
     if points in allowed:
         return None
-    choices = "/".join(_fmt_plain(choice) for choice in allowed)
-    return f"“{grade.name}”档可选分值为 {choices},本票为 {_fmt_plain(points)}"
+    choices = "/".join(fmt(choice) for choice in allowed)
+    return f"“{grade.name}”档可选分值为 {choices},本票为 {fmt(points)}"
 
 
 def _quota_problems(quota: BallotQuota, count: int, units_on_sheet: int) -> list[str]:
@@ -169,13 +137,11 @@ def _quota_problems(quota: BallotQuota, count: int, units_on_sheet: int) -> list
         problems.append(f"{grades}至少应评 {quota.min_count} 个单位,本票评了 {count} 个")
     if quota.max_share is not None and count * _HUNDRED > quota.max_share * units_on_sheet:
         problems.append(
-            f"{grades}最多可评本票单位数的 {_fmt_plain(quota.max_share)}%"
-            f"(本票 {units_on_sheet} 个单位),本票评了 {count} 个"
+            f"{grades}最多可评本票单位数的 {fmt(quota.max_share)}%(本票 {units_on_sheet} 个单位),本票评了 {count} 个"
         )
     if quota.min_share is not None and count * _HUNDRED < quota.min_share * units_on_sheet:
         problems.append(
-            f"{grades}至少应评本票单位数的 {_fmt_plain(quota.min_share)}%"
-            f"(本票 {units_on_sheet} 个单位),本票评了 {count} 个"
+            f"{grades}至少应评本票单位数的 {fmt(quota.min_share)}%(本票 {units_on_sheet} 个单位),本票评了 {count} 个"
         )
     return problems
 
@@ -321,9 +287,9 @@ def _removed_text(votes: _Trimmed) -> str:
         return ""
     removed = []
     if votes.high:
-        removed.append("最高 " + "、".join(_fmt_plain(v[0]) for v in reversed(votes.high)))
+        removed.append("最高 " + "、".join(fmt(v[0]) for v in reversed(votes.high)))
     if votes.low:
-        removed.append("最低 " + "、".join(_fmt_plain(v[0]) for v in votes.low))
+        removed.append("最低 " + "、".join(fmt(v[0]) for v in votes.low))
     return f"(去掉{'、'.join(removed)})"
 
 
@@ -346,15 +312,14 @@ class _Aggregator:
         # raw (0…scale_max) → score on the component's points; 1 when both are 100.
         self.score_factor = component.points if self.coefficient else component.points / self.spec.scale.scale_max
         scale_max = self.spec.scale.scale_max
-        self.points_text = _fmt_plain(component.points)
+        self.points_text = fmt(component.points)
         if self.coefficient:
             self.formula_tail = f" × {self.points_text}"
         elif component.points != scale_max:
-            self.formula_tail = f" ÷ {_fmt_plain(scale_max)} × {self.points_text}"
+            self.formula_tail = f" ÷ {fmt(scale_max)} × {self.points_text}"
         else:
             self.formula_tail = ""
         # Precomputed for the hot path (``_scored_untrimmed``).
-        self.display_quantum = Decimal(1).scaleb(-self.value_display.places)
         assert self.value_display.mode is RoundingMode.HALF_UP
         trim = self.spec.trim
         self.trim_limit = None if trim is None or trim.per_side <= 0 else max(trim.above, 2 * trim.per_side)
@@ -438,13 +403,13 @@ class _Aggregator:
         raw = _ZERO
         group_ratings: list[GroupRating] = []
         terms: list[str] = []
-        display = self.display_quantum
+        display = self.value_display
         assert self.full_weights is not None  # checked by _untrimmed
         for group, votes, (weight, weight_text) in zip(self.spec.groups, by_group, self.full_weights, strict=True):
             count = len(votes)
             mean = sum([v[0] for v in votes], _ZERO) / count
             raw += mean * weight
-            shown_mean = mean.quantize(display, rounding=ROUND_HALF_UP)
+            shown_mean = display.apply(mean)
             group_ratings.append(_new_group_rating(group.id, group.name, group.weight, count, shown_mean, ()))
             terms.append(f"{group.name} {count}票 均分 {shown_mean:f}{weight_text}")
         raw /= _HUNDRED
@@ -472,10 +437,10 @@ class _Aggregator:
             mean = sum([v[0] for v in votes.kept], _ZERO) / len(votes.kept)
             weight, weight_text = self._weight(group, present_weight, bool(absent))
             raw += mean * weight
-            shown_mean = _round(mean, self.value_display)
+            shown_mean = self.value_display.apply(mean)
             dropped = tuple(sorted([v[0] for v in votes.dropped])) if votes.low or votes.high else ()
             # Stored for display: the scheme's weight, or the shared-out weight to 0.01.
-            shown_weight = _round(weight, _DISPLAY) if absent else group.weight
+            shown_weight = _DISPLAY.apply(weight) if absent else group.weight
             group_ratings.append(GroupRating(group.id, group.name, shown_weight, votes.count, shown_mean, dropped))
             terms.append(f"{group.name} {votes.count}票{_removed_text(votes)} 均分 {shown_mean:f}{weight_text}")
         raw /= _HUNDRED
@@ -497,13 +462,13 @@ class _Aggregator:
         renormalized_note: str,
     ) -> RatingResult:
         if self.coefficient:
-            formula = f"系数 {_fmt(raw, _COEFFICIENT_DISPLAY)}{self.formula_tail}"
+            formula = f"系数 {fixed(raw, _COEFFICIENT_DISPLAY)}{self.formula_tail}"
         else:
-            formula = f"{_fmt(raw)}{self.formula_tail}"
+            formula = f"{fixed(raw)}{self.formula_tail}"
         unrounded = raw * self.score_factor
-        score = _round(unrounded, self.rounding.rating) if self.rounding.rating else unrounded
+        score = self.rounding.rating.apply(unrounded) if self.rounding.rating else unrounded
         explanation = f"{' + '.join(terms)} = {formula} → {self._shown_score(score)}/{self.points_text}"
-        shown_raw = raw.quantize(self.display_quantum, rounding=ROUND_HALF_UP)
+        shown_raw = self.value_display.apply(raw)
         return _new_rating_result(
             unit.id, score, shown_raw, tuple(group_ratings), counts, f"{explanation}{renormalized_note}。{notes}", ()
         )
@@ -514,9 +479,9 @@ class _Aggregator:
         cached = self._weights.get(key)
         if cached is None:
             weight = group.weight * _HUNDRED / present_weight
-            text = f" × {_fmt_plain(_round(weight, _DISPLAY))}%"
+            text = f" × {fmt(_DISPLAY.apply(weight))}%"
             if renormalized:
-                text += f"(原 {_fmt_plain(group.weight)}%)"
+                text += f"(原 {fmt(group.weight)}%)"
             cached = self._weights.setdefault(key, (weight, text))
         return cached
 
@@ -527,13 +492,13 @@ class _Aggregator:
             reasons.append(f"评委组{empty}没有有效票")
         for group, votes in absent:
             if votes.count:
-                values = "、".join(_fmt_plain(v[0]) for v in sorted(votes.dropped))
+                values = "、".join(fmt(v[0]) for v in sorted(votes.dropped))
                 reasons.append(f"评委组“{group.name}”的 {votes.count} 票({values})在整体去掉最高最低分时全部去掉")
         return f"({';'.join(reasons)},其余评委组的权重按比例放大到合计 100%)"
 
     def _shown_score(self, score: Decimal) -> str:
         # A rounded score is shown exactly as it counts; an unrounded one to two places.
-        return format(score, "f") if self.rounding.rating is not None else _fmt(score)
+        return format(score, "f") if self.rounding.rating is not None else fixed(score)
 
     def _notes(self, tally: _UnitTally, counts: tuple[tuple[str, int], ...]) -> str:
         notes = ["等次票数:" + "、".join([f"{name} {count}" for name, count in counts])]

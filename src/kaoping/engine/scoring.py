@@ -34,12 +34,15 @@ from kaoping.engine import conversion, grading, rating
 from kaoping.engine.inputs import ImportedScore, Inputs, ItemInput, Unit
 from kaoping.engine.items import CompiledTree, TreeOutcome, compile_tree, score_tree
 from kaoping.engine.model import (
+    GRADE_MODIFIERS,
     Component,
     ComponentMethod,
+    Modifier,
     Rounding,
     Scheme,
     TieBreakKind,
 )
+from kaoping.engine.numbers import fmt
 from kaoping.engine.results import (
     CampaignResult,
     ComponentResult,
@@ -49,10 +52,9 @@ from kaoping.engine.results import (
     RatingResult,
     UnitResult,
 )
-from kaoping.engine.rules import RuleError, fmt
+from kaoping.engine.rules import RuleError
 
 ZERO = Decimal(0)
-_GRADE_MODIFIERS = frozenset({"veto", "downgrade", "not_excellent"})
 
 
 class ScoringError(ValueError):
@@ -253,9 +255,9 @@ def _indicator_raws(
         state.flags.extend(outcome.flags)
         zeroed = False
         for effect in outcome.effects:
-            if effect == "zero_component":
+            if effect == Modifier.ZERO_COMPONENT:
                 zeroed = True
-            elif effect in _GRADE_MODIFIERS:
+            elif effect in GRADE_MODIFIERS:
                 state.modifiers.add(effect)
         raws[unit.id] = _Raw(outcome.score, outcome.explanation, outcome.items, zeroed=zeroed)
     return raws

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kaoping.engine.model import Indicator, ItemKind, RuleSpec, ScoreBasis
+from kaoping.engine.model import MODIFIER_KINDS, Indicator, ItemKind, RuleSpec, ScoreBasis
 from kaoping.engine.rules.base import (
     EMPTY_INPUT,
     CompiledRule,
-    FastRounding,
     Outcome,
     ParamReader,
     Rounder,
@@ -38,7 +37,6 @@ __all__ = [
     "MODIFIER_KINDS",
     "REGISTRY",
     "CompiledRule",
-    "FastRounding",
     "Outcome",
     "Rounder",
     "RuleContext",
@@ -70,7 +68,6 @@ REGISTRY: dict[str, RuleType] = {
     )
 }
 
-MODIFIER_KINDS = frozenset({"veto", "downgrade", "not_excellent"})
 
 _MANUAL = RuleSpec(kind="manual")
 

@@ -16,11 +16,12 @@ Evaluation returns an ``Outcome`` tuple ``(score, explanation, basis, flag)``:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from kaoping.engine.inputs import ItemInput
 from kaoping.engine.model import Indicator, Rounding, RoundingMode
+from kaoping.engine.numbers import fmt as fmt
 from kaoping.engine.results import FlagCode
 
 ZERO = Decimal(0)
@@ -43,30 +44,10 @@ class Rounder(Protocol):
     def apply(self, value: Decimal) -> Decimal: ...
 
 
-_DECIMAL_MODES = {
-    RoundingMode.HALF_UP: ROUND_HALF_UP,
-    RoundingMode.DOWN: ROUND_DOWN,
-    RoundingMode.UP: ROUND_UP,
-    RoundingMode.FLOOR: ROUND_FLOOR,
-    RoundingMode.CEILING: ROUND_CEILING,
-}
-
-
-class FastRounding:
-    """``model.Rounding`` with its quantum computed once: rounding runs per item."""
-
-    __slots__ = ("mode", "quantum")
-
-    def __init__(self, rounding: Rounding) -> None:
-        self.quantum = Decimal(1).scaleb(-rounding.places)
-        self.mode = _DECIMAL_MODES[rounding.mode]
-
-    def apply(self, value: Decimal) -> Decimal:
-        return value.quantize(self.quantum, rounding=self.mode)
-
-
-def fast_rounding(rounding: Rounding | None) -> FastRounding | None:
-    return None if rounding is None else FastRounding(rounding)
+def fast_rounding(rounding: Rounding | None) -> Rounding | None:
+    """The scheme's rounding as rules use it (``model.Rounding`` is the one rounding; kept as
+    a name for callers)."""
+    return rounding
 
 
 class RuleError(ValueError):
@@ -104,18 +85,6 @@ class RuleType(Protocol):
     title: str  # Chinese name of the rule, used in docs and messages
 
     def parse(self, reader: ParamReader, item: Indicator, ctx: RuleContext) -> CompiledRule: ...
-
-
-def fmt(value: Decimal) -> str:
-    """A number as a person writes it: 4 not 4.00, 0.9 not 0.90, never 1E+2."""
-    text = str(value)  # 3x faster than format(value, "f"); falls back for exponents
-    if "E" in text:
-        text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text == "-0":
-        text = "0"
-    return text
 
 
 def to_decimal(value: object) -> Decimal | None:
@@ -233,7 +202,7 @@ class ParamReader:
         if value is None:
             return None
         if isinstance(value, Rounding):
-            return FastRounding(value)
+            return value
         if not isinstance(value, Mapping):
             self.problem(f"参数 '{name}' 应写成 {{places: 1, mode: half_up}}")
             return None
@@ -245,7 +214,7 @@ class ParamReader:
         if mode not in _ROUNDING_MODES:
             self.problem(f"参数 '{name}.mode' 应为 {'、'.join(_ROUNDING_MODES)} 之一,实际为 {mode!r}")
             return None
-        return FastRounding(Rounding(places=places, mode=_ROUNDING_MODES[mode]))
+        return Rounding(places=places, mode=_ROUNDING_MODES[mode])
 
     def finish(self) -> None:
         for name in self.params:

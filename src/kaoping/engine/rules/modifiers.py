@@ -14,15 +14,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kaoping.engine.inputs import ItemInput
-from kaoping.engine.model import Indicator
+from kaoping.engine.model import Indicator, Modifier
 from kaoping.engine.results import FlagCode
 from kaoping.engine.rules.base import BASIS_RULE, ZERO, FlagNote, Outcome, ParamReader, RuleContext
 
-_EFFECTS = {
-    "veto": (FlagCode.VETO, "一票否决,等次定为最低等次"),
-    "zero_component": (FlagCode.VETO, "一票否决,本考核项目计0分"),
-    "downgrade": (FlagCode.DOWNGRADED, "等次降一等"),
-    "not_excellent": (FlagCode.NOT_EXCELLENT, "不得评为优秀"),
+# every modifier kind (``model.Modifier``, the one set) with its flag and meaning
+_EFFECTS: dict[str, tuple[FlagCode, str]] = {
+    Modifier.VETO: (FlagCode.VETO, "一票否决,等次定为最低等次"),
+    Modifier.ZERO_COMPONENT: (FlagCode.VETO, "一票否决,本考核项目计0分"),
+    Modifier.DOWNGRADE: (FlagCode.DOWNGRADED, "等次降一等"),
+    Modifier.NOT_EXCELLENT: (FlagCode.NOT_EXCELLENT, "不得评为优秀"),
 }
 
 
@@ -31,7 +32,7 @@ class ModifierRule:
     value_is_deduction = False
 
     def __init__(self, item: Indicator, effect: str) -> None:
-        self.effect: str | None = effect
+        self.effect: str | None = Modifier(effect).value
         code, meaning = _EFFECTS[effect]
         self.triggered_text = f"已触发:{meaning}"
         self.flag: FlagNote = (code, f"指标 {item.id} {item.name}:{self.triggered_text}")
@@ -48,31 +49,31 @@ def _zero_points(reader: ParamReader, item: Indicator) -> None:
 
 
 class VetoType:
-    kind = "veto"
+    kind = Modifier.VETO.value
     title = "一票否决"
 
     def parse(self, reader: ParamReader, item: Indicator, ctx: RuleContext) -> ModifierRule:
         effect = reader.choice("effect", {"fail": "等次定为最低等次", "zero_component": "本考核项目计0分"}, "fail")
         reader.finish()
         _zero_points(reader, item)
-        return ModifierRule(item, "veto" if effect == "fail" else "zero_component")
+        return ModifierRule(item, Modifier.VETO if effect == "fail" else Modifier.ZERO_COMPONENT)
 
 
 class DowngradeType:
-    kind = "downgrade"
+    kind = Modifier.DOWNGRADE.value
     title = "降一个等次"
 
     def parse(self, reader: ParamReader, item: Indicator, ctx: RuleContext) -> ModifierRule:
         reader.finish()
         _zero_points(reader, item)
-        return ModifierRule(item, "downgrade")
+        return ModifierRule(item, Modifier.DOWNGRADE)
 
 
 class NotExcellentType:
-    kind = "not_excellent"
+    kind = Modifier.NOT_EXCELLENT.value
     title = "不得评为优秀"
 
     def parse(self, reader: ParamReader, item: Indicator, ctx: RuleContext) -> ModifierRule:
         reader.finish()
         _zero_points(reader, item)
-        return ModifierRule(item, "not_excellent")
+        return ModifierRule(item, Modifier.NOT_EXCELLENT)
