@@ -424,7 +424,7 @@ def build_world(client_class: Any) -> World:
     campaigns.campaign_add_units(campaign=excel, organizations=[district], category="units", actor=organizer)
     campaigns.campaign_set_phase(campaign=excel, expected="draft", target="self_assessment", actor=organizer)
     drafting = CampaignUnit.objects.get(campaign=excel, organization=district)
-    excel_scheme = campaigns.scheme_of_data(excel.current_scheme().data)  # type: ignore[union-attr]
+    excel_scheme = campaigns.scheme_of_data(excel.current_version().data)  # type: ignore[union-attr]
     first = next(leaf for c in excel_scheme.components for top in c.indicators for leaf in top.leaves())
     reporter = User.objects.get(username="demo-reporter")
     assessments.entry_save(
@@ -442,7 +442,7 @@ def build_world(client_class: Any) -> World:
     )
 
     # A second scheme version of the 2018 campaign: one component worth less, one group weighed differently.
-    version = nanchang.current_scheme()
+    version = nanchang.current_version()
     assert version is not None
     data = copy.deepcopy(version.data)
     data["components"][0]["rating"]["groups"][0]["weight"] = 40
@@ -458,7 +458,7 @@ def build_world(client_class: Any) -> World:
     # The reviewer adjusts one of the district's scores with a reason.
     unit = CampaignUnit.objects.filter(campaign=honggutan).first()
     assert unit is not None
-    scheme = campaigns.scheme_of_data(honggutan.current_scheme().data)  # type: ignore[union-attr]
+    scheme = campaigns.scheme_of_data(honggutan.current_version().data)  # type: ignore[union-attr]
     leaves = [leaf for c in scheme.components for top in c.indicators for leaf in top.leaves()]
     item = next(leaf for leaf in leaves if leaf.points >= 2)
     assessments.review_save(unit=unit, item=item, actor=reviewer, version=0, score=item.points - 1, reason="材料不全")

@@ -37,6 +37,7 @@ PYTHON = sys.executable
 GRADES = ("好", "良好", "较好", "一般", "差")
 _CSRF_RE = re.compile(r'"csrf": "([^"]+)"')
 APPS = {"kaoping": "kaoping.config.wsgi:application", "baseline": "benchmarks.rating_load.baseline_app:application"}
+UNSAFE_APP = "benchmarks.rating_load.unsafe_control:application"
 
 
 @dataclass
@@ -116,8 +117,6 @@ class Server:
             self.pg_name = f"kaoping_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
             self._pg(f'CREATE DATABASE "{self.pg_name}"')
             self.env["DATABASE_URL"] = config.postgres_url.rsplit("/", 1)[0] + "/" + self.pg_name
-        if config.unsafe:
-            self.env["KAOPING_RATING_UNSAFE_CHECK_THEN_INSERT"] = "1"
         self.process: subprocess.Popen[bytes] | None = None
 
     def _pg(self, sql: str) -> None:
@@ -153,7 +152,8 @@ class Server:
                 gunicorn,
                 "-c",
                 "python:kaoping.config.gunicorn",  # the production settings, overridden only where the run says
-                APPS[self.config.app],
+                # the negative control serves the same application with check-then-insert ballots
+                UNSAFE_APP if self.config.unsafe else APPS[self.config.app],
                 "--workers",
                 str(self.config.workers),
                 "--worker-class",

@@ -243,7 +243,7 @@ def build_world(cast: Any) -> World:
     other.name = MARKERS["J_CAMPAIGN"]
     other.save()
     for camp in (campaign, other):
-        current = camp.current_scheme()
+        current = camp.current_version()
         SchemeVersion.objects.create(
             campaign=camp, number=current.number + 1, data=_scheme_with_rating(current.data), source_name="v2.yaml"
         )

@@ -18,7 +18,7 @@ from tests.assessments.conftest import PDF_BYTES, fill_unit
 from kaoping.assessments import services
 from kaoping.assessments.models import EvidenceFile, SelfAssessment, Submission
 from kaoping.assessments.selectors import item_ref, scheme_for
-from kaoping.orgs import access
+from kaoping.campaigns import access
 
 HX = {"HTTP_HX_REQUEST": "true"}
 

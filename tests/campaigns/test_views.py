@@ -255,7 +255,7 @@ def test_campaign_from_the_excel_indicator_table(organizer: Any, client_for: Any
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     campaign = Campaign.objects.get(name="表格导入")
-    data = campaign.current_scheme().data
+    data = campaign.current_version().data
     assert [c["id"] for c in data["categories"]] == ["units"]
     assert data["components"][0]["method"] == "indicators"
     assert str(data["components"][0]["points"]) in ("100", "100.0")

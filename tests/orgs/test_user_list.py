@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from kaoping import listing
 from kaoping.orgs.models import Membership, Role, User
-from kaoping.web import listing
 
 
 def test_users_are_searched_filtered_and_sorted(organizer: Any, client_for: Any) -> None:

@@ -92,10 +92,10 @@ def submit(
     credential: Any, token: str, unit: Any, grade: str, key: str | None = None, receipt: str | None = None
 ) -> Any:
     """``ballot_submit`` with what the phone's cookie carries after signing in with ``token``."""
-    from kaoping.ratings import services
+    from kaoping.ratings import ballots
 
     sheet, own_unit = cookie_of(token)
-    return services.ballot_submit(
+    return ballots.ballot_submit(
         credential_id=credential.pk,
         sheet=sheet,
         session_unit_id=unit.pk,

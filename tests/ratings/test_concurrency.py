@@ -10,7 +10,7 @@ import pytest
 from django.db import connection, connections
 from tests.ratings.conftest import cookie_of, issue
 
-from kaoping.ratings import services
+from kaoping.ratings import ballots, services
 from kaoping.ratings.models import Ballot, SessionUnit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,7 +32,7 @@ def test_close_during_a_burst_counts_exactly_the_ballots_that_were_stored(sessio
         sheet, own_unit = cookies[token]
         try:
             start.wait()
-            services.ballot_submit(
+            ballots.ballot_submit(
                 credential_id=credential.pk,
                 sheet=sheet,
                 own_unit_id=own_unit,
@@ -72,7 +72,7 @@ def test_two_units_closed_at_once_during_a_burst_both_close_without_a_deadlock(s
     cookies = {token: cookie_of(token) for _credential, token in raters}
     for credential, token in raters:
         for unit in (first, second):
-            services.ballot_submit(
+            ballots.ballot_submit(
                 credential_id=credential.pk,
                 sheet=cookies[token][0],
                 own_unit_id=cookies[token][1],

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from tests.ratings.conftest import issue
 
+from kaoping import listing
 from kaoping.ratings import services
-from kaoping.web import listing
 
 
 def test_slips_are_searched_filtered_sorted_and_paged(

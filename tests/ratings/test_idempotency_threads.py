@@ -20,7 +20,7 @@ from django.db import connection, connections
 from django.test import Client
 from tests.ratings.conftest import cookie_of, issue
 
-from kaoping.ratings import services, tokens
+from kaoping.ratings import ballots, services, tokens
 from kaoping.ratings.models import Ballot, SessionUnit, SupersededKey
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,8 +63,8 @@ def same_key_submitter(credential: Any, token: str, unit: SessionUnit) -> tuple[
     key, receipt = str(uuid.uuid4()), uuid.uuid4().hex
     sheet, own_unit = cookie_of(token)
 
-    def submit() -> services.SubmitResult:
-        return services.ballot_submit(
+    def submit() -> ballots.SubmitResult:
+        return ballots.ballot_submit(
             credential_id=credential.pk,
             sheet=sheet,
             own_unit_id=own_unit,
@@ -83,7 +83,7 @@ def test_50_threads_with_one_key_store_once_and_the_rest_replay_the_same_receipt
 ) -> None:
     submit, receipt = same_key_submitter(*one_rater)
     results = in_threads(THREADS, submit)
-    errors = [r for r in results if not isinstance(r, services.SubmitResult)]
+    errors = [r for r in results if not isinstance(r, ballots.SubmitResult)]
     assert errors == []
     statuses = sorted(r.status for r in results)
     assert statuses == [200] * (THREADS - 1) + [201]
@@ -162,7 +162,7 @@ def test_negative_control_without_the_unique_constraints_the_same_harness_stores
     with without_unique_constraints():
         results = in_threads(THREADS, submit)
         stored = Ballot.objects.count()
-        created = sum(1 for r in results if isinstance(r, services.SubmitResult) and r.status == 201)
+        created = sum(1 for r in results if isinstance(r, ballots.SubmitResult) and r.status == 201)
     # The write path relies on the database alone: without the constraints every thread inserts.
     assert stored > 1
     assert created > 1

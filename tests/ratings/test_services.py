@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from tests.ratings.conftest import issue, submit
 
-from kaoping.ratings import services
+from kaoping.ratings import ballots, services
 from kaoping.ratings.models import Ballot, RevotePolicy, SessionUnit, SupersededKey, UnitStatus
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,7 @@ def test_missing_or_malformed_key_is_400_and_stores_nothing(session: Any, key: s
     ((credential, _token),) = issue(session, [("张局长", "leaders", None)])
     unit = open_all(session)[0]
     with pytest.raises(services.RatingError) as error:
-        services.ballot_submit(
+        ballots.ballot_submit(
             credential_id=credential.pk,
             sheet="0" * 64,
             session_unit_id=unit.pk,

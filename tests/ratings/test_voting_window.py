@@ -33,7 +33,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from kaoping.ratings import services, tokens
+from kaoping.ratings import ballots, services, tokens
 from kaoping.ratings.models import Ballot, RevotePolicy, SessionUnit, SupersededKey
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +122,7 @@ class VotingWindow(RuleBasedStateMachine):
     def send(self, request: Request) -> None:
         expected = self.expected(request)
         actual = outcome(
-            lambda: services.ballot_submit(
+            lambda: ballots.ballot_submit(
                 credential_id=self.credentials[request.rater].pk,
                 sheet=self.cookies[request.rater][0],
                 own_unit_id=self.cookies[request.rater][1],

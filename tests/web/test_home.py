@@ -115,7 +115,7 @@ def test_home_page_query_count_is_bounded(
 
     for n in range(10):
         extra = Campaign.objects.create(owner=city, name=f"考核{n}")
-        SchemeVersion.objects.create(campaign=extra, number=1, data=campaign.current_scheme().data)
+        SchemeVersion.objects.create(campaign=extra, number=1, data=campaign.current_version().data)
     client = client_for(organizer)
     with django_assert_max_num_queries(40):
         client.get(reverse("web:home"))

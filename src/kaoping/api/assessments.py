@@ -9,9 +9,9 @@ from ninja import Router, Schema
 from ninja.security import django_auth
 
 from kaoping.api.errors import errors_for
-from kaoping.assessments import selectors, services
+from kaoping.assessments import cells, selectors, services
 from kaoping.assessments.models import DepartmentScore, ReviewScore, SelfAssessment
-from kaoping.orgs.access import campaign_for
+from kaoping.campaigns.access import campaign_for
 
 router = Router(auth=django_auth, tags=["assessments"])
 
@@ -89,9 +89,8 @@ def list_entries(request: HttpRequest, campaign_id: int, unit_id: int) -> list[d
 
 @router.put("/{campaign_id}/units/{unit_id}/entries/{item_id}", response={200: EntryOut, **errors_for(write=True)})
 def put_entry(request: HttpRequest, campaign_id: int, unit_id: int, item_id: str, body: EntryIn) -> Any:
-    campaign, access = campaign_for(request.user, campaign_id)
-    unit = selectors.reporter_unit(request.user, access, unit_id)
-    ref = selectors.item_ref(selectors.scheme_for(campaign), unit.category, item_id)
+    cell = cells.entry_cell(request.user, campaign_id, unit_id, item_id)
+    unit, ref = cell.unit, cell.ref
     data = services.EntryInput(
         self_score=body.self_score,
         note=body.note,
@@ -114,18 +113,12 @@ def put_entry(request: HttpRequest, campaign_id: int, unit_id: int, item_id: str
 def put_department_score(
     request: HttpRequest, campaign_id: int, department_id: int, item_id: str, unit_id: int, body: ScoreIn
 ) -> Any:
-    campaign, access = campaign_for(request.user, campaign_id)
-    department = selectors.department_for(access, department_id)
-    unit = selectors.visible_unit(request.user, access, unit_id)
-    ref = selectors.item_ref(selectors.scheme_for(campaign), unit.category, item_id)
-    selectors.department_share_for(campaign, ref.item, department)
-    if selectors.awaiting_submission(unit):
-        raise _not_found()  # departments do not see drafts
+    cell = cells.department_cell(request.user, campaign_id, department_id, unit_id, item_id)
     try:
         row: DepartmentScore = services.department_score_save(
-            unit=unit,
-            item=ref.item,
-            department=department,
+            unit=cell.unit,
+            item=cell.ref.item,
+            department=cell.department,
             actor=request.user,
             version=body.version,
             score=body.score,
@@ -140,12 +133,15 @@ def put_department_score(
     "/{campaign_id}/reviews/units/{unit_id}/items/{item_id}", response={200: ScoreOut, **errors_for(write=True)}
 )
 def put_review(request: HttpRequest, campaign_id: int, unit_id: int, item_id: str, body: ScoreIn) -> Any:
-    campaign, access = campaign_for(request.user, campaign_id)
-    unit = selectors.reviewable_unit(request.user, access, unit_id)
-    ref = selectors.item_ref(selectors.scheme_for(campaign), unit.category, item_id)
+    cell = cells.review_cell(request.user, campaign_id, unit_id, item_id)
     try:
         row: ReviewScore = services.review_save(
-            unit=unit, item=ref.item, actor=request.user, version=body.version, score=body.score, reason=body.reason
+            unit=cell.unit,
+            item=cell.ref.item,
+            actor=request.user,
+            version=body.version,
+            score=body.score,
+            reason=body.reason,
         )
     except services.AssessmentError as exc:
         return _problem(exc)

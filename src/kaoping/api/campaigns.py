@@ -9,10 +9,10 @@ from ninja import Router, Schema
 from ninja.security import django_auth
 
 from kaoping.api.errors import errors_for
+from kaoping.campaigns import access
 from kaoping.campaigns.models import Campaign
 from kaoping.campaigns.readonly import is_archived
 from kaoping.campaigns.selectors import scheme_categories
-from kaoping.orgs import access
 
 router = Router(auth=django_auth, tags=["campaigns"])
 
@@ -76,7 +76,7 @@ def list_campaigns(request: HttpRequest) -> list[dict[str, object]]:
 def campaign_detail(request: HttpRequest, campaign_id: int) -> dict[str, object]:
     campaign, grant = access.campaign_for(request.user, campaign_id)
     units = list(access.units_for(grant))
-    version = campaign.current_scheme()
+    version = campaign.current_version()
     categories = [
         {"id": key, "name": name, "units": sum(1 for u in units if u.category == key)}
         for key, name in scheme_categories(campaign)

@@ -10,9 +10,9 @@ from ninja.security import django_auth
 
 from kaoping.api.errors import errors_for
 from kaoping.assessments import selectors as assess
+from kaoping.campaigns.access import campaign_for
 from kaoping.engine.explain import explain_unit
 from kaoping.engine.results import UnitResult
-from kaoping.orgs.access import campaign_for
 from kaoping.results import selectors
 from kaoping.results.services import compute_campaign_result, unit_key
 

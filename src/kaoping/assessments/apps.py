@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AssessmentsConfig(AppConfig):
     name = "kaoping.assessments"
     label = "assessments"
+
+    def ready(self) -> None:
+        # campaigns (a layer below) shows the submission progress on the campaign page through its hooks
+        from kaoping.assessments.progress import submission_progress
+        from kaoping.campaigns import hooks
+
+        hooks.provide_submission_progress(submission_progress)

@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import CharField, Value
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kaoping.assessments.models import DepartmentMapping, DepartmentScore
 from kaoping.audit.services import audit_record
 from kaoping.campaigns.models import Campaign
 from kaoping.campaigns.readonly import require_writable
+from kaoping.campaigns.selectors import current_scheme
 from kaoping.engine.model import ComponentMethod, Indicator, Scheme
 from kaoping.orgs.models import Department
 
@@ -94,21 +94,12 @@ def scheme_departments(scheme: Scheme) -> dict[str, list[str]]:
     return found
 
 
-def _scheme_or_none(campaign: Campaign) -> Scheme | None:
-    from kaoping.assessments import selectors
-
-    try:
-        return selectors.scheme_for(campaign)
-    except Http404:
-        return None
-
-
 def department_map(campaign: Campaign) -> DepartmentMap:
     """The campaign's resolved mapping (two queries; remembered on the campaign object for the request)."""
     cached: DepartmentMap | None = getattr(campaign, "_kaoping_department_map", None)
     if cached is not None:
         return cached
-    scheme = _scheme_or_none(campaign)
+    scheme = current_scheme(campaign)
     result = DepartmentMap()
     if scheme is not None:
         names = scheme_departments(scheme)

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaoping.assessments import selectors, self_import, services, uploads
+from kaoping.campaigns.access import campaign_for
 from kaoping.campaigns.models import CampaignUnit
-from kaoping.orgs.access import campaign_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

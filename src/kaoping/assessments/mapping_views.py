@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kaoping.assessments import department_map
+from kaoping.campaigns.access import campaign_for
 from kaoping.campaigns.readonly import archived_message, is_archived
-from kaoping.orgs.access import campaign_for
 from kaoping.orgs.models import Department
 
 NONE = "none"

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from kaoping.assessments import selectors
 from kaoping.assessments.models import SUBMITTED_STATUSES, DepartmentScore, SelfAssessment, SubmissionStatus
+from kaoping.campaigns.hooks import SubmissionProgress
 from kaoping.campaigns.models import Campaign, CampaignUnit, Phase
 from kaoping.orgs.models import Department
 
@@ -162,3 +163,15 @@ def _scores_per_item(
         for key, n in per_item(scored.filter(unit_id__in=left_out)).items():
             counted[key] -= n
     return counted
+
+
+def submission_progress(units: QuerySet[CampaignUnit]) -> SubmissionProgress:
+    """How many of ``units`` have submitted their self-assessment ("已提交 38/50"): one count query.
+
+    The campaign page reads it through ``kaoping.campaigns.hooks`` (provided in AssessmentsConfig.ready)."""
+    counts = units.order_by().aggregate(
+        total=Count("pk"),
+        submitted=Count("pk", filter=Q(submission__status__in=list(SUBMITTED_STATUSES))),
+        returned=Count("pk", filter=Q(submission__status=SubmissionStatus.RETURNED)),
+    )
+    return SubmissionProgress(counts["submitted"], counts["returned"], counts["total"])

@@ -25,11 +25,11 @@ from kaoping.assessments.models import (
 )
 from kaoping.audit.models import AuditEvent
 from kaoping.campaigns import selectors as campaign_selectors
+from kaoping.campaigns.access import CampaignAccess, unit_for, units_for
 from kaoping.campaigns.models import Campaign, CampaignUnit, Phase, PhaseDeadline
 from kaoping.campaigns.readonly import archived_message, is_archived
 from kaoping.engine import stored
 from kaoping.engine.model import Component, ComponentMethod, Indicator, Scheme
-from kaoping.orgs.access import CampaignAccess, unit_for, units_for
 from kaoping.orgs.models import Department
 
 AUDIT_TYPES = ("self_assessment", "department_score", "review_score", "evidence_link")
@@ -52,19 +52,11 @@ class ItemRef:
 
 
 def scheme_for(campaign: Campaign) -> Scheme:
-    """The campaign's current scheme; 404 when none is set (nothing to assess yet).
-
-    The parse is cached per immutable version by ``campaigns.selectors.scheme_of``; the campaign
-    object remembers it for the rest of the request.
-    """
-    cached: Scheme | None = getattr(campaign, "_kaoping_scheme", None)
-    if cached is not None:
-        return cached
-    version = campaign.scheme_versions.order_by("-number").first()
-    if version is None:
+    """The campaign's current scheme (``campaigns.selectors.current_scheme``, the one way to get
+    it); 404 when none is set (nothing to assess yet)."""
+    scheme = campaign_selectors.current_scheme(campaign)
+    if scheme is None:
         raise Http404
-    scheme = campaign_selectors.scheme_of(version)
-    campaign._kaoping_scheme = scheme  # type: ignore[attr-defined]
     return scheme
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 from urllib.parse import quote, urlencode
@@ -16,21 +17,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kaoping.assessments import counting, forms, preview, selectors, services, uploads
+from kaoping.assessments import cells, counting, forms, preview, selectors, services, uploads
 from kaoping.assessments.models import (
     SUBMITTED_STATUSES,
     DepartmentScore,
-    Recusal,
     ReviewScore,
     SelfAssessment,
-    SpotCheck,
     Submission,
 )
+from kaoping.campaigns.access import CampaignAccess, campaign_for
 from kaoping.campaigns.models import CampaignUnit
 from kaoping.campaigns.readonly import archived_message, is_archived
 from kaoping.engine.model import Indicator
 from kaoping.engine.rules import is_computed, takes_no_score
-from kaoping.orgs.access import CampaignAccess, campaign_for
 from kaoping.orgs.selectors import campaign_people
 
 
@@ -204,32 +203,53 @@ def unit_section(request: HttpRequest, campaign_id: int, unit_id: int, index: in
 @login_required
 @require_POST
 def entry_save(request: HttpRequest, campaign_id: int, unit_id: int, item_id: str) -> HttpResponse:
-    campaign, access = campaign_for(request.user, campaign_id)
-    unit = selectors.reporter_unit(request.user, access, unit_id)
-    ref = selectors.item_ref(selectors.scheme_for(campaign), unit.category, item_id)
+    cell = cells.entry_cell(request.user, campaign_id, unit_id, item_id)
+    access, unit, ref = cell.access, cell.unit, cell.ref
     data = forms.entry_input(request.POST, ref.item)
-    dom = dom_id("item", unit.pk, ref.id)
-    status = 200
-    context: dict[str, Any] = {"dom": dom, "unit": unit, "campaign": campaign}
-    try:
-        row = services.entry_save(
+    context: dict[str, Any] = {"dom": dom_id("item", unit.pk, ref.id), "unit": unit, "campaign": cell.campaign}
+    status = _save_cell(
+        context,
+        lambda: services.entry_save(
             unit=unit, item=ref.item, actor=request.user, version=forms.posted_version(request.POST), data=data
-        )
-        context.update(saved=row, at=timezone.localtime(row.updated_at))
-        context.update(_self_totals(unit, ref))
-    except services.Conflict as exc:
-        if _resent_after_save(exc.current, request.user, ref.item, data):
-            context.update(saved=exc.current, at=timezone.localtime(exc.current.updated_at))
-            context.update(_self_totals(unit, ref))
-        else:
-            status = 409
-            context.update(error=exc.message, current=exc.current)
-    except services.AssessmentError as exc:
-        status = 409 if isinstance(exc, services.Closed) else 422
-        context.update(error=exc.message, errors=exc.errors)
+        ),
+        on_saved=lambda _row: _self_totals(unit, ref),
+        resent=lambda current: _resent_after_save(current, request.user, ref.item, data),
+    )
     if _is_htmx(request):
         return render(request, "assessments/_entry_saved.html", context, status=status)
     return _entry_save_fallback(request, access, unit, ref, data, context, status)
+
+
+def _save_cell(
+    context: dict[str, Any],
+    save: Callable[[], Any],
+    *,
+    conflict_value: str | None = None,
+    on_saved: Callable[[Any], dict[str, Any]] | None = None,
+    resent: Callable[[Any], bool] | None = None,
+) -> int:
+    """One cell's save, for the three save views (entry, department score, 核定分): runs ``save`` and
+    puts its outcome into ``context`` (``saved``/``at``, or ``error`` with the stored ``current`` row on
+    a conflict and the field ``errors`` on a refusal). Returns the status: 200, 409 or 422.
+
+    ``resent`` tells a resend of a save that already landed from a conflict; ``conflict_value`` names
+    the stored row's field the conflict message shows; ``on_saved`` adds to the context after a save."""
+    try:
+        row = save()
+    except services.Conflict as exc:
+        if resent is None or not resent(exc.current):
+            context.update(error=exc.message, current=exc.current)
+            if conflict_value is not None:
+                context["current_value"] = getattr(exc.current, conflict_value, None)
+            return 409
+        row = exc.current
+    except services.AssessmentError as exc:
+        context.update(error=exc.message, errors=exc.errors)
+        return 409 if isinstance(exc, services.Closed) else 422
+    context.update(saved=row, at=timezone.localtime(row.updated_at))
+    if on_saved is not None:
+        context.update(on_saved(row))
+    return 200
 
 
 def _self_totals(unit: CampaignUnit, ref: selectors.ItemRef) -> dict[str, Any]:
@@ -442,41 +462,27 @@ def department_grid(request: HttpRequest, campaign_id: int, department_id: int, 
     )
     page = Paginator(units, 50).get_page(request.GET.get("page"))
     page_units = list(page.object_list)
-    scores = {
-        row.unit_id: row
-        for row in DepartmentScore.objects.filter(unit__in=page_units, item_id=item_id, department=department)
-    }
     submitted = selectors.submitted_unit_ids(u.pk for u in page_units)
     awaiting = selectors.awaiting_unit_ids(page_units)
-    unit_entries = {  # the unit's own entry, shown beside the cell (figures, note, evidence)
-        row.unit_id: row
-        for row in SelfAssessment.objects.filter(
-            unit__in=page_units, item_id=item_id, unit_id__in=submitted
-        ).prefetch_related("evidence")
-    }
+    grid = cells.grid_rows(page_units, item_id, department, set(submitted))
+    scores = grid.scores
+    unit_entries = grid.entries  # the unit's own entry, shown beside the cell (figures, note, evidence)
     selfs = {unit_id: row.self_score for unit_id, row in unit_entries.items()}
-    cells = [
+    grid_cells = [
         Cell(
             u, scores.get(u.pk), selfs.get(u.pk), dom_id("cell", u.pk, item_id), u.pk in submitted, u.pk not in awaiting
         )
         for u in page_units
     ]
     if is_computed(ref.item.rule):
-        entries = {
-            e.unit_id: e
-            for e in SelfAssessment.objects.filter(unit__in=page_units, item_id=item_id, unit_id__in=submitted)
-        }
-        for cell in cells:
+        for cell in grid_cells:
             if cell.submitted:
-                cell.by_rule = counting.counted(scheme, ref.item, entry=entries.get(cell.unit.pk), department_scores={})
-    _attach_unit_entries(cells, ref.item, unit_entries)
-    confirmed = dict(
-        ReviewScore.objects.filter(unit__in=page_units, item_id=item_id, confirmed_score__isnull=False).values_list(
-            "unit_id", "confirmed_score"
-        )
-    )
-    for cell in cells:
-        cell.confirmed = confirmed.get(cell.unit.pk)
+                cell.by_rule = counting.counted(
+                    scheme, ref.item, entry=unit_entries.get(cell.unit.pk), department_scores={}
+                )
+    _attach_unit_entries(grid_cells, ref.item, unit_entries)
+    for cell in grid_cells:
+        cell.confirmed = grid.confirmed.get(cell.unit.pk)
     return render(
         request,
         "assessments/department_grid.html",
@@ -487,18 +493,18 @@ def department_grid(request: HttpRequest, campaign_id: int, department_id: int, 
             "share": selectors.department_share_for(campaign, ref.item, department)[1],
             "computed": is_computed(ref.item.rule),
             "no_score": takes_no_score(ref.item.rule),
-            "cells": cells,
+            "cells": grid_cells,
             "page": page,
             "closed_reason": selectors.scoring_closed_reason(campaign),
         },
     )
 
 
-def _attach_unit_entries(cells: list[Cell], item: Indicator, entries: dict[int, SelfAssessment]) -> None:
+def _attach_unit_entries(grid_cells: list[Cell], item: Indicator, entries: dict[int, SelfAssessment]) -> None:
     """What each submitted unit entered for ``item`` (figures, level, not-applicable claim, note and
     evidence), so the department scores it with the unit's own account beside the cell."""
     names = services.figure_names(item)
-    for cell in cells:
+    for cell in grid_cells:
         entry = entries.get(cell.unit.pk)
         if entry is None:
             continue
@@ -511,17 +517,12 @@ def _attach_unit_entries(cells: list[Cell], item: Indicator, entries: dict[int, 
 def department_cell_save(
     request: HttpRequest, campaign_id: int, department_id: int, item_id: str, unit_id: int
 ) -> HttpResponse:
-    campaign, access = campaign_for(request.user, campaign_id)
-    department = selectors.department_for(access, department_id)
-    unit = selectors.visible_unit(request.user, access, unit_id)
-    ref = selectors.item_ref(selectors.scheme_for(campaign), unit.category, item_id)
-    selectors.department_share_for(campaign, ref.item, department)  # 404 unless assigned
-    if selectors.awaiting_submission(unit):
-        raise Http404  # departments do not see drafts
+    cell = cells.department_cell(request.user, campaign_id, department_id, unit_id, item_id)
+    campaign, department, unit, ref = cell.campaign, cell.department, cell.unit, cell.ref
     context: dict[str, Any] = {"dom": dom_id("cell", unit.pk, item_id), "unit": unit, "campaign": campaign}
-    status = 200
-    try:
-        row = services.department_score_save(
+    status = _save_cell(
+        context,
+        lambda: services.department_score_save(
             unit=unit,
             item=ref.item,
             department=department,
@@ -529,14 +530,9 @@ def department_cell_save(
             version=forms.posted_version(request.POST),
             score=request.POST.get("score", ""),
             note=request.POST.get("note", ""),
-        )
-        context.update(saved=row, at=timezone.localtime(row.updated_at))
-    except services.Conflict as exc:
-        status = 409
-        context.update(error=exc.message, current=exc.current, current_value=getattr(exc.current, "score", None))
-    except services.AssessmentError as exc:
-        status = 409 if isinstance(exc, services.Closed) else 422
-        context.update(error=exc.message)
+        ),
+        conflict_value="score",
+    )
     if _is_htmx(request):
         return render(request, "assessments/_save_status.html", context, status=status)
     if status != 200:
@@ -599,8 +595,8 @@ def review_unit(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpRes
             "unit": unit,
             "submission": submission,
             "rows": rows,
-            "spot_checks": SpotCheck.objects.filter(unit=unit),
-            "recusals": Recusal.objects.filter(unit=unit, active=True).select_related("user"),
+            "spot_checks": cells.spot_checks(unit),
+            "recusals": cells.active_recusals(unit),
             "closed_reason": selectors.scoring_closed_reason(campaign),
             "archived": is_archived(campaign),
             "today": timezone.localdate().isoformat(),
@@ -611,29 +607,22 @@ def review_unit(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpRes
 @login_required
 @require_POST
 def review_save(request: HttpRequest, campaign_id: int, unit_id: int, item_id: str) -> HttpResponse:
-    campaign, access = campaign_for(request.user, campaign_id)
-    unit = selectors.reviewable_unit(request.user, access, unit_id)
-    ref = selectors.item_ref(selectors.scheme_for(campaign), unit.category, item_id)
+    cell = cells.review_cell(request.user, campaign_id, unit_id, item_id)
+    campaign, unit, ref = cell.campaign, cell.unit, cell.ref
     context: dict[str, Any] = {"dom": dom_id("review", unit.pk, item_id), "unit": unit, "campaign": campaign}
-    status = 200
-    try:
-        row = services.review_save(
+    status = _save_cell(
+        context,
+        lambda: services.review_save(
             unit=unit,
             item=ref.item,
             actor=request.user,
             version=forms.posted_version(request.POST),
             score=request.POST.get("score", ""),
             reason=request.POST.get("reason", ""),
-        )
-        context.update(saved=row, at=timezone.localtime(row.updated_at), counts=counting.counted_now(unit, ref.item))
-    except services.Conflict as exc:
-        status = 409
-        context.update(
-            error=exc.message, current=exc.current, current_value=getattr(exc.current, "confirmed_score", None)
-        )
-    except services.AssessmentError as exc:
-        status = 409 if isinstance(exc, services.Closed) else 422
-        context.update(error=exc.message)
+        ),
+        conflict_value="confirmed_score",
+        on_saved=lambda _row: {"counts": counting.counted_now(unit, ref.item)},
+    )
     if _is_htmx(request):
         return render(request, "assessments/_save_status.html", context, status=status)
     if status != 200:
@@ -693,8 +682,6 @@ def _recusal_action(request: HttpRequest, unit: CampaignUnit, action: str) -> No
         services.recusal_add(unit=unit, user=user, actor=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, _("已登记回避:%(user)s") % {"user": user})
     else:
-        recusal = Recusal.objects.filter(unit=unit, pk=_int(request.POST.get("recusal_id")), active=True).first()
-        if recusal is None:
-            raise Http404
+        recusal = cells.active_recusal(unit, _int(request.POST.get("recusal_id")))
         services.recusal_revoke(recusal=recusal, actor=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, _("已撤销回避"))

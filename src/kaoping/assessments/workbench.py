@@ -1,7 +1,7 @@
 """The workbench (评价工作台) and the departments' progress pages.
 
 The workbench lists the units a reviewer or the organizer reviews, with search, category and status
-filters, sorting and pages (all in the database, ``kaoping.web.listing``), and live counts that
+filters, sorting and pages (all in the database, ``kaoping.listing``), and live counts that
 htmx refreshes every 15 s (``?counts=1`` answers the counts fragment only). The organizer and the
 bureau's leader see every department's scoring progress there, and may open a department's page
 (read only: the items with scored / to score); a department scorer opens their own department's.
@@ -19,13 +19,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET
 
+from kaoping import listing
 from kaoping.assessments import progress, selectors
 from kaoping.assessments.models import SubmissionStatus
 from kaoping.campaigns import selectors as campaign_selectors
+from kaoping.campaigns.access import CampaignAccess, campaign_for
 from kaoping.campaigns.models import CampaignUnit
-from kaoping.orgs.access import CampaignAccess, campaign_for
+from kaoping.orgs import selectors as org_selectors
 from kaoping.orgs.models import Department
-from kaoping.web import listing
 
 REVIEW_PER_PAGE = 100
 COUNTS_EVERY_SECONDS = 15
@@ -99,7 +100,7 @@ def campaign_home(request: HttpRequest, campaign_id: int) -> HttpResponse:
         **_counts_context(access, review),
     }
     if _sees_all_departments(access):
-        bureau_departments = list(Department.objects.filter(bureau=campaign.owner).order_by("name"))
+        bureau_departments = list(org_selectors.bureau_departments(campaign.owner))
         context["department_progress"] = [
             p for p in progress.department_progress(campaign, bureau_departments, review) if p.items
         ]
@@ -126,7 +127,7 @@ def _readable_department(access: CampaignAccess, department_id: object) -> tuple
     if str(department_id) in mine:
         return mine[str(department_id)], True
     if _sees_all_departments(access):
-        department = Department.objects.filter(bureau=access.campaign.owner, pk=_int(department_id)).first()
+        department = org_selectors.bureau_departments(access.campaign.owner).filter(pk=_int(department_id)).first()
         if department is not None:
             return department, False
     raise Http404

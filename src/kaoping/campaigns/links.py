@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from kaoping.campaigns.access import CampaignAccess
 from kaoping.campaigns.models import Campaign, CampaignUnit
 from kaoping.campaigns.readonly import is_archived
-from kaoping.orgs.access import CampaignAccess
 from kaoping.orgs.models import Department
 
 

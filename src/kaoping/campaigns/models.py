@@ -47,7 +47,9 @@ class Campaign(models.Model):
     def scheme_frozen(self) -> bool:
         return PHASE_ORDER.index(self.phase) >= PHASE_ORDER.index(Phase.SELF_ASSESSMENT)
 
-    def current_scheme(self) -> SchemeVersion | None:
+    def current_version(self) -> SchemeVersion | None:
+        """The newest stored scheme version (its data); the engine's Scheme of it is
+        ``kaoping.campaigns.selectors.current_scheme``."""
         return self.scheme_versions.order_by("-number").first()
 
 

@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from kaoping.campaigns.models import PHASE_ORDER, Campaign, CampaignUnit, Phase, SchemeVersion
 from kaoping.engine.model import Scheme
@@ -44,9 +44,25 @@ def scheme_of(version: SchemeVersion) -> Scheme:
 
 
 def current_scheme(campaign: Campaign) -> Scheme | None:
-    """The engine's view of the campaign's newest scheme version, or None before one is set."""
-    version = campaign.current_scheme()
-    return scheme_of(version) if version else None
+    """The one way to get a campaign's scheme: the engine's Scheme of its newest version, or None
+    before one is set (``kaoping.assessments.selectors.scheme_for`` is the same with a 404).
+
+    The parse is cached per immutable version (``scheme_of``); the campaign object remembers the
+    Scheme for the rest of the request (a new version forgets it: ``forget_scheme``)."""
+    cached: Scheme | None = getattr(campaign, "_kaoping_scheme", None)
+    if cached is not None:
+        return cached
+    version = campaign.current_version()
+    if version is None:
+        return None
+    scheme = scheme_of(version)
+    campaign._kaoping_scheme = scheme  # type: ignore[attr-defined]
+    return scheme
+
+
+def forget_scheme(campaign: Campaign) -> None:
+    """A new version was stored: the next ``current_scheme`` reads it."""
+    campaign.__dict__.pop("_kaoping_scheme", None)
 
 
 # -- pages of the campaigns app ----------------------------------------------------------------
@@ -112,27 +128,16 @@ def units_by_category(
     ]
 
 
-@dataclass(frozen=True)
-class SubmissionProgress:
-    submitted: int  # submitted, resubmitted or locked
-    returned: int
-    total: int
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.submitted / self.total) if self.total else 0
+def unit_ids_by_code_and_name(campaign: Campaign) -> dict[str, int]:
+    """The campaign's units by their organization's code and by its name (for pasted lists)."""
+    units = CampaignUnit.objects.filter(campaign=campaign).values_list("pk", "organization__code", "organization__name")
+    by_code = {code: pk for pk, code, _name in units}
+    return by_code | {name: pk for pk, _code, name in units}
 
 
-def submission_progress(units: QuerySet[CampaignUnit]) -> SubmissionProgress:
-    """How many of ``units`` have submitted their self-assessment ("已提交 38/50"): one count query."""
-    from kaoping.assessments.models import SUBMITTED_STATUSES, SubmissionStatus
-
-    counts = units.order_by().aggregate(
-        total=Count("pk"),
-        submitted=Count("pk", filter=Q(submission__status__in=list(SUBMITTED_STATUSES))),
-        returned=Count("pk", filter=Q(submission__status=SubmissionStatus.RETURNED)),
-    )
-    return SubmissionProgress(counts["submitted"], counts["returned"], counts["total"])
+def unit_count(campaign: Campaign) -> int:
+    """How many units take part in the campaign (one count query)."""
+    return CampaignUnit.objects.filter(campaign=campaign).count()
 
 
 def category_names(campaign: Campaign) -> dict[str, str]:
@@ -141,7 +146,7 @@ def category_names(campaign: Campaign) -> dict[str, str]:
     The data was validated when the version was saved; building the engine Scheme would validate
     it again (0.3-0.6 s for a 100-item scheme) just to read a few names.
     """
-    version = campaign.current_scheme()
+    version = campaign.current_version()
     if version is None:
         return {}
     return {str(c["id"]): str(c["name"]) for c in version.data.get("categories", [])}

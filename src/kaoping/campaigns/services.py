@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
+from kaoping.campaigns import hooks, selectors
 from kaoping.campaigns.models import PHASE_ORDER, Campaign, CampaignUnit, Phase, PhaseDeadline, SchemeVersion
 from kaoping.campaigns.readonly import CampaignArchived as CampaignArchived  # re-exported: one guard for all apps
 from kaoping.campaigns.readonly import archived_message as archived_message
@@ -181,6 +182,7 @@ def scheme_version_upload(
         reason=reason,
         created_by=actor,
     )
+    selectors.forget_scheme(campaign)
     audit_record(
         chain=chain_of(campaign),
         action="scheme.version",
@@ -216,7 +218,8 @@ def campaign_add_units(
     part are moved to the category (audited) instead of added twice."""
     require_writable(campaign, error=CampaignError)
     _refuse_when_closed(campaign)
-    scheme_categories = _scheme_categories(campaign)
+    scheme = selectors.current_scheme(campaign)
+    scheme_categories = {c.id: c.name for c in scheme.categories} if scheme else {}
     if category not in scheme_categories:
         raise CampaignError(_("方案中没有类别“%(category)s”") % {"category": category})
     added: list[CampaignUnit] = []
@@ -263,13 +266,6 @@ def campaign_remove_unit(*, campaign: Campaign, unit: CampaignUnit, actor: Any, 
         reason=reason,
     )
     unit.delete()
-
-
-def _scheme_categories(campaign: Campaign) -> dict[str, str]:
-    version = campaign.current_scheme()
-    if version is None:
-        return {}
-    return {c.id: c.name for c in scheme_of_data(version.data).categories}
 
 
 def _refuse_when_closed(campaign: Campaign) -> None:
@@ -406,12 +402,10 @@ def _require_complete_results(campaign: Campaign, reason: str, confirmed: bool, 
     """The audit reason for a step that shows results: refused (IncompleteResults) while units
     lack a submission or a total, unless the organizer confirmed the list with a reason; the
     list then goes into the reason so the audit log keeps what was known."""
-    from kaoping.results.readiness import describe, incomplete_units  # results builds on campaigns
-
-    incomplete = incomplete_units(campaign) or []
+    incomplete = hooks.incomplete_units(campaign) or []  # results builds on campaigns: provided by it
     if not incomplete:
         return reason
-    listed = describe(incomplete)
+    listed = hooks.describe_incomplete(incomplete)
     if not (confirmed and reason.strip()):
         raise IncompleteResults(
             _("有 %(count)s 个单位结果不完整:%(units)s。确需%(step)s,请勾选确认并填写原因")

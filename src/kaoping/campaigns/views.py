@@ -1,4 +1,4 @@
-"""Campaign pages. Thin: access through orgs.access, writes through campaigns.services."""
+"""Campaign pages. Thin: access through campaigns.access, writes through campaigns.services."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from kaoping.campaigns import selectors, services
+from kaoping import listing
+from kaoping.campaigns import access, hooks, selectors, services
 from kaoping.campaigns.forms import (
     AddUnitsForm,
     CampaignCreateForm,
@@ -26,29 +27,28 @@ from kaoping.campaigns.forms import (
     filter_candidates,
 )
 from kaoping.campaigns.links import campaign_links
-from kaoping.campaigns.models import CampaignUnit, Phase
+from kaoping.campaigns.models import Phase
 from kaoping.formats.problems import SchemeError
-from kaoping.orgs import access
+from kaoping.orgs import access as org_access
 from kaoping.orgs.models import OrgKind
-from kaoping.web import listing
 
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = access.campaigns_for(request.user)
-    can_create = bool(access.managed_bureaus(request.user))
+    can_create = bool(org_access.managed_bureaus(request.user))
     return render(request, "campaigns/list.html", {"campaigns": campaigns, "can_create": can_create})
 
 
 @login_required
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    bureaus = access.managed_bureaus(request.user)
+    bureaus = org_access.managed_bureaus(request.user)
     if not bureaus:
         raise Http404
     form = CampaignCreateForm(request.POST or None, request.FILES or None, bureaus=bureaus)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
-        owner = access.bureau_for(request.user, form.cleaned_data["owner"])
+        owner = org_access.bureau_for(request.user, form.cleaned_data["owner"])
         upload = form.cleaned_data["scheme_file"]
         try:
             data = services.scheme_data_from_upload(
@@ -82,10 +82,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": selectors.phase_steps(campaign),
         "categories": selectors.units_by_category(campaign, units),
         "links": campaign_links(campaign, grant),
-        "version": campaign.current_scheme(),
+        "version": campaign.current_version(),
     }
     if grant.organizer or grant.leader or grant.review_paths:
-        context["progress"] = selectors.submission_progress(units)
+        context["progress"] = hooks.submission_progress(units)
     if grant.organizer and not archived:
         context.update(_organizer_forms(campaign))
     return render(request, "campaigns/detail.html", context)
@@ -122,13 +122,11 @@ def _organizer_forms(campaign: Any) -> dict[str, Any]:
 def _readiness(campaign: Any, following: str | None) -> dict[str, Any]:
     """Before a step that shows results (公示, publishing): the units whose result is incomplete,
     so the organizer sees them and confirms with a reason (the services refuse otherwise)."""
-    from kaoping.results.readiness import incomplete_units
-
     if following != Phase.NOTICE and not (
         campaign.phase in (Phase.NOTICE, Phase.FINAL) and not campaign.results_published
     ):
         return {}
-    incomplete = incomplete_units(campaign, wait=False)
+    incomplete = hooks.incomplete_units(campaign, wait=False)
     return {"readiness_checked": True, "incomplete": incomplete, "incomplete_computing": incomplete is None}
 
 
@@ -277,7 +275,7 @@ def campaign_units(request: HttpRequest, pk: int) -> HttpResponse:
         "ckind": ckind,
         "candidate_page": candidate_page,
         "has_candidates": candidate_page.paginator.count > 0 or candidates.exists(),
-        "total_units": CampaignUnit.objects.filter(campaign=campaign).count(),
+        "total_units": selectors.unit_count(campaign),
     }
     return render(request, "campaigns/units.html", context)
 

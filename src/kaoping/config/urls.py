@@ -3,7 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("kaoping.web.urls")),
     path("orgs/", include("kaoping.orgs.urls")),
-    path("audit/", include("kaoping.audit.urls")),
+    path("audit/", include("kaoping.web.audit_urls")),
     path("campaigns/", include("kaoping.campaigns.urls")),
     path("assess/", include("kaoping.assessments.urls")),
     path("results/", include("kaoping.results.urls")),

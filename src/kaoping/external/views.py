@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from kaoping.campaigns.access import campaign_for
 from kaoping.campaigns.readonly import archived_message, is_archived
 from kaoping.campaigns.selectors import current_scheme
 from kaoping.engine.model import ComponentMethod
 from kaoping.external import selectors, services
-from kaoping.orgs.access import campaign_for
 
 
 class UploadForm(forms.Form):

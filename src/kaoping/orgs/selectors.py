@@ -77,3 +77,24 @@ def campaign_people(campaign_owner: Organization) -> QuerySet[User]:
     own = Q(memberships__organization__path__startswith=campaign_owner.path)
     reviewers_above = Q(memberships__role=Role.REVIEWER, memberships__organization_id__in=ancestor_ids)
     return User.objects.filter(own | reviewers_above).distinct().order_by("username")
+
+
+def password_user_ids(user: object) -> set[int]:
+    """Users whose password this manager may set: all their roles lie within the manager's bureaus."""
+    inside = set(memberships_for(user).values_list("user_id", flat=True))
+    outside = set(
+        Membership.objects.filter(user_id__in=inside)
+        .exclude(organization__in=orgs_for(user))
+        .values_list("user_id", flat=True)
+    )
+    return inside - outside - {getattr(user, "pk", None)}
+
+
+def user_named(username: str) -> User | None:
+    """The account with this user name, whoever's it is (the caller must not reveal a foreign one)."""
+    return User.objects.filter(username=username).first()
+
+
+def bureau_departments(bureau: Organization) -> QuerySet[Department]:
+    """The bureau's departments (处室), by name."""
+    return Department.objects.filter(bureau=bureau).order_by("name")

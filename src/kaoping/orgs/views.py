@@ -24,9 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kaoping import listing
 from kaoping.orgs import access, imports, selectors, services
 from kaoping.orgs.models import Department, Membership, OrgKind, Role, User
-from kaoping.web import accounts, listing
+from kaoping.web import accounts
 
 IMPORT_SESSION_KEY = "orgs_import"
 
@@ -283,13 +284,7 @@ def _membership_list(request: HttpRequest, memberships: QuerySet[Membership]) ->
 
 def _password_user_ids(request: HttpRequest) -> set[int]:
     """Users whose password this manager may set: all their roles lie within the manager's bureaus."""
-    inside = set(selectors.memberships_for(request.user).values_list("user_id", flat=True))
-    outside = set(
-        Membership.objects.filter(user_id__in=inside)
-        .exclude(organization__in=access.orgs_for(request.user))
-        .values_list("user_id", flat=True)
-    )
-    return inside - outside - {request.user.pk}
+    return selectors.password_user_ids(request.user)
 
 
 def _assign(request: HttpRequest, data: dict[str, Any], depts: list[Department], candidates: QuerySet[User]) -> None:
@@ -300,7 +295,7 @@ def _assign(request: HttpRequest, data: dict[str, Any], depts: list[Department],
         user = ours[data["user"]]  # the form accepted only candidates
     else:
         username = data["username"].strip()
-        found = User.objects.filter(username=username).first()
+        found = selectors.user_named(username)
         if found is not None and found.pk not in ours:
             # A name taken by another bureau's account: refused with nothing about that account.
             raise services.OrgError(_("用户名“%(name)s”已被占用,请换一个用户名") % {"name": username})

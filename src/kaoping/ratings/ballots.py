@@ -14,7 +14,6 @@ supersede) answers it in a fresh transaction (research §5.1).
 from __future__ import annotations
 
 import contextlib
-import os
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -41,9 +40,6 @@ from kaoping.ratings.models import (
 )
 from kaoping.ratings.writer_lock import ballot_writer_turn
 
-# Negative control for the load harness: check-then-insert, to run on tables whose unique
-# constraints were dropped. Never set this outside benchmarks/rating_load.
-UNSAFE_ENV = "KAOPING_RATING_UNSAFE_CHECK_THEN_INSERT"
 _MAX_ID = 2**63 - 1  # the largest key either database stores; a larger number names no unit
 
 
@@ -128,14 +124,13 @@ def _check_receipt(receipt: str) -> str:
 
 
 def _submit(request: _Request) -> SubmitResult:
-    unsafe = os.environ.get(UNSAFE_ENV) == "1"
-    careful = unsafe
+    careful = False
     for _attempt in range(6):
         try:
             if not careful:
                 return _submit_fast(request)
             with transaction.atomic(durable=True):
-                return _submit_careful(request, unsafe)
+                return _submit_careful(request)
         except IntegrityError:
             careful = True  # a concurrent request for the same key or (rater, unit) committed first
         except RatingError:
@@ -259,7 +254,10 @@ def _validate_and_insert(request: _Request) -> SubmitResult:
     return _insert(request, credential, unit, spec)
 
 
-def _submit_careful(request: _Request, unsafe: bool) -> SubmitResult:
+def _submit_careful(request: _Request, *, lock_existing: bool = True) -> SubmitResult:
+    """Read, validate and write under the unit's lock. ``lock_existing=False`` reads the rater's
+    earlier ballot without a row lock: only the load harness's negative control passes it
+    (benchmarks/rating_load/unsafe_control.py, on tables without their unique constraints)."""
     replay = _replay(request)
     if replay is not None:
         return replay
@@ -267,8 +265,7 @@ def _submit_careful(request: _Request, unsafe: bool) -> SubmitResult:
     _lock_open_unit(unit.pk)
     session = credential.session
     existing_qs = Ballot.objects.filter(session_unit_id=unit.pk, tag=request.tag)
-    # The negative control reads without a lock (plain check-then-insert); never in production.
-    existing = (existing_qs if unsafe else existing_qs.select_for_update()).first()
+    existing = (existing_qs.select_for_update() if lock_existing else existing_qs).first()
     if existing is not None and session.revote_policy == RevotePolicy.FINAL:
         raise RatingError(409, _("您已为该单位评分,本场测评提交后不可修改"))
     _check_sheet(session, request, unit, spec)

@@ -17,17 +17,15 @@ from kaoping.engine.rating import aggregate, check_sheet
 from kaoping.engine.results import RatingResult
 
 
-def scheme_for_version(version_pk: int) -> Scheme:
+@lru_cache(maxsize=64)
+def _scheme_for_session(public_id: Any, version_pk: int) -> Scheme:
+    # Keyed by the session's UUID: a scheme version is immutable and a UUID is never reused. A
+    # session keeps the version it was created with (not the campaign's current scheme), parsed
+    # through the same cache as every other scheme (campaigns.selectors.scheme_of).
     from kaoping.campaigns.models import SchemeVersion
     from kaoping.campaigns.selectors import scheme_of
 
     return scheme_of(SchemeVersion.objects.get(pk=version_pk))
-
-
-@lru_cache(maxsize=64)
-def _scheme_for_session(public_id: Any, version_pk: int) -> Scheme:
-    # Keyed by the session's UUID: a scheme version is immutable and a UUID is never reused.
-    return scheme_for_version(version_pk)
 
 
 def session_scheme(session: Any) -> Scheme:

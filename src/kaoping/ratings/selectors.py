@@ -13,9 +13,9 @@ from typing import Any
 from django.db.models import Count, F, QuerySet
 from django.http import Http404
 
+from kaoping.campaigns.access import CampaignAccess, campaign_for
 from kaoping.campaigns.models import Campaign, CampaignUnit
 from kaoping.engine.inputs import Ballot as EngineBallot
-from kaoping.orgs.access import CampaignAccess, campaign_for
 from kaoping.ratings import keys, scoring, tokens
 from kaoping.ratings.errors import RatingError
 from kaoping.ratings.models import (
@@ -25,6 +25,7 @@ from kaoping.ratings.models import (
     SessionMode,
     SessionStatus,
     SessionUnit,
+    SlipBatch,
     UnitStatus,
 )
 
@@ -273,3 +274,21 @@ def engine_ballots(campaign: Campaign) -> list[EngineBallot]:
         )
         ballots.extend(scoring.engine_ballot(session.component_id, session.pk, row) for row in rows)
     return ballots
+
+
+def slip_batches(session: RatingSession) -> QuerySet[SlipBatch]:
+    """The session's printed slip batches."""
+    return SlipBatch.objects.filter(session=session)
+
+
+def session_credentials(session: RatingSession) -> QuerySet[RaterCredential]:
+    """Every rater's credential of the session (the slip list filters and pages it)."""
+    return RaterCredential.objects.filter(session=session)
+
+
+def signed_credential(credential_id: int, session_public_id: str) -> RaterCredential | None:
+    """The credential a rater's signed cookie names, if it belongs to that session."""
+    credential = RaterCredential.objects.select_related("session").filter(pk=credential_id).first()
+    if credential is None or str(credential.session.public_id) != session_public_id:
+        return None
+    return credential

@@ -27,7 +27,7 @@ from kaoping.audit.services import audit_record, verify_chain
 from kaoping.campaigns.models import Campaign, CampaignUnit
 from kaoping.campaigns.readonly import require_writable
 from kaoping.ratings import keys, scoring, selectors, tokens
-from kaoping.ratings.ballots import UNSAFE_ENV, SubmitResult, ballot_submit, hold_ballot_writers
+from kaoping.ratings.ballots import hold_ballot_writers
 from kaoping.ratings.errors import RatingError
 from kaoping.ratings.models import (
     Ballot,
@@ -43,16 +43,12 @@ from kaoping.ratings.models import (
 )
 
 __all__ = [
-    "UNSAFE_ENV",
     "RaterSpec",
     "RatingError",
-    "SubmitResult",
-    "ballot_submit",
     "chain_check",
     "credential_exchange",
     "credential_reissue",
     "credentials_issue",
-    "hold_ballot_writers",
     "session_clear_test",
     "session_close",
     "session_create",
@@ -87,7 +83,7 @@ def session_create(
 ) -> RatingSession:
     """A session in test mode over the campaign's units (in ``unit_order`` if given)."""
     _writable(campaign.pk)  # first, so an archived campaign is refused for that reason alone
-    version = campaign.current_scheme()
+    version = campaign.current_version()
     if version is None:
         raise RatingError(400, _("该考核活动还没有考核方案"))
     session = RatingSession(

@@ -22,12 +22,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from kaoping.campaigns.models import CampaignUnit
+from kaoping import listing
+from kaoping.campaigns import selectors as campaign_selectors
+from kaoping.campaigns.access import campaign_for
 from kaoping.campaigns.readonly import is_archived
-from kaoping.orgs.access import campaign_for
-from kaoping.ratings import keys, ratelimit, scoring, selectors, services, slips, tokens
+from kaoping.campaigns.selectors import current_scheme
+from kaoping.ratings import ballots, keys, ratelimit, selectors, services, slips, tokens
 from kaoping.ratings.models import RaterCredential, RatingSession, RevotePolicy, SessionStatus, SessionUnit, SlipBatch
-from kaoping.web import listing
 
 # --------------------------------------------------------------------------------------------
 # Organizer pages
@@ -39,8 +40,7 @@ def session_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign, access = campaign_for(request.user, campaign_id)
     if not (access.organizer or access.leader):
         raise Http404
-    version = campaign.current_scheme()
-    scheme = scoring.scheme_for_version(version.pk) if version else None
+    scheme = current_scheme(campaign)
     components = [c for c in scheme.components if c.rating is not None] if scheme else []
     if request.method == "POST":
         if not access.organizer:
@@ -90,8 +90,7 @@ def _unit_order(campaign: Any, text: str) -> list[int] | None | str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
         return None
-    units = CampaignUnit.objects.filter(campaign=campaign).select_related("organization")
-    by_key = {u.organization.code: u.pk for u in units} | {u.organization.name: u.pk for u in units}
+    by_key = campaign_selectors.unit_ids_by_code_and_name(campaign)
     order = []
     for number, line in enumerate(lines, 1):
         if line not in by_key:
@@ -115,7 +114,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
             "units": selectors.session_units(session),
             **_credential_list(request, session, groups),
             "groups": groups,
-            "batches": SlipBatch.objects.filter(session=session),
+            "batches": selectors.slip_batches(session),
             "chain_ok": ok,
             "chain_head": head,
             "board": selectors.board_state(session),
@@ -139,7 +138,7 @@ def _credential_list(request: HttpRequest, session: RatingSession, groups: dict[
     group = listing.choice(request, "group", list(groups))
     state = listing.choice(request, "state", CREDENTIAL_STATES)
     sort = listing.sort_option(request, CREDENTIAL_SORTS)
-    credentials = RaterCredential.objects.filter(session=session)
+    credentials = selectors.session_credentials(session)
     total = credentials.count()
     if q:
         credentials = credentials.filter(label__icontains=q)
@@ -218,8 +217,7 @@ def credentials_issue(request: HttpRequest, session_id: int) -> HttpResponse:
         return redirect("ratings:session_detail", session_id=session.pk)
     groups = selectors.group_names(session)
     group_by_text = {gid: gid for gid in groups} | {name: gid for gid, name in groups.items()}
-    units = CampaignUnit.objects.filter(campaign=session.campaign).select_related("organization")
-    unit_by_text = {u.organization.code: u.pk for u in units} | {u.organization.name: u.pk for u in units}
+    unit_by_text = campaign_selectors.unit_ids_by_code_and_name(session.campaign)
     raters, problems = [], []
     for number, line in enumerate(request.POST.get("raters", "").splitlines(), 1):
         parts = [p.strip() for p in line.replace(",", ",").split(",")]
@@ -457,10 +455,8 @@ def _credential(request: HttpRequest) -> tuple[RaterCredential, tokens.RaterCook
     signed = tokens.read_rater_cookie(request.COOKIES.get(tokens.COOKIE_NAME))
     if signed is None:
         return None
-    credential = RaterCredential.objects.select_related("session").filter(pk=signed.credential_id).first()
-    if credential is None or str(credential.session.public_id) != signed.session_public_id:
-        return None
-    return credential, signed
+    credential = selectors.signed_credential(signed.credential_id, signed.session_public_id)
+    return (credential, signed) if credential is not None else None
 
 
 @no_referrer
@@ -505,7 +501,8 @@ def rater_status(request: HttpRequest) -> JsonResponse:
 @require_POST
 def ballot(request: HttpRequest) -> JsonResponse:
     """One grade for one unit. Header Idempotency-Key (UUID4); body {unit, grade, receipt}."""
-    # The service reads the credential inside its own checks; the view only trusts the signature.
+    # The ballot write path (ratings.ballots) reads the credential inside its own checks; the view
+    # only trusts the signature.
     signed = tokens.read_rater_cookie(request.COOKIES.get(tokens.COOKIE_NAME))
     if signed is None:
         return JsonResponse({"error": _("请重新扫描评分条")}, status=403)
@@ -516,7 +513,7 @@ def ballot(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": _("提交的内容不完整,请刷新页面后重试")}, status=400)
     unit_id, grade, receipt, round_ = parsed
     try:
-        result = services.ballot_submit(
+        result = ballots.ballot_submit(
             page_round=round_,
             credential_id=signed.credential_id,
             sheet=signed.sheet,

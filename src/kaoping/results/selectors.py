@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import Http404
 
 from kaoping.assessments import selectors as assess
+from kaoping.campaigns.access import CampaignAccess
 from kaoping.campaigns.models import CampaignUnit
 from kaoping.engine.results import CampaignResult, ComponentResult, ItemResult, UnitResult
-from kaoping.orgs.access import CampaignAccess
 from kaoping.results.services import unit_key
 
 

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from kaoping import listing
 from kaoping.assessments import selectors as assess
+from kaoping.campaigns.access import campaign_for
 from kaoping.engine.explain import explain_unit
 from kaoping.engine.results import ItemResult
-from kaoping.orgs.access import campaign_for
 from kaoping.results import selectors, services
 from kaoping.results.services import unit_key
-from kaoping.web import listing
 
 
 @login_required

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kaoping.campaigns import access as campaign_access
 from kaoping.campaigns import links
 from kaoping.campaigns.models import Campaign
 from kaoping.orgs import access
@@ -28,7 +29,7 @@ def home_cards(user: object) -> list[Card]:
     cards: list[Card] = []
     if access.managed_bureaus(user):
         cards.append(_management_card())
-    for campaign in access.campaigns_for(user).order_by("-year", "-created_at")[:20]:
+    for campaign in campaign_access.campaigns_for(user).order_by("-year", "-created_at")[:20]:
         card = _campaign_card(user, campaign)
         if card.links:
             cards.append(card)
@@ -52,7 +53,7 @@ def _management_card() -> Card:
 
 
 def _campaign_card(user: object, campaign: Campaign) -> Card:
-    grant = access.campaign_access(user, campaign)
+    grant = campaign_access.campaign_access(user, campaign)
     role_links = links.campaign_links(campaign, grant)
     overview = links.Link(_("考核概况"), reverse("campaigns:detail", args=[campaign.pk]))
     description = f"{campaign.owner.name} · {campaign.get_phase_display()}"

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from kaoping.web import listing
+from kaoping import listing
 
 register = template.Library()
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kaoping.audit.describe import describe
 from kaoping.audit.services import audit_record
 from kaoping.campaigns import services
+from kaoping.web.audit_describe import describe
 
 CODE = re.compile(r"[{}\[\]']|None|True|False|raw_max|self_assessment|campaign\.|unit\b")
 

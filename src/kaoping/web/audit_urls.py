@@ -1,6 +1,8 @@
+"""The audit pages' addresses (namespace ``audit``); the pages live in ``kaoping.web.audit_views``."""
+
 from django.urls import path
 
-from kaoping.audit import views
+from kaoping.web import audit_views as views
 
 app_name = "audit"
 

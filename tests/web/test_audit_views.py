@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from kaoping.audit.models import AuditEvent
-from kaoping.audit.selectors import register_history_check
 from kaoping.audit.services import audit_record
 from kaoping.campaigns import services
 from kaoping.campaigns.models import Phase
+from kaoping.web.audit_access import register_history_check
 
 
 def _history(client: Any, object_type: str, object_id: object) -> Any:

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from django import template
 
-from kaoping.audit.describe import Line, describe
 from kaoping.audit.models import AuditEvent
+from kaoping.web.audit_describe import Line, describe
 
 register = template.Library()
 

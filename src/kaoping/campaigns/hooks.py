@@ -1,0 +1,75 @@
+"""What the campaign pages and services need from the apps above campaigns, provided by those apps.
+
+Campaigns sit below assessments and results in the layers (docs/architecture.md), so they never
+import them. The campaign page shows how many units have submitted (assessments knows), and a step
+that shows results refuses while results are incomplete (results knows): each of those apps
+provides its function here at start-up (``AppConfig.ready``). A missing provider is a wiring bug
+and raises, never a silent "nothing incomplete".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from kaoping.campaigns.models import Campaign, CampaignUnit
+
+
+@dataclass(frozen=True)
+class SubmissionProgress:
+    submitted: int  # submitted, resubmitted or locked
+    returned: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.submitted / self.total) if self.total else 0
+
+
+SubmissionCounter = Callable[[QuerySet[CampaignUnit]], SubmissionProgress]
+# (campaign, wait) -> the incomplete units (objects whose str() names the unit and what it lacks),
+# or None while the result is still being computed and ``wait`` is False
+IncompleteFinder = Callable[[Campaign, bool], Sequence[Any] | None]
+IncompleteDescriber = Callable[[Sequence[Any]], str]
+
+
+@dataclass
+class _Providers:
+    submission_progress: SubmissionCounter | None = None
+    incomplete_units: IncompleteFinder | None = None
+    describe_incomplete: IncompleteDescriber | None = None
+
+
+_PROVIDERS = _Providers()
+
+
+def provide_submission_progress(counter: SubmissionCounter) -> None:
+    _PROVIDERS.submission_progress = counter
+
+
+def provide_readiness(finder: IncompleteFinder, describer: IncompleteDescriber) -> None:
+    _PROVIDERS.incomplete_units = finder
+    _PROVIDERS.describe_incomplete = describer
+
+
+def submission_progress(units: QuerySet[CampaignUnit]) -> SubmissionProgress:
+    """How many of ``units`` have submitted their self-assessment ("已提交 38/50")."""
+    if _PROVIDERS.submission_progress is None:
+        raise RuntimeError("no app provides the submission progress (kaoping.assessments not installed?)")
+    return _PROVIDERS.submission_progress(units)
+
+
+def incomplete_units(campaign: Campaign, *, wait: bool = True) -> Sequence[Any] | None:
+    """Participating units whose result is not complete (see ``kaoping.results.readiness``)."""
+    if _PROVIDERS.incomplete_units is None:
+        raise RuntimeError("no app provides the results readiness (kaoping.results not installed?)")
+    return _PROVIDERS.incomplete_units(campaign, wait)
+
+
+def describe_incomplete(units: Sequence[Any]) -> str:
+    if _PROVIDERS.describe_incomplete is None:
+        raise RuntimeError("no app provides the results readiness (kaoping.results not installed?)")
+    return _PROVIDERS.describe_incomplete(units)
