@@ -337,4 +337,4 @@ def _score(scheme: Scheme, inputs: Inputs) -> CampaignResult:
 
 
 # Registers the commands that need the platform's database (imported last: they extend `main`).
-from kaoping.cli import platform_commands  # noqa: E402, F401
+from kaoping.cli import backup_commands, platform_commands  # noqa: E402, F401
