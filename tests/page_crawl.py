@@ -96,7 +96,6 @@ def enum_values() -> set[str]:
         "kaoping.ratings.models",
         "kaoping.results.models",
         "kaoping.external.models",
-        "kaoping.web.models",
     ]
     for name in modules:
         try:

@@ -216,7 +216,7 @@ def test_template_download_is_an_attachment(organizer: Any, client_for: Any) -> 
 
 def test_initial_passwords_follow_the_policy_and_must_be_changed_at_first_sign_in(city: Any, organizer: Any) -> None:
     """An initial password in a file others have seen: checked like any password, then replaced."""
-    from kaoping.web.models import AccountState
+    from kaoping.orgs.models import AccountState
 
     weak = imports.read_workbook(
         workbook(

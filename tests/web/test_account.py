@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kaoping.audit.models import AuditEvent
-from kaoping.web import accounts
+from kaoping.orgs import accounts
 
 OLD = "kaoping-test-pass-1"  # tests/conftest.py
 NEW = "一条足够长的新密码-reporter-2024"

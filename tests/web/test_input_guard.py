@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_nul_in_the_login_form_is_refused_without_a_database_error(cast: Any) -> None:
-    from kaoping.web.models import LoginFailure
+    from kaoping.orgs.models import LoginFailure
 
     response = Client().post(reverse("web:login"), {"username": "a\x00b", "password": "kaoping-wrong-1"})
     assert response.status_code == 400

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from kaoping.audit.models import AuditEvent
 from kaoping.audit.services import verify_chain
-from kaoping.web.models import LoginFailure
+from kaoping.orgs.models import LoginFailure
 
 PASSWORD = "kaoping-test-pass-1"  # tests/conftest.py
 

@@ -14,7 +14,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kaoping.audit.models import AuditEvent
-from kaoping.web.models import LoginFailure
+from kaoping.orgs.models import LoginFailure
 
 PASSWORD = "kaoping-test-pass-1"
 

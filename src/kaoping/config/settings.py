@@ -134,7 +134,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttle (kaoping.web.throttle): failures per typed user name and per client address in a window.
+# Login throttle (kaoping.orgs.throttle): failures per typed user name and per client address in a window.
 LOGIN_THROTTLE = {
     "window_minutes": environment.integer("KAOPING_LOGIN_WINDOW_MINUTES", 15),
     "per_username": environment.integer("KAOPING_LOGIN_FAILURES_PER_USERNAME", 5),

@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 
 from kaoping.formats.xlsx_guard import Bounds, WorkbookRefused
 from kaoping.formats.xlsx_guard import open_workbook as open_checked_workbook
-from kaoping.orgs import services
+from kaoping.orgs import accounts, services
 from kaoping.orgs.models import Department, Organization, OrgKind, Role, UnitCategory, User
-from kaoping.web import accounts
 
 UNIT_SHEET = "单位"
 USER_SHEET = "用户"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -126,3 +127,41 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+
+# -- account security: what Django's user model has no place for -----------------------------------
+# ``LoginFailure`` rows are the login throttle's memory (kaoping.orgs.throttle); ``AccountState`` says
+# whether a user must choose a new password at the next sign-in (kaoping.orgs.accounts).
+
+
+class LoginFailure(models.Model):
+    """One password check that did not succeed (or is under way), counted for one key.
+
+    ``key`` is a keyed hash of the typed user name or of the client's address: the table never holds
+    either in clear (people type their password into the user-name field)."""
+
+    class Scope(models.TextChoices):
+        USERNAME = "username", _("用户名")
+        ADDRESS = "address", _("地址")
+
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    key = models.CharField(max_length=64)
+    # the request's random id, so a success can take its rows back
+    attempt = models.CharField(max_length=32, db_index=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        db_table = "web_loginfailure"  # created by the web app, moved here in Django's state only
+        indexes = [
+            models.Index(fields=["scope", "key", "at"], name="login_failure_lookup"),
+            models.Index(fields=["at"], name="login_failure_age"),
+        ]
+
+
+class AccountState(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_state")
+    must_change_password = models.BooleanField(_("下次登录时必须修改密码"), default=False)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+
+    class Meta:
+        db_table = "web_accountstate"  # created by the web app, moved here in Django's state only

@@ -25,9 +25,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kaoping import listing
-from kaoping.orgs import access, imports, selectors, services
+from kaoping.orgs import access, accounts, imports, selectors, services
 from kaoping.orgs.models import Department, Membership, OrgKind, Role, User
-from kaoping.web import accounts
 
 IMPORT_SESSION_KEY = "orgs_import"
 

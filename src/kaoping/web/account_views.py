@@ -23,7 +23,7 @@ from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kaoping.web import accounts, throttle
+from kaoping.orgs import accounts, throttle
 from kaoping.web.security import MUST_CHANGE_PASSWORD, OTP_REQUIRED
 
 logger = logging.getLogger("kaoping.accounts")

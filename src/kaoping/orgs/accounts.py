@@ -16,9 +16,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kaoping.audit.services import audit_record
-from kaoping.orgs.models import User
-from kaoping.web import throttle
-from kaoping.web.models import AccountState
+from kaoping.orgs import throttle
+from kaoping.orgs.models import AccountState, User
 
 CHAIN = "accounts"
 

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
-from kaoping.web.models import LoginFailure
+from kaoping.orgs.models import LoginFailure
 
 Scope = LoginFailure.Scope
 
