@@ -192,3 +192,14 @@ def test_an_archive_with_a_rewritten_chain_is_refused_even_with_fixed_checksums(
             tar.addfile(info, io.BytesIO(data))
     with pytest.raises(BackupError, match=f"审计链 campaign:{archived.pk} 在第 \\d+ 条记录处断开"):
         import_campaign(forged)
+
+
+def test_a_campaign_with_an_open_rating_session_is_not_exported(world: Any, tmp_path: Path) -> None:
+    from kaoping.ratings import services
+
+    services.session_create(
+        campaign=world.campaign, actor=world.cast.users["organizer"], name="第二场", component_id="lide"
+    )
+    with pytest.raises(BackupError, match="现场测评“第二场”尚未结束,不能导出"):
+        export_campaign(world.campaign, tmp_path / "archive.tar.gz")
+    assert not (tmp_path / "archive.tar.gz").exists()

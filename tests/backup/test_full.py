@@ -208,3 +208,22 @@ def test_restore_refuses_a_backup_of_another_schema(good_backup: Path, tmp_path:
     bad = tmp_path / "bad.tar.gz"
     _rewrite(step, bad, lambda name, data: digest if name == "manifest.sha256" else data)
     _refused(bad, "数据库结构与本系统不一致")
+
+
+def test_a_restore_that_fails_in_the_database_leaves_no_rows_and_no_files(
+    good_backup: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kaoping.orgs.models import Organization
+
+    real_insert = rows.insert_rows
+
+    def fail_on_ballots(model: Any, table_rows: Any) -> int:
+        if model._meta.label_lower == "ratings.ballot":
+            raise RuntimeError("disk full")
+        return real_insert(model, table_rows)
+
+    monkeypatch.setattr(rows, "insert_rows", fail_on_ballots)
+    with pytest.raises(RuntimeError, match="disk full"):
+        restore(good_backup)
+    assert not Organization.objects.exists() and not AuditEvent.objects.exists()
+    assert evidence_files() == {}

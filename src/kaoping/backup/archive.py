@@ -133,6 +133,12 @@ def check_events(chain: str, events: Iterator[Any]) -> ChainCheck:
 def export_campaign(campaign: Campaign, out: Path) -> Exported:
     if not out.parent.is_dir():
         raise BackupError(f"输出目录不存在:{out.parent}")
+    from kaoping.ratings.models import RatingSession, SessionStatus
+
+    open_session = RatingSession.objects.filter(campaign=campaign, status=SessionStatus.OPEN).first()
+    if open_session is not None:
+        # Its key lives only in this installation's key directory: elsewhere it could never close.
+        raise BackupError(f"现场测评“{open_session.name}”尚未结束,不能导出;请先结束测评")
     with temporary_folder() as folder, transaction.atomic():
         writer = Writer(KIND, VERSION, Path(folder))
         tables: dict[str, dict[str, Any]] = {}
@@ -288,22 +294,24 @@ def _import_rows(
         names = ", ".join(connection.ops.quote_name(models_[label]._meta.db_table) for label in labels)
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE")
-    loaded = {label: list(_rows(opened, label, models_[label], tables[label]["columns"])) for label in labels}
-    offsets, replaced = _new_keys(loaded, models_)
+    offsets, replaced = _new_keys(opened, tables, models_, labels)
     fixed: dict[type[models.Model], dict[Any, Any]] = {Organization: org_map, Department: dept_map, User: user_map}
-    for label, table_rows in loaded.items():
+    for label in labels:
         model = models_[label]
-        for row in table_rows:
-            _remap(model, row, offsets, replaced, fixed)
-            _fresh_unique_values(model, row)
-            if model is EvidenceFile:
-                _place_file(opened, row, written)
-        rows.insert_rows(model, table_rows)
-    _shift_due_keys(loaded, offsets)
-    reset_sequences([models_[label] for label in labels])
-    connection.check_constraints()
+
+        def prepared(model: type[models.Model] = model, label: str = label) -> Iterator[dict[str, Any]]:
+            for row in _rows(opened, label, model, tables[label]["columns"]):
+                _remap(model, row, offsets, replaced, fixed)
+                if model is EvidenceFile:
+                    _place_file(opened, row, written)
+                yield row
+
+        rows.insert_rows(model, prepared())
     source_campaign = manifest["campaign"]["id"]
     campaign = Campaign.objects.get(pk=source_campaign + offsets["campaigns.campaign"])
+    _shift_due_keys(campaign, offsets)
+    reset_sequences([models_[label] for label in labels])
+    connection.check_constraints()
     archive = ImportedArchive.objects.create(
         campaign=campaign,
         file_sha256=file_sha,
@@ -341,24 +349,58 @@ def _rows(opened: Any, label: str, model: type[models.Model], columns: list[str]
     return rows.read_rows(opened.path(f"data/{label}.jsonl"), model, columns)
 
 
+_INTEGER_KEYS = ("AutoField", "BigAutoField", "SmallAutoField")
+
+
+def _chunks(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def _new_keys(
-    loaded: dict[str, list[dict[str, Any]]], models_: dict[str, type[models.Model]]
-) -> tuple[dict[str, int], dict[str, dict[Any, Any]]]:
-    """Integer ids: shifted past this installation's highest id by one offset per model. Other keys
-    (UUIDs): kept, unless the same value already exists here; then a new one (old → new)."""
+    opened: Any, tables: dict[str, Any], models_: dict[str, type[models.Model]], labels: list[str]
+) -> tuple[dict[str, int], dict[str, dict[str, dict[Any, Any]]]]:
+    """One pass over each table, before anything is inserted.
+
+    Integer ids: shifted past this installation's highest id by one offset per table. Other unique
+    values (UUID keys, idempotency keys, token lookups): kept, unless this installation already has
+    the same value; then a new one ({table: {column: {old: new}}}). Evidence files' stored names are
+    renamed in ``_place_file``."""
     offsets: dict[str, int] = {}
-    replaced: dict[str, dict[Any, Any]] = {}
-    for label, table_rows in loaded.items():
+    replaced: dict[str, dict[str, dict[Any, Any]]] = {}
+    for label in labels:
         model = models_[label]
         pk = model._meta.pk
         assert pk is not None
-        if pk.get_internal_type() in ("AutoField", "BigAutoField", "SmallAutoField"):
+        integer_key = pk.get_internal_type() in _INTEGER_KEYS
+        uniques = [
+            f
+            for f in rows.columns(model)
+            if f.unique and not f.is_relation and not (f.primary_key and integer_key) and model is not EvidenceFile
+        ]
+        lowest: int | None = None
+        taken: dict[str, dict[Any, Any]] = {f.attname: {} for f in uniques}
+        for chunk in _chunks(_rows(opened, label, model, tables[label]["columns"]), rows.BATCH):
+            if integer_key:
+                smallest = min(row[pk.attname] for row in chunk)
+                lowest = smallest if lowest is None else min(lowest, smallest)
+            for field in uniques:
+                values = [row[field.attname] for row in chunk if row[field.attname] is not None]
+                existing = model._base_manager.filter(**{f"{field.attname}__in": values})
+                for value in existing.values_list(field.attname, flat=True):
+                    taken[field.attname][value] = (
+                        uuid.uuid4() if field.get_internal_type() == "UUIDField" else uuid.uuid4().hex
+                    )
+        if integer_key and lowest is not None:
             highest = model._base_manager.aggregate(m=models.Max("pk"))["m"] or 0
-            offsets[label] = highest + 1 - min(row[pk.attname] for row in table_rows)
-        else:
-            values = [row[pk.attname] for row in table_rows]
-            taken = set(model._base_manager.filter(pk__in=values).values_list("pk", flat=True))
-            replaced[label] = {value: uuid.uuid4() for value in taken}
+            offsets[label] = highest + 1 - lowest
+        replaced[label] = taken
     return offsets, replaced
 
 
@@ -366,15 +408,18 @@ def _remap(
     model: type[models.Model],
     row: dict[str, Any],
     offsets: dict[str, int],
-    replaced: dict[str, dict[Any, Any]],
+    replaced: dict[str, dict[str, dict[Any, Any]]],
     fixed: dict[type[models.Model], dict[Any, Any]],
 ) -> None:
+    own = replaced.get(model._meta.label_lower, {})
     for field in rows.columns(model):
         value = row.get(field.attname)
         if value is None:
             continue
         target = model if field.primary_key else field.related_model if field.is_relation else None
         if target is None:
+            if field.attname in own:
+                row[field.attname] = own[field.attname].get(value, value)
             continue
         if target in fixed:
             row[field.attname] = fixed[target][value]  # type: ignore[index]
@@ -383,32 +428,21 @@ def _remap(
         if label in offsets:
             row[field.attname] = value + offsets[label]
         else:
-            row[field.attname] = replaced.get(label, {}).get(value, value)
+            key = target._meta.pk.attname  # type: ignore[union-attr]
+            row[field.attname] = replaced.get(label, {}).get(key, {}).get(value, value)
 
 
-def _fresh_unique_values(model: type[models.Model], row: dict[str, Any]) -> None:
-    """A unique value (not a key) that this installation already has is replaced by a new one;
-    evidence files get theirs in ``_place_file``."""
-    for field in rows.columns(model):
-        if not field.unique or field.primary_key or field.is_relation or model is EvidenceFile:
-            continue
-        value = row.get(field.attname)
-        if value is not None and model._base_manager.filter(**{field.attname: value}).exists():
-            row[field.attname] = uuid.uuid4() if field.get_internal_type() == "UUIDField" else uuid.uuid4().hex
-
-
-def _shift_due_keys(loaded: dict[str, list[dict[str, Any]]], offsets: dict[str, int]) -> None:
+def _shift_due_keys(campaign: Campaign, offsets: dict[str, int]) -> None:
     """A closed rating session's due counts are keyed by session-unit id inside a JSON field."""
     shift = offsets.get("ratings.sessionunit")
     if shift is None:
         return
     from kaoping.ratings.models import RatingSession
 
-    for row in loaded.get("ratings.ratingsession", []):
-        final = row.get("final_results")
+    for pk, final in RatingSession.objects.filter(campaign=campaign).values_list("pk", "final_results"):
         if isinstance(final, dict) and isinstance(final.get("due"), dict):
             final["due"] = {str(int(k) + shift): v for k, v in final["due"].items()}
-            RatingSession.objects.filter(pk=row["id"]).update(final_results=final)
+            RatingSession.objects.filter(pk=pk).update(final_results=final)
 
 
 def _map_organizations(orgs: list[dict[str, Any]]) -> dict[int, int]:
