@@ -1,4 +1,4 @@
-"""``{{ events|audit_lines }}``: audit events as Chinese rows (kaoping.audit.describe) in a template."""
+"""``{{ events|audit_lines }}``: audit events as Chinese rows (kaoping.web.audit_describe) in a template."""
 
 from __future__ import annotations
 
