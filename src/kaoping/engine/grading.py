@@ -40,7 +40,7 @@ from kaoping.engine.model import (
     TiePolicy,
 )
 from kaoping.engine.numbers import fixed, fmt
-from kaoping.engine.results import Flag, FlagCode
+from kaoping.engine.results import Flag, FlagCode, _make_lazy, lazy_text, rendered
 
 __all__ = [
     "GradeOutcome",
@@ -94,6 +94,11 @@ class RankEntry:
 class RankOutcome:
     rank: int | None
     explanation: str
+
+
+# worded when read (engine.results.lazy_text): 20,000 units' reasons are rarely all read
+_make_lazy(GradeOutcome, "explanation")
+_make_lazy(RankOutcome, "explanation")
 
 
 _SHOWN_UNITS = 10
@@ -244,7 +249,8 @@ def grade_units(scheme: Scheme, entries: Sequence[GradingEntry]) -> dict[str, Gr
             lines = lines_by_max.get(entry.max)
             if lines is None:
                 lines = lines_by_max[entry.max] = tuple(_band_line(band, entry.max) for band in bands)
-            score_index, text = _score_band(bands, entry.total, entry.max, lines)
+            score_index = _band_index(bands, entry.total, lines)
+            text = lazy_text(_band_text, bands, entry.total, entry.max, lines)
         index, notes = _apply_modifiers(bands, score_index, entry.modifiers)
         if entry.total is None and index is None:
             outcomes[entry.unit_id] = GradeOutcome(None, "总分缺失,不评等次")
@@ -259,8 +265,25 @@ def grade_units(scheme: Scheme, entries: Sequence[GradingEntry]) -> dict[str, Gr
             _apply_quota(band_index, bands, placed)
         for p in placed:
             grade = None if p.index is None else bands[p.index].name
-            outcomes[p.entry.unit_id] = GradeOutcome(grade, ";".join(p.notes), tuple(p.flags))
+            outcomes[p.entry.unit_id] = GradeOutcome(grade, lazy_text(_joined, p.notes), tuple(p.flags))
     return outcomes
+
+
+def _joined(notes: list[str]) -> str:
+    return ";".join([rendered(note) for note in notes])
+
+
+def _band_index(bands: Sequence[GradeBand], total: Decimal, lines: _BandLines) -> int | None:
+    """The band ``_score_band`` reaches, without its words."""
+    for index in range(len(bands)):
+        line = lines[index][0]
+        if line is None or total >= line:
+            return index
+    return None
+
+
+def _band_text(bands: Sequence[GradeBand], total: Decimal, maximum: Decimal, lines: _BandLines) -> str:
+    return _score_band(bands, total, maximum, lines)[1]
 
 
 # --------------------------------------------------------------------------------------------
@@ -328,24 +351,36 @@ def rank_units(spec: RankingSpec, entries: Sequence[RankEntry]) -> dict[str, Ran
         assert entry.total is not None
         same_total[entry.total].append((key, entry))
         same_key[key].append(entry.unit_id)
-    comparisons = {total: _chain_comparison(spec, group) for total, group in same_total.items() if len(group) > 1}
-
     outcomes = {e.unit_id: RankOutcome(None, "总分缺失,不参加排名") for e in entries}
     size = len(ranked)
     among = "参加排名的" if size < len(entries) else ""
     for key, entry in keyed:
         assert entry.total is not None
         rank = rank_of_key[key]
-        text = f"总分 {fixed(entry.total)},本类别{among} {size} 个单位中第 {rank} 名"
-        tied_total = [e.unit_id for _, e in same_total[entry.total] if e.unit_id != entry.unit_id]
-        tied_all = [u for u in same_key[key] if u != entry.unit_id]
-        if tied_total and spec.ties is TiePolicy.CHAIN and spec.chain:
-            text += f"(总分与 {_unit_list(tied_total)} 相同,按同分比较链依次比较:{comparisons[entry.total]}"
-            text += f";仍与 {_unit_list(tied_all)} 相同,并列)" if tied_all else ")"
-        elif tied_all:
-            text += f"(与 {_unit_list(tied_all)} 同分,并列)"
+        text = lazy_text(_rank_text, spec, entry, rank, size, among, same_total[entry.total], same_key[key])
         outcomes[entry.unit_id] = RankOutcome(rank, text)
     return outcomes
+
+
+def _rank_text(
+    spec: RankingSpec,
+    entry: RankEntry,
+    rank: int,
+    size: int,
+    among: str,
+    same_total: list[tuple[_Key, RankEntry]],
+    same_key: list[str],
+) -> str:
+    assert entry.total is not None
+    text = f"总分 {fixed(entry.total)},本类别{among} {size} 个单位中第 {rank} 名"
+    tied_total = [e.unit_id for _, e in same_total if e.unit_id != entry.unit_id]
+    tied_all = [u for u in same_key if u != entry.unit_id]
+    if tied_total and spec.ties is TiePolicy.CHAIN and spec.chain:
+        text += f"(总分与 {_unit_list(tied_total)} 相同,按同分比较链依次比较:{_chain_comparison(spec, same_total)}"
+        text += f";仍与 {_unit_list(tied_all)} 相同,并列)" if tied_all else ")"
+    elif tied_all:
+        text += f"(与 {_unit_list(tied_all)} 同分,并列)"
+    return text
 
 
 def _chain_comparison(spec: RankingSpec, group: list[tuple[_Key, RankEntry]]) -> str:

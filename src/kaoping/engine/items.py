@@ -99,6 +99,7 @@ new_item_result: Callable[..., ItemResult] = (
 
 class CompiledNode:
     __slots__ = (
+        "by_id",
         "cache",
         "children",
         "id",
@@ -152,6 +153,11 @@ class CompiledNode:
         self.rounding = rounding
         self.texts = tuple(f"采用{BASIS_LABELS[basis]}" for basis in _DEFAULT_BASES)
         self.cache: tuple[dict[str, ItemResult], ...] = ({}, {}, {})
+        # The same results by the identity of the Decimal entered: id(value) → (value, result).
+        # Readers share one Decimal per distinct stored value (results' loader converts each
+        # database value once), so this skips building the value's text for almost every item;
+        # holding the value keeps its id from being reused while the entry exists.
+        self.by_id: tuple[dict[int, tuple[Decimal, ItemResult]], ...] = ({}, {}, {})
 
     def manual_result(self, value: Decimal, basis: int, key: str) -> ItemResult:
         score = value if self.rounding is None else self.rounding.apply(value)
@@ -159,6 +165,19 @@ class CompiledNode:
         cache = self.cache[basis]
         if len(cache) < _CACHE_LIMIT:
             cache[key] = result
+        return result
+
+    def shared_manual(self, value: Decimal, basis: int) -> ItemResult | None:
+        """The shared result of a hand-entered ``value`` on ``basis``; None when it is out of
+        range (the general path flags it)."""
+        result = self.cache[basis].get(str(value))  # a cached value was in range
+        if result is None:
+            if value < ZERO or value > self.points:
+                return None
+            result = self.manual_result(value, basis, str(value))
+        by_id = self.by_id[basis]
+        if len(by_id) < _CACHE_LIMIT:
+            by_id[id(value)] = (value, result)
         return result
 
 
@@ -341,17 +360,16 @@ def _inner(node: CompiledNode, walk: _Walk) -> ItemResult:
                 if value is None:
                     result = _leaf(child, walk)
                 else:
-                    key = str(value)
-                    cached = child.cache[basis].get(key)  # a cached value was in range
-                    if cached is None:
-                        if value < ZERO or value > child.points:
-                            result = _leaf(child, walk)
-                        else:
-                            cached = child.manual_result(value, basis, key)
+                    entry = child.by_id[basis].get(id(value))
+                    if entry is not None and entry[0] is value:
+                        cached: ItemResult | None = entry[1]
+                    else:
+                        cached = child.shared_manual(value, basis)
                     if cached is not None:
                         normal += cached.score  # type: ignore[operator]  # never None here
                         results.append(cached)
                         continue
+                    result = _leaf(child, walk)
         elif path is _KEYED_RULE:
             result = _keyed_leaf(child, walk, inputs_get(child.id))
         elif path is _LEAF:

@@ -46,15 +46,17 @@ class Rounding:
 
     places: int = 2
     mode: RoundingMode = RoundingMode.HALF_UP
+    # worked out once (rounding runs per item and per unit); not part of equality or repr
+    quantum: Decimal = field(init=False, repr=False, compare=False)
+    decimal_mode: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        places = self.places
+        object.__setattr__(self, "quantum", _QUANTA[places] if 0 <= places <= 10 else Decimal(1).scaleb(-places))
+        object.__setattr__(self, "decimal_mode", _DECIMAL_MODES[self.mode])
 
     def apply(self, value: Decimal) -> Decimal:
-        places = self.places
-        quantum = _QUANTA[places] if 0 <= places <= 10 else Decimal(1).scaleb(-places)
-        return value.quantize(quantum, rounding=_DECIMAL_MODES[self.mode])
-
-    @property
-    def quantum(self) -> Decimal:
-        return _QUANTA[self.places] if 0 <= self.places <= 10 else Decimal(1).scaleb(-self.places)
+        return value.quantize(self.quantum, rounding=self.decimal_mode)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,8 +27,8 @@ under two seconds.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from kaoping.engine.inputs import Ballot, Unit
@@ -47,7 +47,7 @@ from kaoping.engine.model import (
     TrimSpec,
 )
 from kaoping.engine.numbers import fixed, fmt
-from kaoping.engine.results import Flag, FlagCode, GroupRating, RatingResult
+from kaoping.engine.results import Flag, FlagCode, GroupRating, RatingResult, lazy_text, slot_constructor
 
 __all__ = [
     "RatingOutcome",
@@ -75,26 +75,8 @@ class RatingOutcome:
     flags: tuple[Flag, ...]
 
 
-def _slot_constructor[T](cls: type[T], names: tuple[str, ...]) -> Callable[..., T]:
-    """A constructor for a frozen slots dataclass that sets the slots through their
-    descriptors: the identical object at half the cost of the generated ``__init__`` (there
-    are 100,000 of these per province-scale campaign). Falls back to ``cls`` if the
-    dataclass's fields ever stop matching ``names``."""
-    if tuple(f.name for f in fields(cls)) != names:  # type: ignore[arg-type]
-        return cls
-    setters = tuple(getattr(cls, name).__set__ for name in names)
-
-    def build(*values: object) -> T:
-        instance: T = object.__new__(cls)
-        for setter, value in zip(setters, values, strict=True):
-            setter(instance, value)
-        return instance
-
-    return build
-
-
-_new_group_rating = _slot_constructor(GroupRating, ("group_id", "name", "weight", "valid_ballots", "mean", "dropped"))
-_new_rating_result = _slot_constructor(
+_new_group_rating = slot_constructor(GroupRating, ("group_id", "name", "weight", "valid_ballots", "mean", "dropped"))
+_new_rating_result = slot_constructor(
     RatingResult, ("unit_id", "score", "raw", "groups", "grade_counts", "explanation", "flags")
 )
 
@@ -402,18 +384,24 @@ class _Aggregator:
         gives the same numbers and words (tests/engine/test_perf_equivalence.py)."""
         raw = _ZERO
         group_ratings: list[GroupRating] = []
-        terms: list[str] = []
         display = self.value_display
         assert self.full_weights is not None  # checked by _untrimmed
-        for group, votes, (weight, weight_text) in zip(self.spec.groups, by_group, self.full_weights, strict=True):
+        for group, votes, (weight, _text) in zip(self.spec.groups, by_group, self.full_weights, strict=True):
             count = len(votes)
             mean = sum([v[0] for v in votes], _ZERO) / count
             raw += mean * weight
             shown_mean = display.apply(mean)
             group_ratings.append(_new_group_rating(group.id, group.name, group.weight, count, shown_mean, ()))
-            terms.append(f"{group.name} {count}票 均分 {shown_mean:f}{weight_text}")
         raw /= _HUNDRED
-        return self._result(unit, counts, notes, raw, group_ratings, terms, "")
+        # the terms are worded when the explanation is read (``_untrimmed_terms``)
+        return self._result(unit, counts, notes, raw, group_ratings, None, "")
+
+    def _untrimmed_terms(self, group_ratings: tuple[GroupRating, ...]) -> list[str]:
+        assert self.full_weights is not None
+        return [
+            f"{rating.name} {rating.valid_ballots}票 均分 {rating.mean:f}{weight_text}"
+            for rating, (_weight, weight_text) in zip(group_ratings, self.full_weights, strict=True)
+        ]
 
     def _without_score(
         self, unit: Unit, counts: tuple[tuple[str, int], ...], notes: str, message: str, code: FlagCode
@@ -458,20 +446,34 @@ class _Aggregator:
         notes: str,
         raw: Decimal,
         group_ratings: list[GroupRating],
-        terms: list[str],
+        terms: list[str] | None,
         renormalized_note: str,
     ) -> RatingResult:
+        """``terms`` None: the untrimmed wording, made from ``group_ratings`` when read."""
+        unrounded = raw * self.score_factor
+        score = self.rounding.rating.apply(unrounded) if self.rounding.rating else unrounded
+        shown_raw = self.value_display.apply(raw)
+        groups = tuple(group_ratings)
+        text = lazy_text(self._explanation, groups, terms, raw, score, renormalized_note, notes)
+        return _new_rating_result(unit.id, score, shown_raw, groups, counts, text, ())
+
+    def _explanation(
+        self,
+        groups: tuple[GroupRating, ...],
+        terms: list[str] | None,
+        raw: Decimal,
+        score: Decimal,
+        renormalized_note: str,
+        notes: str,
+    ) -> str:
+        if terms is None:
+            terms = self._untrimmed_terms(groups)
         if self.coefficient:
             formula = f"系数 {fixed(raw, _COEFFICIENT_DISPLAY)}{self.formula_tail}"
         else:
             formula = f"{fixed(raw)}{self.formula_tail}"
-        unrounded = raw * self.score_factor
-        score = self.rounding.rating.apply(unrounded) if self.rounding.rating else unrounded
         explanation = f"{' + '.join(terms)} = {formula} → {self._shown_score(score)}/{self.points_text}"
-        shown_raw = self.value_display.apply(raw)
-        return _new_rating_result(
-            unit.id, score, shown_raw, tuple(group_ratings), counts, f"{explanation}{renormalized_note}。{notes}", ()
-        )
+        return f"{explanation}{renormalized_note}。{notes}"
 
     def _weight(self, group: RaterGroup, present_weight: Decimal, renormalized: bool) -> tuple[Decimal, str]:
         """The group's effective weight (percent) and how the explanation shows it; cached."""

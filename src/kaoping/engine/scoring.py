@@ -51,6 +51,10 @@ from kaoping.engine.results import (
     ItemResult,
     RatingResult,
     UnitResult,
+    lazy_text,
+    rendered,
+    slot_constructor,
+    unrendered,
 )
 from kaoping.engine.rules import RuleError
 
@@ -281,7 +285,7 @@ def _rating_raws(
             raws[unit.id] = _Raw(None, "缺失:无测评结果")
             continue
         states[unit.id].flags.extend(result.flags)
-        raws[unit.id] = _Raw(result.score, result.explanation, rating=result)
+        raws[unit.id] = _Raw(result.score, unrendered(result, "explanation"), rating=result)
     return raws
 
 
@@ -316,28 +320,32 @@ def _finish_component(
     if component.conversion is not None:
         converted = _convert(scheme, component, units, raws, imported)
     rounding = scheme.rounding.component
+    component_id, name, points = component.id, component.name, component.points
     for unit in units:
         raw = raws[unit.id]
         score = raw.raw
-        text = raw.explanation
+        text = raw.explanation  # may be lazy (a rating's): passed on unformatted
         if converted is not None:
             outcome = converted[unit.id]
             score = outcome.score
-            text = f"{text};折算:{outcome.explanation}"
+            text = lazy_text(_followed_by, text, f";折算:{outcome.explanation}")
         if raw.zeroed:
             score = ZERO
-            text = f"{text};触发一票否决,本项目计0分"
-        score = _round(score, rounding)
-        states[unit.id].components[component.id] = ComponentResult(
-            component_id=component.id,
-            name=component.name,
-            score=score,
-            max=component.points,
-            explanation=text,
-            raw=raw.raw,
-            items=raw.items,
-            rating=raw.rating,
+            text = lazy_text(_followed_by, text, ";触发一票否决,本项目计0分")
+        if score is not None and rounding is not None:
+            score = rounding.apply(score)
+        states[unit.id].components[component_id] = _new_component_result(
+            component_id, name, score, points, text, raw.raw, raw.items, raw.rating
         )
+
+
+_new_component_result = slot_constructor(
+    ComponentResult, ("component_id", "name", "score", "max", "explanation", "raw", "items", "rating")
+)
+
+
+def _followed_by(text: str, more: str) -> str:
+    return f"{rendered(text)}{more}"
 
 
 def _convert(
@@ -376,25 +384,43 @@ def _round(value: Decimal | None, rounding: Rounding | None) -> Decimal | None:
     return rounding.apply(value)
 
 
-def _total(scheme: Scheme, state: _UnitState) -> Decimal | None:
+def _total(state: _UnitState, order: tuple[str, ...], rounding: Rounding | None) -> Decimal | None:
     total = ZERO
-    for component_id in scheme.category(state.unit.category).components:
-        result = state.components.get(component_id)
+    components = state.components
+    for component_id in order:
+        result = components.get(component_id)
         if result is None or result.score is None:
             return None
         total += result.score
-    return _round(total, scheme.rounding.total)
+    return total if rounding is None else rounding.apply(total)
 
 
-def _ordered_components(scheme: Scheme, state: _UnitState) -> tuple[ComponentResult, ...]:
-    order = scheme.category(state.unit.category).components
-    return tuple(state.components[c] for c in order if c in state.components)
+_new_unit_result = slot_constructor(
+    UnitResult,
+    (
+        "unit_id",
+        "name",
+        "category",
+        "total",
+        "max",
+        "grade",
+        "stars",
+        "rank",
+        "components",
+        "flags",
+        "grade_explanation",
+        "rank_explanation",
+    ),
+)
 
 
 def _totals_grades_ranks(scheme: Scheme, states: list[_UnitState]) -> tuple[UnitResult, ...]:
-    totals = {state.unit.id: _total(scheme, state) for state in states}
+    orders = {category.id: category.components for category in scheme.categories}
+    total_rounding = scheme.rounding.total
+    totals = {state.unit.id: _total(state, orders[state.unit.category], total_rounding) for state in states}
     maxima = {category.id: scheme.max_for(category.id) for category in scheme.categories}
     grades: dict[str, grading.GradeOutcome] = {}
+    no_modifiers: frozenset[str] = frozenset()
     if scheme.grade_bands:
         grades = grading.grade_units(
             scheme,
@@ -404,42 +430,54 @@ def _totals_grades_ranks(scheme: Scheme, states: list[_UnitState]) -> tuple[Unit
                     category=state.unit.category,
                     total=totals[state.unit.id],
                     max=maxima[state.unit.category],
-                    modifiers=frozenset(state.modifiers),
+                    modifiers=frozenset(state.modifiers) if state.modifiers else no_modifiers,
                 )
                 for state in states
             ],
         )
     ranks: dict[str, grading.RankOutcome] = {}
+    members: dict[str, list[_UnitState]] = {category.id: [] for category in scheme.categories}
+    for state in states:
+        members[state.unit.category].append(state)
     for category in scheme.categories:
-        members = [state for state in states if state.unit.category == category.id]
         entries = [
-            grading.RankEntry(state.unit.id, totals[state.unit.id], _tie_keys(scheme, state)) for state in members
+            grading.RankEntry(state.unit.id, totals[state.unit.id], _tie_keys(scheme, state))
+            for state in members[category.id]
         ]
         ranks.update(grading.rank_units(scheme.ranking, entries))
 
+    # stars: the tiers reached, best first (``grading.assign_stars``), looked up once per total
+    stars: dict[Decimal, str | None] = {}
     results: list[UnitResult] = []
     for state in states:
-        unit_id = state.unit.id
+        unit = state.unit
+        unit_id = unit.id
+        total = totals[unit_id]
         grade = grades.get(unit_id)
         rank = ranks.get(unit_id)
         star = None
-        if scheme.stars and "veto" not in state.modifiers:
-            tier = grading.assign_stars(scheme, totals[unit_id])
-            star = tier.name if tier is not None else None
+        if scheme.stars and "veto" not in state.modifiers and total is not None:
+            if total in stars:
+                star = stars[total]
+            else:
+                tier = grading.assign_stars(scheme, total)
+                star = stars[total] = tier.name if tier is not None else None
+        components = state.components
+        order = orders[unit.category]
         results.append(
-            UnitResult(
-                unit_id=unit_id,
-                name=state.unit.name,
-                category=state.unit.category,
-                total=totals[unit_id],
-                max=maxima[state.unit.category],
-                grade=grade.grade if grade is not None else None,
-                stars=star,
-                rank=rank.rank if rank is not None else None,
-                components=_ordered_components(scheme, state),
-                flags=tuple(state.flags) + (grade.flags if grade is not None else ()),
-                grade_explanation=grade.explanation if grade is not None else "",
-                rank_explanation=rank.explanation if rank is not None else "",
+            _new_unit_result(
+                unit_id,
+                unit.name,
+                unit.category,
+                total,
+                maxima[unit.category],
+                grade.grade if grade is not None else None,
+                star,
+                rank.rank if rank is not None else None,
+                tuple([components[c] for c in order if c in components]),
+                tuple(state.flags) + grade.flags if grade is not None else tuple(state.flags),
+                unrendered(grade, "explanation") if grade is not None else "",
+                unrendered(rank, "explanation") if rank is not None else "",
             )
         )
     category_order = {category.id: index for index, category in enumerate(scheme.categories)}
