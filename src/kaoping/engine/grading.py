@@ -40,7 +40,7 @@ from kaoping.engine.model import (
     TiePolicy,
 )
 from kaoping.engine.numbers import fixed, fmt
-from kaoping.engine.results import Flag, FlagCode, _make_lazy, lazy_text, rendered
+from kaoping.engine.results import Flag, FlagCode, _make_lazy, lazy_text, rendered, slot_constructor
 
 __all__ = [
     "GradeOutcome",
@@ -99,6 +99,12 @@ class RankOutcome:
 # worded when read (engine.results.lazy_text): 20,000 units' reasons are rarely all read
 _make_lazy(GradeOutcome, "explanation")
 _make_lazy(RankOutcome, "explanation")
+
+# one of each per unit: the unrolled constructors (engine.results.slot_constructor)
+new_grading_entry = slot_constructor(GradingEntry, ("unit_id", "category", "total", "max", "modifiers"))
+new_rank_entry = slot_constructor(RankEntry, ("unit_id", "total", "tie_keys"))
+_new_grade_outcome = slot_constructor(GradeOutcome, ("grade", "explanation", "flags"))
+_new_rank_outcome = slot_constructor(RankOutcome, ("rank", "explanation"))
 
 
 _SHOWN_UNITS = 10
@@ -265,7 +271,7 @@ def grade_units(scheme: Scheme, entries: Sequence[GradingEntry]) -> dict[str, Gr
             _apply_quota(band_index, bands, placed)
         for p in placed:
             grade = None if p.index is None else bands[p.index].name
-            outcomes[p.entry.unit_id] = GradeOutcome(grade, lazy_text(_joined, p.notes), tuple(p.flags))
+            outcomes[p.entry.unit_id] = _new_grade_outcome(grade, lazy_text(_joined, p.notes), tuple(p.flags))
     return outcomes
 
 
@@ -351,14 +357,14 @@ def rank_units(spec: RankingSpec, entries: Sequence[RankEntry]) -> dict[str, Ran
         assert entry.total is not None
         same_total[entry.total].append((key, entry))
         same_key[key].append(entry.unit_id)
-    outcomes = {e.unit_id: RankOutcome(None, "总分缺失,不参加排名") for e in entries}
+    outcomes = {e.unit_id: RankOutcome(None, "总分缺失,不参加排名") for e in entries if e.total is None}
     size = len(ranked)
     among = "参加排名的" if size < len(entries) else ""
     for key, entry in keyed:
         assert entry.total is not None
         rank = rank_of_key[key]
         text = lazy_text(_rank_text, spec, entry, rank, size, among, same_total[entry.total], same_key[key])
-        outcomes[entry.unit_id] = RankOutcome(rank, text)
+        outcomes[entry.unit_id] = _new_rank_outcome(rank, text)
     return outcomes
 
 

@@ -101,6 +101,7 @@ class CompiledNode:
     __slots__ = (
         "by_id",
         "cache",
+        "cache_key",
         "children",
         "id",
         "is_leaf",
@@ -151,6 +152,8 @@ class CompiledNode:
         else:
             self.path = _LEAF
         self.rounding = rounding
+        # keyed rules: the value their result depends on (see _keyed_leaf)
+        self.cache_key: Callable[[ItemInput], str | None] | None = getattr(rule, "cache_key", None)
         self.texts = tuple(f"采用{BASIS_LABELS[basis]}" for basis in _DEFAULT_BASES)
         self.cache: tuple[dict[str, ItemResult], ...] = ({}, {}, {})
         # The same results by the identity of the Decimal entered: id(value) → (value, result).
@@ -371,7 +374,13 @@ def _inner(node: CompiledNode, walk: _Walk) -> ItemResult:
                         continue
                     result = _leaf(child, walk)
         elif path is _KEYED_RULE:
-            result = _keyed_leaf(child, walk, inputs_get(child.id))
+            inp = inputs_get(child.id)
+            cached = None
+            if inp is not None and not inp.not_applicable:
+                key = child.cache_key(inp)  # type: ignore[misc]  # a keyed node has one
+                if key is not None:
+                    cached = child.cache[0].get(key)
+            result = _keyed_leaf(child, walk, inp) if cached is None else cached
         elif path is _LEAF:
             result = _leaf(child, walk)
         else:

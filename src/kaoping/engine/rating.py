@@ -582,17 +582,19 @@ def _count_clean_sheet(engine: _Aggregator, key: str, sheet: list[Ballot], talli
     counted exactly as ``read_sheet`` + ``_count_sheet`` would. False (nothing counted) for
     any other sheet, which then takes the general path that words its problems."""
     grades = engine.grades
-    group_index = engine.group_index
+    group_of = engine.group_index.get
     abstain = engine.spec.scale.abstain
     votes: list[tuple[_UnitTally, str, _Vote]] = []
+    add_vote = votes.append
     abstained: list[_UnitTally] = []
     targets: set[str] = set()
+    add_target = targets.add
     for ballot in sheet:
-        group = group_index.get(ballot.rater_group)
+        group = group_of(ballot.rater_group)
         if group is None or ballot.points is not None:
             return False
         target = ballot.target_unit
-        targets.add(target)
+        add_target(target)
         grade_name = ballot.grade
         if grade_name is None or grade_name == abstain:
             abstained.append(tallies[target])
@@ -600,13 +602,15 @@ def _count_clean_sheet(engine: _Aggregator, key: str, sheet: list[Ballot], talli
         grade = grades.get(grade_name)
         if grade is None:
             return False
-        votes.append((tallies[target], grade_name, (grade.value, group, ballot.rater_id, key)))
+        add_vote((tallies[target], grade_name, (grade.value, group, ballot.rater_id, key)))
     if len(targets) != len(sheet):
         return False
     rules = engine.spec.ballot_rules
     # Without chosen points a vote's value follows from its grade: identical grades = identical votes.
-    if rules.all_identical_invalid and len(votes) >= 2 and len({name for _, name, _ in votes}) == 1:
-        return False
+    if rules.all_identical_invalid and len(votes) >= 2:
+        first = votes[0][1]
+        if all(vote[1] == first for vote in votes):
+            return False
     if rules.quotas:
         graded = Counter(name for _, name, _ in votes)
         for quota in rules.quotas:

@@ -169,6 +169,12 @@ def unrendered(instance: object, name: str) -> str:
     return cast(str, _raw_slot(type(instance), name).__get__(instance, type(instance)))
 
 
+def unrendered_reader(cls: type, name: str) -> Callable[[Any], str]:
+    """``unrendered`` for one field of one class, as a fast function."""
+    reader: Callable[[Any], str] = _raw_slot(cls, name).__get__
+    return reader
+
+
 def _make_lazy(cls: type, *names: str) -> None:
     for name in names:
         setattr(cls, name, _LazyField(cls.__dict__[name]))

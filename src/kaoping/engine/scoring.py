@@ -54,7 +54,7 @@ from kaoping.engine.results import (
     lazy_text,
     rendered,
     slot_constructor,
-    unrendered,
+    unrendered_reader,
 )
 from kaoping.engine.rules import RuleError
 
@@ -256,7 +256,8 @@ def _indicator_raws(
         if memo is not None:
             memo.entries[(component_id, unit.id)] = (unit_inputs, outcome)
         state = states[unit.id]
-        state.flags.extend(outcome.flags)
+        if outcome.flags:
+            state.flags.extend(outcome.flags)
         zeroed = False
         for effect in outcome.effects:
             if effect == Modifier.ZERO_COMPONENT:
@@ -285,7 +286,7 @@ def _rating_raws(
             raws[unit.id] = _Raw(None, "缺失:无测评结果")
             continue
         states[unit.id].flags.extend(result.flags)
-        raws[unit.id] = _Raw(result.score, unrendered(result, "explanation"), rating=result)
+        raws[unit.id] = _Raw(result.score, _rating_text(result), rating=result)
     return raws
 
 
@@ -342,6 +343,12 @@ def _finish_component(
 _new_component_result = slot_constructor(
     ComponentResult, ("component_id", "name", "score", "max", "explanation", "raw", "items", "rating")
 )
+
+
+# lazy texts passed on unformatted (engine.results.unrendered)
+_rating_text = unrendered_reader(RatingResult, "explanation")
+_grade_text = unrendered_reader(grading.GradeOutcome, "explanation")
+_rank_text = unrendered_reader(grading.RankOutcome, "explanation")
 
 
 def _followed_by(text: str, more: str) -> str:
@@ -425,12 +432,12 @@ def _totals_grades_ranks(scheme: Scheme, states: list[_UnitState]) -> tuple[Unit
         grades = grading.grade_units(
             scheme,
             [
-                grading.GradingEntry(
-                    unit_id=state.unit.id,
-                    category=state.unit.category,
-                    total=totals[state.unit.id],
-                    max=maxima[state.unit.category],
-                    modifiers=frozenset(state.modifiers) if state.modifiers else no_modifiers,
+                grading.new_grading_entry(
+                    state.unit.id,
+                    state.unit.category,
+                    totals[state.unit.id],
+                    maxima[state.unit.category],
+                    frozenset(state.modifiers) if state.modifiers else no_modifiers,
                 )
                 for state in states
             ],
@@ -441,7 +448,7 @@ def _totals_grades_ranks(scheme: Scheme, states: list[_UnitState]) -> tuple[Unit
         members[state.unit.category].append(state)
     for category in scheme.categories:
         entries = [
-            grading.RankEntry(state.unit.id, totals[state.unit.id], _tie_keys(scheme, state))
+            grading.new_rank_entry(state.unit.id, totals[state.unit.id], _tie_keys(scheme, state))
             for state in members[category.id]
         ]
         ranks.update(grading.rank_units(scheme.ranking, entries))
@@ -476,8 +483,8 @@ def _totals_grades_ranks(scheme: Scheme, states: list[_UnitState]) -> tuple[Unit
                 rank.rank if rank is not None else None,
                 tuple([components[c] for c in order if c in components]),
                 tuple(state.flags) + grade.flags if grade is not None else tuple(state.flags),
-                unrendered(grade, "explanation") if grade is not None else "",
-                unrendered(rank, "explanation") if rank is not None else "",
+                _grade_text(grade) if grade is not None else "",
+                _rank_text(rank) if rank is not None else "",
             )
         )
     category_order = {category.id: index for index, category in enumerate(scheme.categories)}
