@@ -423,6 +423,18 @@ def other_campaign(cast: Cast) -> Any:
     return cast.other_campaign
 
 
+def pytest_configure(config: Any) -> None:
+    """Background tasks run inline in tests: a recompute asked for is done when the call returns.
+    The worker's own path (django_tasks_db and db_worker) is tested in tests/results/test_worker.py."""
+    from django.conf import settings
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+        # tests that need a task to wait for a worker use this one (results' ``queued_only`` fixture)
+        "queue_only": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"},
+    }
+
+
 def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
     """Django drops this process's SQLite test database; its ballot writers' lock file goes too."""
     from django.conf import settings

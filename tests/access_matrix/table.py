@@ -49,7 +49,7 @@ KNOWN_GAPS: dict[str, str] = {}
 NOT_OBJECT_ROUTES: tuple[str, ...] = ()
 
 # Write routes that do not belong to a campaign: archiving a campaign does not freeze them.
-NOT_CAMPAIGN_WRITES: frozenset[str] = frozenset({"orgs:membership_revoke", "orgs:user_password"})
+NOT_CAMPAIGN_WRITES: frozenset[str] = frozenset({"orgs:membership_revoke", "orgs:user_password", "jobs:retry"})
 
 
 @dataclass(frozen=True)
@@ -268,6 +268,16 @@ def _results() -> list[Cell]:
         *_row("results:unit_result", "GET", after, **published),
         *_row("results:explain", "GET", before),
         *_row("results:explain", "GET", after, **published),
+        # asking a worker to recompute (the retry after a failure): whoever sees the standings
+        *_row("results:recompute", "POST", {"unit-A": BUREAU | {"reviewer_county_a"}, **other}),
+        # a background job's page, progress and retry: only the person who started it
+        *_row("jobs:job", "GET", {"unit-A": frozenset({"organizer"}), "other-bureau": frozenset({"other_organizer"})}),
+        *_row(
+            "jobs:progress", "GET", {"unit-A": frozenset({"organizer"}), "other-bureau": frozenset({"other_organizer"})}
+        ),
+        *_row(
+            "jobs:retry", "POST", {"unit-A": frozenset({"organizer"}), "other-bureau": frozenset({"other_organizer"})}
+        ),
     ]
 
 

@@ -229,6 +229,22 @@ def _review(unit: Any, actor: Any, reason: str) -> None:
     services.review_save(unit=unit, item=ref.item, actor=actor, version=0, score="2", reason=reason)
 
 
+def _failed_job(campaign: Any, user: Any) -> Any:
+    """A job the user started that failed (so that its retry goes through); under its own key, so
+    that the campaign's standings are not held up by it."""
+    from kaoping.jobs.models import Job, JobState
+
+    return Job.objects.create(
+        key=f"matrix:{campaign.pk}",
+        title="计算考核结果",
+        task_path="kaoping.results.tasks.recompute_standings",
+        params={"campaign": campaign.pk},
+        state=JobState.FAILED,
+        error="计算出错",
+        created_by=user,
+    )
+
+
 def build_world(cast: Any) -> World:
     """Fill the cast's campaigns with data through the services (so the audit trail is real)."""
     from kaoping.assessments import services
@@ -376,8 +392,10 @@ def build_world(cast: Any) -> World:
         recusal=recusal,
     )
     world.targets["unit-A"] = unit_params(campaign, unit_a, file_a, session, batch, spot_a)
+    world.targets["unit-A"]["job_id"] = _failed_job(campaign, users["organizer"]).pk
     world.targets["unit-B"] = unit_params(campaign, unit_b, file_b, session, batch, spot_b)
     world.targets["other-bureau"] = unit_params(other, other_unit, file_j, other_session, other_batch, None)
+    world.targets["other-bureau"]["job_id"] = _failed_job(other, users["other_organizer"]).pk
     # county A: a participating unit that is also a bureau, still a draft (its reporter and leader see it)
     world.targets["unit-county-A"] = unit_params(campaign, draft, file_draft, session, batch, None)
     # Department-scoped targets: dept X's item 1.1 and dept Y's item 1.2 of unit A.

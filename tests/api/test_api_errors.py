@@ -104,6 +104,8 @@ def test_every_operation_documents_its_error_statuses() -> None:
     for path, item in schema["paths"].items():
         for method, operation in item.items():
             expected = {"200", "401", "404", "422"} | ({"400", "403", "409"} if method == "put" else set())
+            if path.startswith("/api/results/"):
+                expected |= {"503"}  # the stored result is being recomputed: try again shortly
             assert set(operation["responses"]) == expected, f"{method.upper()} {path}"
             for status in expected - {"200"}:
                 ref = operation["responses"][status]["content"]["application/json"]["schema"]["$ref"]

@@ -64,7 +64,7 @@ def test_mapped_department_sees_scores_and_the_result_counts_it(
     services.department_score_save(unit=unit, item=item, department=dept_y, actor=scorer_y, version=0, score="2")
     inputs = {(i.unit_id, i.item_id): i for i in build_inputs(campaign, scheme).items}
     assert inputs[(unit_key(unit), "2")].department_scores == {"基教科": Decimal("1"), "督导室": Decimal("2")}
-    assert compute_campaign_result(campaign, use_cache=False).unit(unit_key(unit)).total == Decimal("8.5")
+    assert compute_campaign_result(campaign).unit(unit_key(unit)).total == Decimal("8.5")
     event = AuditEvent.objects.get(object_type="department_mapping")
     assert (event.field, event.old, event.new, event.actor_id) == ("基教科", None, "基础教育处", organizer.pk)
 

@@ -74,7 +74,7 @@ def test_a_reviewers_adjustment_of_item_15_counts_and_the_page_shows_it(
     if phone:
         assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
 
-    result = compute_campaign_result(campaign, use_cache=False).unit(unit_key(unit))
+    result = compute_campaign_result(campaign).unit(unit_key(unit))
     scores = {item.item_id: item for top in result.components[0].items for item in _leaves(top)}
     assert scores["15"].score == Decimal("2.5") and scores["15"].basis == "confirmed"
 

@@ -83,7 +83,7 @@ def test_stored_score_is_converted_into_the_standings(imported_campaign: Any, or
     imported_scores_import(
         campaign=imported_campaign, actor=organizer, path_or_file=write_csv("unit,component,raw\nnc-dh-1,dangjian,80\n")
     )
-    result = compute_campaign_result(imported_campaign, use_cache=False)
+    result = compute_campaign_result(imported_campaign)
     by_name = {u.name: u for u in result.units}
     dangjian = {c.component_id: c for c in by_name["东湖第一中学"].components}["dangjian"]
     assert dangjian.score == Decimal(240)

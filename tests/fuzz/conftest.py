@@ -49,17 +49,15 @@ def fuzz_world(
     from django.db import transaction
     from django.test import override_settings
 
-    from kaoping.results import services as results
+    from kaoping.results.compute import forget_states
 
     conftest = sys.modules.get("tests.conftest") or sys.modules["conftest"]
     media = tmp_path_factory.mktemp("fuzz-evidence")
     # PBKDF2 at 1.2M rounds on every login attempt (Django hashes a dummy for unknown users) would
     # make the login form the whole run; the hasher is not what this fuzzing tests
     fast = override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast, pytest.MonkeyPatch.context() as patch:
-        # results are computed in the request's own thread and transaction, not a background thread
-        patch.setattr(results, "spawn", lambda target, pk: target(pk))
-        results.clear_result_cache()
+    with django_db_blocker.unblock(), fast:
+        forget_states()  # tasks run inline in tests (tests/conftest.py): results are computed in the request
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -68,7 +66,7 @@ def fuzz_world(
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
-            results.clear_result_cache()
+            forget_states()
             caches["default"].clear()  # rate-limit and throttling counters the fuzzing ran up
 
 

@@ -60,7 +60,7 @@ def test_example_ballots_become_a_closed_live_session_that_verifies(
 def test_cast_ballots_reach_the_standings(rating_campaign: Any, ballots_csv: Path) -> None:
     load_example_ballots(rating_campaign, ballots_csv)
     assert len(engine_ballots(rating_campaign)) == 11
-    result = compute_campaign_result(rating_campaign, use_cache=False)
+    result = compute_campaign_result(rating_campaign)
     lide = {u.name: {c.component_id: c for c in u.components}["lide"] for u in result.units}
     # 东湖区: leaders (100+90)/2 = 95 weight 50, units 100 weight 25 → (95×50 + 100×25)/75 = 96.67
     assert lide["东湖区教育局"].score == Decimal("96.67")

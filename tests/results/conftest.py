@@ -10,7 +10,8 @@ from tests.assessments.conftest import (  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    from kaoping.results.services import clear_result_cache
+def _fresh_worker() -> None:
+    """Each test starts as a fresh task worker would, with no campaign state in memory."""
+    from kaoping.results.compute import forget_states
 
-    clear_result_cache()
+    forget_states()

@@ -53,7 +53,7 @@ def test_item_15_is_computed_from_the_figure_the_unit_entered(honggutan, organiz
     missing = dict((m[0], m[2]) for m in services.missing_for_submission(unit, scheme_for(campaign)))
     assert missing["15"] == "佐证材料"  # the figure is in and no self score is needed for a rule item
     Submission.objects.filter(unit=unit).update(status=SubmissionStatus.SUBMITTED)
-    result = compute_campaign_result(campaign, use_cache=False).unit(unit_key(unit))
+    result = compute_campaign_result(campaign).unit(unit_key(unit))
     item_15 = find(result.components[0].items, "15")
     assert item_15.score == Decimal("3.1")
     assert "80.84" in item_15.explanation
@@ -90,7 +90,7 @@ def test_a_reviewers_adjustment_of_a_computed_item_counts_and_the_explanation_sh
     campaign, unit = honggutan
     item = _item_15_submitted(campaign, unit, organizer)
     services.review_save(unit=unit, item=item, actor=organizer, version=0, score="2.5", reason="抽查班额统计表有误")
-    result = compute_campaign_result(campaign, use_cache=False).unit(unit_key(unit))
+    result = compute_campaign_result(campaign).unit(unit_key(unit))
     item_15 = find(result.components[0].items, "15")
     assert item_15.score == Decimal("2.5")
     assert item_15.basis == "confirmed"
@@ -155,7 +155,7 @@ def test_a_scorer_of_a_computed_item_sees_the_rules_score_and_their_score_replac
     assert "本指标按规则由单位填报的数据计算" in body and "按规则计算" in body and "3.1" in body
     services.department_score_save(unit=unit, item=item, department=department, actor=scorer, version=0, score="2")
     assert DepartmentScore.objects.get(unit=unit, item_id="15").score == Decimal(2)
-    result = compute_campaign_result(campaign, use_cache=False).unit(unit_key(unit))
+    result = compute_campaign_result(campaign).unit(unit_key(unit))
     item_15 = find(result.components[0].items, "15")
     assert (item_15.score, item_15.basis) == (Decimal(2), "reviewed")
     assert "采用处室评分(计2分);按规则计算为 3.1 分" in item_15.explanation

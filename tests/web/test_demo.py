@@ -49,7 +49,7 @@ def test_load_demo_twice_gives_the_same_world(db: Any) -> None:
 
     honggutan = Campaign.objects.get(year=2021)
     assert honggutan.owner.kind == "province"
-    result = compute_campaign_result(honggutan, use_cache=False)
+    result = compute_campaign_result(honggutan)
     (unit,) = result.units
     assert unit.total == Decimal("99.1") and unit.grade == "优秀"
 

@@ -5,18 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from kaoping.api.errors import errors_for
-from kaoping.assessments import selectors as assess
+from kaoping.api.errors import Problem, errors_for
 from kaoping.campaigns.access import campaign_for
 from kaoping.engine.explain import explain_unit
 from kaoping.engine.results import UnitResult
-from kaoping.results import selectors
-from kaoping.results.services import compute_campaign_result, unit_key
+from kaoping.results import selectors, services
 
 router = Router(auth=django_auth, tags=["results"])
+
+
+def _recomputing() -> HttpError:
+    """The stored result is older than the data and a worker is recomputing it (503, retry)."""
+    return HttpError(503, _("考核数据已变动,结果正在重新计算,请稍后再试。"))
 
 
 class ComponentOut(Schema):
@@ -62,17 +67,23 @@ def _unit_out(unit: UnitResult, *, explain: bool = False) -> dict[str, Any]:
     }
 
 
-@router.get("/{campaign_id}/standings", response={200: list[UnitResultOut], **errors_for()})
+@router.get("/{campaign_id}/standings", response={200: list[UnitResultOut], 503: Problem, **errors_for()})
 def standings(request: HttpRequest, campaign_id: int) -> list[dict[str, Any]]:
     campaign, access = campaign_for(request.user, campaign_id)
     if not selectors.can_see_standings(access):
         raise Http404
-    visible = {unit_key(pk) for pk in assess.visible_units(request.user, access).values_list("pk", flat=True)}
-    return [_unit_out(u) for u in compute_campaign_result(campaign).units if u.unit_id in visible]
+    shown = services.standings(campaign)
+    if not shown.current:
+        raise _recomputing()
+    rows = selectors.visible_stored_units(request.user, access).order_by("position")
+    return [_unit_out(u) for u in services.stored_units(rows)]
 
 
-@router.get("/{campaign_id}/units/{unit_id}", response={200: UnitResultOut, **errors_for()})
+@router.get("/{campaign_id}/units/{unit_id}", response={200: UnitResultOut, 503: Problem, **errors_for()})
 def unit_result(request: HttpRequest, campaign_id: int, unit_id: int) -> dict[str, Any]:
     campaign, access = campaign_for(request.user, campaign_id)
     unit = selectors.result_unit(request.user, access, unit_id)
-    return _unit_out(selectors.unit_result(compute_campaign_result(campaign), unit), explain=True)
+    result = services.stored_unit_result(unit) if services.standings(campaign).current else None
+    if result is None:
+        raise _recomputing()
+    return _unit_out(result, explain=True)

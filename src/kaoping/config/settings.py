@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "kaoping.jobs",
     "kaoping.orgs",
     "kaoping.audit",
     "kaoping.campaigns",

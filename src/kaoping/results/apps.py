@@ -9,4 +9,18 @@ class ResultsConfig(AppConfig):
         # Parsing a stored scheme version needs kaoping.formats (and jsonschema). Imported lazily,
         # their ≈0.1–0.4 s landed on the first page of each worker that opened a scheme (the
         # self-assessment overview, 336–567 ms cold); at start-up it is paid before any request.
+        from django.db.models.signals import post_save
+
         import kaoping.formats.scheme_file  # noqa: F401
+        from kaoping.audit.models import AuditEvent
+
+        post_save.connect(_campaign_changed, sender=AuditEvent, dispatch_uid="kaoping-results-recompute")
+
+
+def _campaign_changed(sender: object, instance: object, created: bool, **kwargs: object) -> None:
+    """Every change to a campaign's data leaves an audit event on its chain: recompute after it."""
+    chain = getattr(instance, "chain", "")
+    if created and chain.startswith("campaign:"):
+        from kaoping.results.services import request_after_commit
+
+        request_after_commit(int(chain.partition(":")[2]))

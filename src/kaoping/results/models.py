@@ -1,31 +1,55 @@
-"""The last computed standings of each campaign, so any process can show them at once."""
+"""Every campaign's computed result, stored: what any web process on any host shows.
+
+A task in a worker (results.tasks) computes the result when the campaign's data change and writes
+it here with the data version it was computed from (``results.versions``). Pages read these rows;
+they never compute. Decimals inside ``data`` are exact strings, a missing number is null.
+"""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.campaigns.models import Campaign
+from kaoping.campaigns.models import Campaign, CampaignUnit
 
 
-class StandingsSnapshot(models.Model):
-    """What the standings table shows (per unit: total, components, grade, stars, rank, flags),
-    as computed at the data version ``version`` (``results.services.version_key``).
+class StoredStandings(models.Model):
+    """One campaign's stored run: its data version and the campaign-wide flags."""
 
-    Written after every computation; shown by a process that has no current result of its own,
-    with a notice whenever ``version`` is not the current one. Decimals are stored as exact
-    strings and a missing number as null."""
-
-    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="standings_snapshot")
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="stored_standings")
     version = models.CharField(_("数据版本"), max_length=200)
     seq = models.PositiveBigIntegerField(_("审计序号"))
     computed_at = models.DateTimeField(_("计算时间"))
     seconds = models.FloatField(_("计算用时(秒)"))
-    data = models.JSONField(_("排名数据"))
+    flags = models.JSONField(_("提示"), default=list)
+    units = models.PositiveIntegerField(_("单位数"), default=0)
 
     class Meta:
-        verbose_name = _("排名快照")
-        verbose_name_plural = _("排名快照")
+        verbose_name = _("考核结果")
+        verbose_name_plural = _("考核结果")
 
     def __str__(self) -> str:
-        return f"{self.campaign_id} @ {self.version}"
+        return f"{self.campaign} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class StoredUnitResult(models.Model):
+    """One unit's result: indexed columns for listing, and the whole explained tree (engine.codec)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="stored_unit_results")
+    unit = models.OneToOneField(CampaignUnit, on_delete=models.CASCADE, related_name="stored_result")
+    # Where the engine put the unit: categories in the scheme's order, then by rank.
+    position = models.PositiveIntegerField(_("顺序"))
+    category = models.CharField(_("类别"), max_length=100)
+    name = models.CharField(_("单位"), max_length=200)
+    rank = models.PositiveIntegerField(_("名次"), null=True)
+    # For ordering and filtering only; the exact number (and its shown precision) is in ``data``.
+    total = models.DecimalField(_("总分"), max_digits=30, decimal_places=10, null=True)
+    data = models.JSONField(_("结果"))
+
+    class Meta:
+        verbose_name = _("单位考核结果")
+        verbose_name_plural = _("单位考核结果")
+        indexes = [models.Index(fields=["campaign", "category", "position"])]
+
+    def __str__(self) -> str:
+        return self.name

@@ -30,18 +30,14 @@ def incomplete_units(campaign: Campaign, *, wait: bool = True) -> list[Incomplet
     """Participating units whose result is not complete. With ``wait`` the current result is
     computed if need be (a step that depends on it); without, None while it is still computing
     (a page must not wait)."""
-    from kaoping.results.services import compute_campaign_result, standings, unit_key
+    from kaoping.results.services import current_totals, unit_key
 
     units = list(CampaignUnit.objects.filter(campaign=campaign).select_related("organization").order_by("pk"))
     if not units:
         return []
-    if wait:
-        totals = {u.unit_id: u.total for u in compute_campaign_result(campaign).units}
-    else:
-        current = standings(campaign)
-        if current.units is None or current.stale:
-            return None
-        totals = {u.unit_id: u.total for u in current.units}
+    totals = current_totals(campaign, wait=wait)
+    if totals is None:
+        return None
     scheme = assess.scheme_for(campaign)
     submitted = assess.submitted_unit_ids(u.pk for u in units)
     found: list[IncompleteUnit] = []

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from kaoping.assessments import selectors as assess
+from kaoping.assessments import visibility
 from kaoping.campaigns.access import CampaignAccess
 from kaoping.campaigns.models import CampaignUnit
 from kaoping.engine.results import CampaignResult, ComponentResult, ItemResult, UnitResult
-from kaoping.results.services import unit_key
+from kaoping.results.inputs import unit_key
+from kaoping.results.models import StoredUnitResult
 
 
 def can_see_standings(access: CampaignAccess) -> bool:
-    """The whole table: the bureau (organizer, leader, reviewers) any time; departments once published."""
-    if access.organizer or access.leader or access.review_paths:
-        return True
-    return access.campaign.results_published and bool(access.department_ids)
+    """The whole table (``CampaignAccess.can_see_standings``: the page and the API alike)."""
+    return access.can_see_standings
+
+
+def visible_stored_units(user: object, access: CampaignAccess) -> QuerySet[StoredUnitResult]:
+    """The stored results of the units this user may see in the standings (page and API alike),
+    or 404 when they may not see the table."""
+    visible = visibility.standings_units(user, access).values("pk")
+    return StoredUnitResult.objects.filter(campaign=access.campaign, unit__in=visible)
 
 
 def result_unit(user: object, access: CampaignAccess, unit_id: object) -> CampaignUnit:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:campaign_id>/", views.standings, name="standings"),
     path("<int:campaign_id>/unit/<int:unit_id>/", views.unit_result, name="unit_result"),
     path("<int:campaign_id>/unit/<int:unit_id>/explain/", views.explain, name="explain"),
+    path("<int:campaign_id>/recompute/", views.recompute, name="recompute"),
 ]

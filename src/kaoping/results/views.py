@@ -1,24 +1,31 @@
-"""Standings while the campaign runs, and every number opened to the engine's explanation."""
+"""Standings while the campaign runs, and every number opened to the engine's explanation.
+
+Every page reads the stored result (results.models); none computes. When the data changed since
+it was stored, the page says so, shows the recompute's progress and reloads when it is current.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from kaoping import listing
 from kaoping.assessments import selectors as assess
+from kaoping.campaigns import readonly
 from kaoping.campaigns.access import campaign_for
 from kaoping.engine.explain import explain_unit
 from kaoping.engine.results import ItemResult
+from kaoping.jobs.views import progress_context
 from kaoping.results import selectors, services
-from kaoping.results.services import unit_key
+from kaoping.results.models import StoredUnitResult
 
 
 @login_required
@@ -31,31 +38,31 @@ def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
             return HttpResponseRedirect(reverse("results:unit_result", args=[campaign.pk, own[0].pk]))
         raise Http404
     poll_url = f"{reverse('results:standings', args=[campaign.pk])}?poll=1"
-    if request.GET.get("poll"):
-        return _poll_answer(services.standings_ready(campaign))
-    scheme = assess.scheme_for(campaign)
     shown = services.standings(campaign)
-    if shown.units is None:
-        return _computing(request, campaign, poll_url)
-    units: tuple[Any, ...] = shown.units
-    visible = {unit_key(pk) for pk in assess.visible_units(request.user, access).values_list("pk", flat=True)}
-    categories = [c for c in scheme.categories if any(u.category == c.id and u.unit_id in visible for u in units)]
-    if not categories:
-        categories = list(scheme.categories[:1])
+    if request.GET.get("poll"):
+        return _poll_answer(request, campaign, shown, poll_url)
+    if shown.stored is None:
+        return _computing(request, campaign, shown, poll_url)
+    scheme = assess.scheme_for(campaign)
+    visible = selectors.visible_stored_units(request.user, access)
+    present = set(visible.values_list("category", flat=True).distinct())
+    categories = [c for c in scheme.categories if c.id in present] or list(scheme.categories[:1])
     chosen = next((c for c in categories if c.id == request.GET.get("category")), categories[0] if categories else None)
-    rows: list[Any] = []
-    components: list[Any] = []
     q = listing.search_term(request)
     sort = listing.sort_option(request, STANDINGS_SORTS)
+    rows: QuerySet[StoredUnitResult] = visible.none()
+    components: list[Any] = []
     in_category = 0
     if chosen is not None:
-        rows = [u for u in units if u.category == chosen.id and u.unit_id in visible]
-        in_category = len(rows)
+        in_category_rows = visible.filter(category=chosen.id)
+        in_category = in_category_rows.count()
         components = [scheme.component(cid) for cid in chosen.components]
-        if q:
-            rows = [u for u in rows if q.casefold() in str(u.name).casefold()]
-        rows = _sorted(rows, sort.key)
+        rows = in_category_rows.filter(name__icontains=q) if q else in_category_rows
+        rows = rows.order_by(*_ORDER[sort.key])
     page = listing.paginate(rows, request, PAGE_SIZE)
+    units = services.stored_units(StoredUnitResult.objects.filter(pk__in=[r.pk for r in page.object_list]))
+    by_id = {u.unit_id: u for u in units}
+    ordered = [by_id[str(r.unit_id)] for r in page.object_list if str(r.unit_id) in by_id]
     return render(
         request,
         "results/standings.html",
@@ -64,7 +71,7 @@ def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "categories": categories,
             "category": chosen,
             "components": components,
-            "rows": _rows(list(page.object_list), components),
+            "rows": _rows(ordered, components),
             "page": page,
             "q": q,
             "sort": sort,
@@ -72,53 +79,72 @@ def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "in_category": in_category,
             "flags": shown.flags,
             "published": campaign.results_published,
-            "stale": shown.stale,
-            "computed_at": shown.computed_at,
-            "status_url": poll_url,
+            **_recompute_context(campaign, shown, poll_url),
         },
     )
 
 
-def _computing(request: HttpRequest, campaign: Any, poll_url: str) -> HttpResponse:
-    """Nothing to show yet: a page that says so and reloads itself when the result is ready
+def _recompute_context(campaign: Any, shown: services.Standings, poll_url: str) -> dict[str, Any]:
+    """What results/_recompute.html needs: the stored result's time and the job bringing it up to date."""
+    context: dict[str, Any] = {
+        "campaign": campaign,
+        "stale": shown.stale,
+        "computed_at": shown.stored.computed_at if shown.stored is not None else None,
+        "status_url": poll_url,
+    }
+    if shown.job is not None:
+        retry_url = reverse("results:recompute", args=[campaign.pk])
+        context.update(progress_context(shown.job, poll_url=poll_url, retry_url=retry_url))
+    return context
+
+
+def _computing(request: HttpRequest, campaign: Any, shown: services.Standings, poll_url: str) -> HttpResponse:
+    """Nothing stored yet: a page that says so, shows the progress and reloads when it is ready
     (it polls ``poll_url``, the page's own URL with ``?poll=1``: the same view, the same access)."""
     if request.headers.get("HX-Request"):
         # a fragment (the explanation panel) asks for itself again until it gets the explanation
         context = {"campaign": campaign, "poll_url": request.get_full_path(), "swap": "outerHTML"}
         return render(request, "results/_computing.html", context)
-    context = {"campaign": campaign, "poll_url": poll_url, "swap": "none"}
-    return render(request, "results/computing.html", context)
+    return render(request, "results/computing.html", _recompute_context(campaign, shown, poll_url))
 
 
-def _poll_answer(ready: bool) -> HttpResponse:
-    """The answer to a page's polling (``?poll=1``): 204 while computing; once current numbers
-    can be shown, ``HX-Refresh`` makes htmx reload the page."""
-    if not ready:
-        return HttpResponse(status=204)
-    response = HttpResponse(status=200)
-    response["HX-Refresh"] = "true"
-    return response
+def _poll_answer(request: HttpRequest, campaign: Any, shown: services.Standings, poll_url: str) -> HttpResponse:
+    """The answer to a page's polling (``?poll=1``): the recompute's progress while it runs; once
+    current numbers are stored, ``HX-Refresh`` makes htmx reload the page."""
+    if shown.current:
+        response = HttpResponse(status=200)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "results/_recompute.html", _recompute_context(campaign, shown, poll_url))
+
+
+@login_required
+@require_POST
+def recompute(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Start the recompute again (after a failure); anyone who may see the standings may ask."""
+    campaign, access = campaign_for(request.user, campaign_id)
+    if not selectors.can_see_standings(access):
+        raise Http404
+    if readonly.is_archived(campaign):  # its data cannot change, so neither can its result
+        messages.error(request, readonly.archived_message())
+    else:
+        services.request_recompute(campaign, request.user)
+    return HttpResponseRedirect(reverse("results:standings", args=[campaign.pk]))
 
 
 PAGE_SIZE = 100
 
-# The standings are the engine's computed result (one in-memory tuple per campaign, see
-# results.services), not table rows: search and sort work on that tuple, then one page is shown.
 STANDINGS_SORTS = (
     listing.SortOption("rank", gettext_lazy("按名次")),
     listing.SortOption("total", gettext_lazy("按总分(高→低)")),
     listing.SortOption("name", gettext_lazy("按单位名称")),
 )
-_LAST = Decimal("-Infinity")
-
-
-def _sorted(units: list[Any], key: str) -> list[Any]:
-    """Units in the chosen order; an unranked unit or a missing total goes last, ties by name."""
-    if key == "total":
-        return sorted(units, key=lambda u: (-(u.total if u.total is not None else _LAST), str(u.name)))
-    if key == "name":
-        return sorted(units, key=lambda u: str(u.name))
-    return sorted(units, key=lambda u: (u.rank is None, u.rank or 0, str(u.name)))
+# An unranked unit or a missing total goes last, ties by name.
+_ORDER: dict[str, tuple[Any, ...]] = {
+    "rank": (F("rank").asc(nulls_last=True), "name", "pk"),
+    "total": (F("total").desc(nulls_last=True), "name", "pk"),
+    "name": ("name", "pk"),
+}
 
 
 def _flag_summary(flags: Any) -> list[dict[str, Any]]:
@@ -151,18 +177,15 @@ def _rows(units: list[Any], components: list[Any]) -> list[dict[str, Any]]:
 def unit_result(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpResponse:
     campaign, access = campaign_for(request.user, campaign_id)
     unit = selectors.result_unit(request.user, access, unit_id)
-    campaign_result = services.result_or_start(campaign)
+    poll_url = f"{reverse('results:unit_result', args=[campaign.pk, unit.pk])}?poll=1"
+    shown = services.standings(campaign)
     if request.GET.get("poll"):
-        return _poll_answer(campaign_result is not None)
-    if campaign_result is None:
-        url = f"{reverse('results:unit_result', args=[campaign.pk, unit.pk])}?poll=1"
-        return _computing(request, campaign, url)
-    result = selectors.unit_result(campaign_result, unit)
-    return render(
-        request,
-        "results/unit_result.html",
-        {"campaign": campaign, "unit": unit, "result": result, "full_text": explain_unit(result)},
-    )
+        return _poll_answer(request, campaign, shown, poll_url)
+    result = services.stored_unit_result(unit)
+    if result is None:
+        return _computing(request, campaign, shown, poll_url)
+    context = {"unit": unit, "result": result, "full_text": explain_unit(result)}
+    return render(request, "results/unit_result.html", {**context, **_recompute_context(campaign, shown, poll_url)})
 
 
 @login_required
@@ -171,10 +194,10 @@ def explain(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpRespons
     """The engine's explanation for one number: the total, a component, or an item (htmx fragment)."""
     campaign, access = campaign_for(request.user, campaign_id)
     unit = selectors.result_unit(request.user, access, unit_id)
-    campaign_result = services.result_or_start(campaign)
-    if campaign_result is None:
-        return _computing(request, campaign, f"{reverse('results:unit_result', args=[campaign.pk, unit.pk])}?poll=1")
-    result = selectors.unit_result(campaign_result, unit)
+    result = services.stored_unit_result(unit)
+    if result is None:
+        poll_url = f"{reverse('results:unit_result', args=[campaign.pk, unit.pk])}?poll=1"
+        return _computing(request, campaign, services.standings(campaign), poll_url)
     component_id = request.GET.get("component", "")
     item_id = request.GET.get("item", "")
     context: dict[str, Any] = {"campaign": campaign, "unit": unit, "result": result}

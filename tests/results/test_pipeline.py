@@ -1,8 +1,8 @@
-"""Keeping results current after changes: incremental recompute, snapshots, background runs.
+"""Keeping stored results current after changes: the recompute task, incremental runs, pages.
 
 The incremental result (reload only the units named by new audit events, reuse unchanged
 indicator outcomes) must be the full run's, digit for digit: checked by ``repr`` after random
-sequences of saves through the assessment services.
+sequences of saves through the assessment services, and the stored rows must decode to it.
 """
 
 from __future__ import annotations
@@ -22,8 +22,11 @@ from kaoping.assessments.models import ReviewScore, SelfAssessment
 from kaoping.assessments.selectors import item_ref
 from kaoping.audit.models import AuditEvent
 from kaoping.audit.services import audit_record
-from kaoping.results import services
-from kaoping.results.models import StandingsSnapshot
+from kaoping.engine import codec
+from kaoping.jobs.models import Job
+from kaoping.results import compute, services, tasks
+from kaoping.results.models import StoredStandings, StoredUnitResult
+from kaoping.results.versions import current_version
 
 ITEMS = ["1.1", "1.2", "2"]
 
@@ -40,16 +43,26 @@ def scored(
 
 
 @pytest.fixture
-def spawned(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Background runs are recorded instead of started (run them with ``services._background``)."""
-    started: list[int] = []
-    monkeypatch.setattr(services, "spawn", lambda target, pk: started.append(pk))
-    monkeypatch.setattr(services, "INLINE_MAX_INPUTS", 0)  # behave like a large campaign
-    return started
+def queued_only(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Recomputes are queued but no worker runs them (run one with ``_work``): a busy worker."""
+    monkeypatch.setattr(services, "recompute_standings", tasks.recompute_standings.using(backend="queue_only"))
+    return []
+
+
+def _work(campaign: Any) -> None:
+    """A task worker picks up the campaign's queued recompute and runs it."""
+    job = Job.objects.filter(key=services.job_key(campaign)).order_by("-pk").first()
+    assert job is not None and job.state == "queued"
+    tasks.recompute_standings.call(job.pk)
 
 
 def _state(campaign: Any) -> Any:
-    return services._STATES[campaign.pk]
+    return compute._STATES[campaign.pk]
+
+
+def _stored(campaign: Any) -> str:
+    rows = StoredUnitResult.objects.filter(campaign=campaign).order_by("position").values_list("data", flat=True)
+    return repr(tuple(codec.decode_unit(data) for data in rows))
 
 
 def _apply(edit: tuple[Any, ...], units: dict[str, Any], scheme: Any, people: dict[str, Any]) -> None:
@@ -99,48 +112,53 @@ def test_incremental_result_equals_full_recompute_after_random_edits(
 ) -> None:  # fmt: skip
     people = {"reviewer": reviewer, "reporter_a": reporter_a, "reporter_b": reporter_b}
     units = {"a": unit_a, "b": unit_b}
-    services.compute_campaign_result(scored)
+    compute.forget_states()
+    compute.recompute(scored)
     for batch in steps:
         before = _state(scored).version.key
         for edit in batch:
             _apply(edit, units, scheme, people)
-        incremental = services.compute_campaign_result(scored)
-        if _state(scored).version.key != before:
-            assert _state(scored).reloaded_units is not None  # every edit above is attributable to a unit
-        assert repr(incremental) == repr(services.compute_campaign_result(scored, use_cache=False))
+        incremental = compute.recompute(scored)
+        if incremental.version.key != before:
+            assert incremental.changed is not None  # every edit above is attributable to a unit
+        full = services.compute_campaign_result(scored)
+        assert repr(incremental.result) == repr(full)
+        assert _stored(scored) == repr(full.units)  # only changed rows rewritten, all of them right
 
 
-def test_a_change_reloads_only_the_unit_it_names(scored: Any, unit_a: Any, scheme: Any, reviewer: Any) -> None:
-    services.compute_campaign_result(scored)
+def test_a_change_reloads_and_stores_only_the_unit_it_names(
+    scored: Any, unit_a: Any, unit_b: Any, scheme: Any, reviewer: Any
+) -> None:
+    compute.recompute(scored)
+    untouched = StoredUnitResult.objects.get(unit=unit_b).pk
     item = item_ref(scheme, "school", "1.1").item
     assess_services.review_save(unit=unit_a, item=item, actor=reviewer, version=0, score="1", reason="核减")
-    result = services.compute_campaign_result(scored)
-    state = _state(scored)
-    assert state.reloaded_units == 1
+    state = compute.recompute(scored)
+    assert state.changed == {unit_a.pk}
     assert state.memo.misses == 1  # only school A's tree was scored again
-    assert result.unit(services.unit_key(unit_a)).total == Decimal("7.5")
+    assert state.result.unit(services.unit_key(unit_a)).total == Decimal("7.5")
+    assert StoredUnitResult.objects.get(unit=unit_b).pk == untouched  # its row was not rewritten
+    assert codec.decode_unit(StoredUnitResult.objects.get(unit=unit_a).data).total == Decimal("7.5")
 
 
 def test_an_event_not_attributable_to_a_unit_reloads_everything(scored: Any, unit_a: Any) -> None:
-    services.compute_campaign_result(scored)
+    compute.recompute(scored)
     audit_record(chain=f"campaign:{scored.pk}", action="phase", object_type="campaign", object_id=scored.pk)
-    result = services.compute_campaign_result(scored)
-    assert _state(scored).reloaded_units is None
-    assert repr(result) == repr(services.compute_campaign_result(scored, use_cache=False))
+    state = compute.recompute(scored)
+    assert state.changed is None
+    assert repr(state.result) == repr(services.compute_campaign_result(scored))
 
 
-def test_every_computation_saves_a_snapshot_with_missing_kept_missing(scored: Any, unit_a: Any, unit_b: Any) -> None:
-    result = services.compute_campaign_result(scored)
-    snapshot = StandingsSnapshot.objects.get(campaign=scored)
-    assert snapshot.version == services.version_key(scored).key
-    units = {u.unit_id: u for u in services.snapshot_units(snapshot.data)}
-    for unit in result.units:
-        saved = units[unit.unit_id]
-        assert (saved.total, saved.rank, saved.grade, saved.max) == (unit.total, unit.rank, unit.grade, unit.max)
-        assert [c.score for c in saved.components] == [c.score for c in unit.components]
-        assert [(f.code, f.message) for f in saved.flags] == [(f.code, f.message) for f in unit.flags]
-    assert units[services.unit_key(unit_b)].total is None  # a draft counts nothing: missing, never 0
-    assert units[services.unit_key(unit_a)].total == Decimal("9.5")
+def test_the_stored_result_keeps_every_number_exact_and_missing_kept_missing(
+    scored: Any, unit_a: Any, unit_b: Any
+) -> None:
+    state = compute.recompute(scored)
+    head = StoredStandings.objects.get(campaign=scored)
+    assert head.version == current_version(scored).key
+    assert _stored(scored) == repr(state.result.units)  # explanations, flags, Decimal exponents
+    row_b = StoredUnitResult.objects.get(unit=unit_b)
+    assert row_b.total is None and codec.decode_unit(row_b.data).total is None  # missing, never 0
+    assert StoredUnitResult.objects.get(unit=unit_a).total == Decimal("9.5")
 
 
 def _standings(client: Any, campaign: Any) -> str:
@@ -149,27 +167,26 @@ def _standings(client: Any, campaign: Any) -> str:
     return response.content.decode()
 
 
-def test_a_new_worker_shows_the_current_snapshot_without_a_notice(
-    scored: Any, client_for: Callable[[Any], Any], organizer: Any, spawned: list[int],
+def test_the_standings_page_reads_the_stored_result_without_computing(
+    scored: Any, client_for: Callable[[Any], Any], organizer: Any, queued_only: Any,
     django_assert_max_num_queries: Any,
 ) -> None:  # fmt: skip
-    services.compute_campaign_result(scored)
-    services.clear_result_cache()  # another gunicorn worker
+    compute.recompute(scored)
+    compute.forget_states()
     client = client_for(organizer)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(20):
         page = _standings(client, scored)
     assert "9.5" in page and "缺失" in page
     assert "正在重新计算" not in page
-    assert spawned == [scored.pk]  # the worker warms up for the unit pages meanwhile
+    assert not Job.objects.exists()  # current: nothing asked of a worker
 
 
-def test_after_a_change_a_new_worker_shows_the_old_snapshot_with_a_notice_until_recomputed(
+def test_after_a_change_the_page_shows_the_stored_result_with_progress_until_the_worker_stores_the_new_one(
     scored: Any, client_for: Callable[[Any], Any], organizer: Any, unit_a: Any, scheme: Any, reviewer: Any,
-    spawned: list[int],
+    queued_only: Any,
 ) -> None:  # fmt: skip
-    services.compute_campaign_result(scored)
-    computed_at = StandingsSnapshot.objects.get(campaign=scored).computed_at
-    services.clear_result_cache()
+    compute.recompute(scored)
+    computed_at = StoredStandings.objects.get(campaign=scored).computed_at
     item = item_ref(scheme, "school", "1.1").item
     assess_services.review_save(unit=unit_a, item=item, actor=reviewer, version=0, score="1", reason="核减")
     client = client_for(organizer)
@@ -179,30 +196,30 @@ def test_after_a_change_a_new_worker_shows_the_old_snapshot_with_a_notice_until_
     assert "数据已变动,正在重新计算…" in page
     assert computed_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")[:10] in page
     assert f'hx-get="{status_url}"' in page
-    assert "9.5" in page  # the old total, shown under the notice
-    assert client.get(status_url).status_code == 204
+    assert "排队中" in page and "<progress" in page
+    assert "9.5" in page  # the stored total, shown under the notice
+    fragment = client.get(status_url)
+    assert fragment.status_code == 200 and "HX-Refresh" not in fragment and "<progress" in fragment.content.decode()
+    assert Job.objects.filter(key=services.job_key(scored)).count() == 1  # asked once, however often polled
 
-    services._background(spawned[0])  # the background run finishes
+    _work(scored)
     response = client.get(status_url)
     assert response.status_code == 200 and response["HX-Refresh"] == "true"
     page = _standings(client, scored)
     assert "正在重新计算" not in page and "7.5" in page
 
 
-def test_with_no_snapshot_yet_the_standings_say_they_are_computing(
-    scored: Any, client_for: Callable[[Any], Any], organizer: Any, spawned: list[int]
+def test_with_nothing_stored_yet_the_standings_say_they_are_computing(
+    scored: Any, client_for: Callable[[Any], Any], organizer: Any, queued_only: Any
 ) -> None:
     page = _standings(client_for(organizer), scored)
     assert "正在计算结果" in page
     assert f"{reverse('results:standings', args=[scored.pk])}?poll=1" in page
-    assert spawned == [scored.pk]
 
 
-def test_unit_pages_in_a_new_worker_wait_for_the_result_then_refresh(
-    scored: Any, client_for: Callable[[Any], Any], organizer: Any, unit_a: Any, spawned: list[int]
+def test_unit_pages_wait_for_the_first_stored_result_then_refresh(
+    scored: Any, client_for: Callable[[Any], Any], organizer: Any, unit_a: Any, queued_only: Any
 ) -> None:
-    services.compute_campaign_result(scored)
-    services.clear_result_cache()
     client = client_for(organizer)
     url = reverse("results:unit_result", args=[scored.pk, unit_a.pk])
     page = client.get(url).content.decode()
@@ -213,18 +230,43 @@ def test_unit_pages_in_a_new_worker_wait_for_the_result_then_refresh(
     fragment = client.get(explain, headers={"HX-Request": "true"}).content.decode()
     assert "正在计算结果" in fragment and "<html" not in fragment
     assert f'hx-get="{explain}"' in fragment  # the panel asks for itself again
-    assert client.get(status_url).status_code == 204
-    services._background(spawned[0])
+    assert "HX-Refresh" not in client.get(status_url)
+    _work(scored)
     assert client.get(status_url)["HX-Refresh"] == "true"
     assert "9.5" in client.get(url).content.decode()
 
 
-def test_a_background_run_is_started_once_per_campaign_per_process(scored: Any, spawned: list[int]) -> None:
-    assert services.start_background(scored) is True
-    assert services.start_background(scored) is False
-    services._background(scored.pk)
-    assert services.start_background(scored) is True
-    assert spawned == [scored.pk, scored.pk]
+def test_one_job_per_campaign_is_queued_and_a_request_while_it_runs_runs_it_again(
+    scored: Any, queued_only: Any
+) -> None:
+    first = services.request_recompute(scored)
+    assert services.request_recompute(scored).pk == first.pk  # queued: the queued run reads the newest data
+    Job.objects.filter(pk=first.pk).update(state="running")
+    assert services.request_recompute(scored).pk == first.pk
+    assert Job.objects.get(pk=first.pk).again  # it runs once more when this pass ends
+
+
+def test_a_failed_recompute_shows_a_chinese_error_and_can_be_retried_from_the_page(
+    scored: Any, client_for: Callable[[Any], Any], organizer: Any, queued_only: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services.request_recompute(scored)
+
+    def broken(campaign: Any, report: Any = None) -> Any:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(compute, "recompute", broken)
+    with pytest.raises(RuntimeError):
+        _work(scored)
+    client = client_for(organizer)
+    page = _standings(client, scored)
+    assert "执行出错,未能完成" in page and "disk full" not in page and "RuntimeError" not in page
+    retry = reverse("results:recompute", args=[scored.pk])
+    assert f'action="{retry}"' in page
+    monkeypatch.undo()
+    monkeypatch.setattr(services, "recompute_standings", tasks.recompute_standings.using(backend="queue_only"))
+    assert client.post(retry).status_code == 302
+    _work(scored)
+    assert "9.5" in _standings(client, scored) and "执行出错" not in _standings(client, scored)
 
 
 def test_polling_is_404_for_those_who_may_not_see_the_page(
@@ -233,12 +275,13 @@ def test_polling_is_404_for_those_who_may_not_see_the_page(
     client = client_for(reporter_a)
     assert client.get(reverse("results:standings", args=[scored.pk]), {"poll": "1"}).status_code == 404
     assert client.get(reverse("results:unit_result", args=[scored.pk, unit_b.pk]), {"poll": "1"}).status_code == 404
+    assert client.post(reverse("results:recompute", args=[scored.pk])).status_code == 404
 
 
 def test_a_first_score_of_zero_moves_the_data_version(scored: Any, unit_a: Any, scheme: Any, reviewer: Any) -> None:
-    before = services.version_key(scored).key
+    before = current_version(scored).key
     item = item_ref(scheme, "school", "1.1").item
     assess_services.review_save(unit=unit_a, item=item, actor=reviewer, version=0, score="0", reason="不达标")
-    assert services.version_key(scored).key != before
+    assert current_version(scored).key != before
     event = AuditEvent.objects.filter(chain=f"campaign:{scored.pk}", object_type="review_score").last()
     assert event is not None and event.new == "0"
