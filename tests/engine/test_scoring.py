@@ -320,9 +320,17 @@ def test_duplicate_unit_ids_are_rejected() -> None:
         score(seed_004_scheme(), Inputs(units=units))
 
 
-def test_score_restores_the_garbage_collector() -> None:
+def test_score_leaves_the_garbage_collector_to_the_caller() -> None:
     import gc
+    from unittest import mock
 
-    assert gc.isenabled()
-    score(seed_004_scheme(), Inputs(units=(Unit("hgt", "红谷滩区", "county"),), items=tuple(seed_004_inputs())))
-    assert gc.isenabled()
+    inputs = Inputs(units=(Unit("hgt", "红谷滩区", "county"),), items=tuple(seed_004_inputs()))
+    with mock.patch.object(gc, "disable") as disable, mock.patch.object(gc, "enable") as enable:
+        score(seed_004_scheme(), inputs)
+    assert not disable.called and not enable.called
+    gc.disable()  # a caller's switch stays as the caller set it
+    try:
+        score(seed_004_scheme(), inputs)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
