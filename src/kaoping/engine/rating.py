@@ -30,6 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 
 from kaoping.engine.inputs import Ballot, Unit
 from kaoping.engine.model import (
@@ -58,6 +59,7 @@ __all__ = [
 ]
 
 _HUNDRED = Decimal(100)
+_VALUE = itemgetter(0)  # a vote's value
 _ZERO = Decimal(0)
 _DISPLAY = Rounding(2)  # used for display when the scheme does not round
 _COEFFICIENT_DISPLAY = Rounding(4)
@@ -388,7 +390,7 @@ class _Aggregator:
         assert self.full_weights is not None  # checked by _untrimmed
         for group, votes, (weight, _text) in zip(self.spec.groups, by_group, self.full_weights, strict=True):
             count = len(votes)
-            mean = sum([v[0] for v in votes], _ZERO) / count
+            mean = sum(map(_VALUE, votes), _ZERO) / count
             raw += mean * weight
             shown_mean = display.apply(mean)
             group_ratings.append(_new_group_rating(group.id, group.name, group.weight, count, shown_mean, ()))
