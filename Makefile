@@ -48,7 +48,9 @@ demo: install ## Install everything, load the demo campaigns into SQLite and sta
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo "演示账号见上方列表(密码均为 kaoping-demo),说明见 docs/web.md。打开 http://$(HOST):$(PORT)/"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# the task worker (standings recomputes, long imports) runs beside the web server and stops with it
+	@$(PY) manage.py db_worker --interval 0.5 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 .PHONY: lint
 lint: install ## ruff, mypy, import contracts and migrations check

@@ -432,6 +432,8 @@ def pytest_configure(config: Any) -> None:
         "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
         # tests that need a task to wait for a worker use this one (results' ``queued_only`` fixture)
         "queue_only": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"},
+        # the production backend, run by ``db_worker`` (tests/results/test_worker.py)
+        "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
     }
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -21,8 +20,9 @@ from django.db.models.sql.constants import MULTI
 from kaoping.assessments import selectors as assess
 from kaoping.assessments.models import DepartmentScore, ReviewScore, SelfAssessment
 from kaoping.campaigns.models import Campaign, CampaignUnit
+from kaoping.engine import stored
 from kaoping.engine.inputs import Ballot, ImportedScore, Inputs, ItemInput, Unit
-from kaoping.engine.model import Indicator, Scheme
+from kaoping.engine.model import Scheme
 from kaoping.external.selectors import engine_imported_scores
 from kaoping.ratings.selectors import engine_ballots
 
@@ -111,7 +111,7 @@ def item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -
     }
     # (item, is split, its departments) per category, worked out once rather than once per unit
     items_by_category = {
-        c.id: [_item_facts(ref.item) for ref in assess.leaf_items(scheme, c.id)] for c in scheme.categories
+        c.id: [stored.item_facts(ref.item) for ref in assess.leaf_items(scheme, c.id)] for c in scheme.categories
     }
     by_unit: dict[int, tuple[ItemInput, ...]] = {}
     no_scores: dict[str, Decimal | None] = {}
@@ -119,41 +119,16 @@ def item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -
         unit_pk = unit.pk
         engine_id = unit_key(unit_pk)
         by_unit[unit_pk] = tuple(
-            _item_input(
+            stored.item_input(
                 engine_id,
                 facts,
                 entries.get((unit_pk, facts.item_id)),
                 department.get((unit_pk, facts.item_id), no_scores),
-                confirmed.get((unit_pk, facts.item_id), _NOT_CONFIRMED),
+                *confirmed.get((unit_pk, facts.item_id), _NOT_CONFIRMED),
             )
             for facts in items_by_category.get(unit.category, [])
         )
     return by_unit
-
-
-@dataclass(frozen=True, slots=True)
-class _ItemFacts:
-    item: Indicator
-    item_id: str
-    split: bool
-    departments: tuple[str, ...]
-
-
-def _item_facts(item: Indicator) -> _ItemFacts:
-    return _ItemFacts(item, item.id, assess.is_split(item), tuple(share.department for share in item.departments))
-
-
-_ZERO = Decimal(0)
-_NOT_CONFIRMED: tuple[Decimal | None, str] = (None, "")
-
-
-def _reviewed(facts: _ItemFacts, scores: dict[str, Decimal | None]) -> Decimal | None:
-    """``assess.reviewed_from_departments`` with the common one-department case done inline."""
-    if len(facts.departments) == 1:
-        value = scores.get(facts.departments[0])
-        # the same arithmetic as the general rule (sum from Decimal(0)), so the exponent is identical
-        return None if value is None else _ZERO + value
-    return assess.reviewed_from_departments(facts.item, scores)
 
 
 def _value_rows(queryset: QuerySet[Any], *fields: str) -> Iterator[list[Any]]:
@@ -211,39 +186,4 @@ def _memoized(convs: list[Callable[..., Any]], expression: Any, connection: Any)
 _CACHEABLE = frozenset({str, int, float, bool, bytes, type(None)})
 
 
-def _item_input(
-    engine_id: str,
-    facts: _ItemFacts,
-    entry: _Entry | None,
-    department_scores: dict[str, Decimal | None],
-    review: tuple[Decimal | None, str],
-) -> ItemInput:
-    item, split = facts.item, facts.split
-    confirmed, review_note = review
-    reviewed = None
-    if department_scores and not split:
-        reviewed = _reviewed(facts, department_scores)
-    if entry is None:
-        return ItemInput(
-            unit_id=engine_id,
-            item_id=item.id,
-            reviewed_score=reviewed,
-            confirmed_score=confirmed,
-            review_note=review_note if confirmed is not None else "",
-            department_scores={k: v for k, v in department_scores.items() if v is not None} if split else {},
-        )
-    _, _, self_score, figures, level, triggered, not_applicable, note = entry
-    return ItemInput(
-        unit_id=engine_id,
-        item_id=item.id,
-        self_score=self_score,
-        reviewed_score=reviewed,
-        confirmed_score=confirmed,
-        review_note=review_note if confirmed is not None else "",
-        figures={name: Decimal(value) for name, value in figures.items()} if figures else {},
-        level=level or None,
-        triggered=triggered,
-        not_applicable=not_applicable,
-        department_scores={k: v for k, v in department_scores.items() if v is not None} if split else {},
-        note=note,
-    )
+_NOT_CONFIRMED: tuple[Decimal | None, str] = (None, "")
