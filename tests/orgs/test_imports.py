@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from kaoping.jobs.models import Job
 from kaoping.orgs import imports
 from kaoping.orgs.models import Membership, Organization, User
 
@@ -159,6 +160,34 @@ def test_upload_preview_then_confirm(organizer: Any, client_for: Any, city: Any)
     assert not Organization.objects.filter(code="p1").exists()
     client.post(reverse("orgs:import_confirm"))
     assert Organization.objects.filter(code="p1", parent=city).exists()
+
+
+def test_confirm_runs_the_import_as_a_job_whose_page_shows_the_outcome(
+    organizer: Any, client_for: Any, city: Any
+) -> None:
+    client = client_for(organizer)
+    content = workbook(units=[["j1", "任务小学", "学校", "nc", ""], ["j2", "任务中学", "学校", "nc", ""]])
+    client.post(reverse("orgs:import"), {"bureau": city.pk, "file": SimpleUploadedFile("u.xlsx", content)})
+    response = client.post(reverse("orgs:import_confirm"))
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:job", args=[job.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "导入完成:单位 2 个,用户 0 个" in page and reverse("orgs:tree") in page
+    job.refresh_from_db()
+    assert (job.state, job.done, job.total) == ("done", 2, 2)
+
+
+def test_an_import_that_fails_in_the_worker_writes_nothing_and_says_why(
+    organizer: Any, client_for: Any, city: Any
+) -> None:
+    client = client_for(organizer)
+    content = workbook(units=[["k1", "冲突小学", "学校", "nc", ""], ["k2", "另一小学", "学校", "nc", ""]])
+    client.post(reverse("orgs:import"), {"bureau": city.pk, "file": SimpleUploadedFile("u.xlsx", content)})
+    Organization.objects.create(name="别人先建的", code="k1", kind="school", parent=city)  # after the preview
+    page = client.post(reverse("orgs:import_confirm"), follow=True).content.decode()
+    assert "未导入任何数据" in page and "k1" in page
+    assert not Organization.objects.filter(code="k2").exists()
+    assert "重试" in page
 
 
 def test_preview_escapes_html_in_cells(organizer: Any, client_for: Any, city: Any) -> None:

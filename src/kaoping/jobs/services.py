@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.tasks import Task
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -136,8 +137,22 @@ def _finish_or_again(job: Job, outcome: dict[str, Any]) -> bool:
         if again:
             Job.objects.filter(pk=job.pk).update(again=False, heartbeat_at=now)
             return True
-        Job.objects.filter(pk=job.pk).update(state=JobState.DONE, finished_at=now, heartbeat_at=now, outcome=outcome)
+        Job.objects.filter(pk=job.pk).update(
+            state=JobState.DONE, finished_at=now, heartbeat_at=now, outcome=outcome, done=F("total")
+        )
+    _prune(job.key)
     return False
+
+
+# Finished jobs kept per key (a campaign's recomputes add up to thousands a year).
+KEEP_FINISHED = 5
+
+
+def _prune(key: str) -> None:
+    finished = Job.objects.filter(key=key, state=JobState.DONE).order_by("-pk").values_list("pk", flat=True)
+    old = list(finished[KEEP_FINISHED:])
+    if old:
+        Job.objects.filter(pk__in=old).delete()
 
 
 def _fail(job: Job, error: Exception) -> None:

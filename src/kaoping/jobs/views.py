@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from kaoping.jobs import selectors, services
-from kaoping.jobs.models import JobState
 
 
 @login_required
@@ -22,12 +21,8 @@ def job_page(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
-    """The bar alone, polled by htmx; once done, the page moves on to what the job made."""
+    """The bar alone, polled by htmx until the job ends (then it shows the outcome or the error)."""
     job = selectors.own_job(request.user, job_id)
-    if job.state == JobState.DONE and job.outcome.get("next"):
-        response = HttpResponse(status=200)
-        response["HX-Redirect"] = job.outcome["next"]
-        return response
     return render(request, "jobs/_progress.html", progress_context(job))
 
 

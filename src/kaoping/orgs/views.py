@@ -5,6 +5,7 @@ Only organizers and administrators manage organizations; everyone else gets 404 
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -25,8 +26,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kaoping import listing
+from kaoping.jobs import services as jobs
 from kaoping.orgs import access, accounts, imports, selectors, services
 from kaoping.orgs.models import Department, Membership, OrgKind, Role, User
+from kaoping.orgs.tasks import import_orgs
 
 IMPORT_SESSION_KEY = "orgs_import"
 
@@ -414,17 +417,17 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("没有待导入的数据,请重新上传文件"))
         return redirect("orgs:import")
     bureau = access.bureau_for(request.user, pending["bureau"])
-    try:
-        preview = imports.apply(pending["rows"], bureau=bureau, actor=request.user)
-    except (imports.ImportFileError, services.OrgError) as error:
-        _show_errors(request, error)
-        return redirect("orgs:import")
-    del request.session[IMPORT_SESSION_KEY]
-    messages.success(
-        request,
-        _("导入完成:单位 %(units)d 个,用户 %(users)d 个") % {"units": len(preview.units), "users": len(preview.users)},
+    # A task worker writes the rows (each initial password takes a noticeable time to hash); the job
+    # page shows its progress and, when it is done, what was imported or why nothing was.
+    job = jobs.request(
+        f"orgs-import:{bureau.pk}:{uuid.uuid4().hex}",
+        _("导入单位和用户(%(bureau)s)") % {"bureau": bureau.name},
+        import_orgs,
+        params={"bureau": bureau.pk, "actor": request.user.pk, "rows": pending["rows"]},
+        user=request.user,
     )
-    return redirect("orgs:tree")
+    del request.session[IMPORT_SESSION_KEY]
+    return redirect("jobs:job", job.pk)
 
 
 @login_required
