@@ -89,7 +89,8 @@ class Progress:
 
     @property
     def params(self) -> dict[str, Any]:
-        return self.job.params
+        params: dict[str, Any] = self.job.params
+        return params
 
     def advance(self, done: int, total: int, step: str = "", *, force: bool = False) -> None:
         now = time.monotonic()
