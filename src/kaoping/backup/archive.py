@@ -321,15 +321,7 @@ def _import_rows(
         organizations={str(k): v for k, v in org_map.items()},
         chain_heads=manifest["chains"],
     )
-    columns = manifest["audit_columns"]
-    for head in manifest["chains"].values():
-        ArchivedAuditEvent.objects.bulk_create(
-            (
-                ArchivedAuditEvent(archive=archive, **{f: row[f] for f in _AUDIT_FIELDS})
-                for row in rows.read_rows(opened.path(head["member"]), AuditEvent, columns)
-            ),
-            batch_size=rows.BATCH,
-        )
+    _insert_archived_events(opened, manifest, archive)
     audit_record(
         chain=f"campaign:{campaign.pk}",
         action="campaign.archive_imported",
@@ -343,6 +335,22 @@ def _import_rows(
         reason="从考核归档文件导入",
     )
     return campaign
+
+
+def _insert_archived_events(opened: Any, manifest: dict[str, Any], archive: ImportedArchive) -> None:
+    """Every event of the file, verbatim, with plain INSERTs (bulk_create took half the import)."""
+    columns = manifest["audit_columns"]
+    next_id = (ArchivedAuditEvent.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
+
+    def events() -> Iterator[dict[str, Any]]:
+        nonlocal next_id
+        for head in manifest["chains"].values():
+            for row in rows.read_rows(opened.path(head["member"]), AuditEvent, columns):
+                yield {"id": next_id, "archive_id": archive.pk, **{f: row[f] for f in _AUDIT_FIELDS}}
+                next_id += 1
+
+    rows.insert_rows(ArchivedAuditEvent, events())
+    reset_sequences([ArchivedAuditEvent])
 
 
 def _rows(opened: Any, label: str, model: type[models.Model], columns: list[str]) -> Iterator[dict[str, Any]]:
