@@ -22,12 +22,12 @@ from kaoping.assessments.models import SelfAssessment
 from kaoping.campaigns.models import CampaignUnit
 from kaoping.engine.inputs import ItemInput
 from kaoping.engine.items import NOT_APPLICABLE, compile_tree, score_tree
-from kaoping.engine.model import Rounding, Scheme
+from kaoping.engine.model import Modifier, Rounding, Scheme
 from kaoping.engine.results import ItemResult
 from kaoping.engine.rules import RuleError
 
 ZERO = Decimal(0)
-ZERO_COMPONENT = "zero_component"  # the engine's effect of a triggered veto on a component
+ZERO_COMPONENT = Modifier.ZERO_COMPONENT  # the engine's effect of a triggered veto on a component
 
 
 @dataclass(frozen=True)

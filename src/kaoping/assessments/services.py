@@ -37,6 +37,7 @@ from kaoping.audit.services import audit_record
 from kaoping.campaigns.models import CampaignUnit
 from kaoping.campaigns.readonly import require_writable
 from kaoping.engine.model import Indicator, Scheme
+from kaoping.engine.rules import figure_names as rule_figure_names
 from kaoping.engine.rules import is_computed, takes_no_score
 from kaoping.orgs.models import Department
 
@@ -117,19 +118,8 @@ def parse_figures(raw: Mapping[str, object], names: Sequence[tuple[str, str]]) -
 
 
 def figure_names(item: Indicator) -> list[tuple[str, str]]:
-    """(figure name, label) pairs the item's rule reads, in the rule's order."""
-    if item.rule is None:
-        return []
-    params = item.rule.params
-    names: list[tuple[str, str]] = []
-    if isinstance(params.get("figure"), str):
-        names.append((params["figure"], str(params.get("label") or params["figure"])))
-    if isinstance(params.get("target_figure"), str):
-        names.append((params["target_figure"], str(params.get("target_label") or params["target_figure"])))
-    for entry in params.get("figures") or ():
-        if isinstance(entry, Mapping) and isinstance(entry.get("figure"), str):
-            names.append((entry["figure"], str(entry.get("label") or entry["figure"])))
-    return names
+    """(figure name, label) pairs the item's rule reads, in the rule's order (the engine's rule)."""
+    return rule_figure_names(item)
 
 
 def level_choices(item: Indicator) -> list[str]:
@@ -143,7 +133,7 @@ def needs_self_score(item: Indicator) -> bool:
 
 
 def is_modifier(item: Indicator) -> bool:
-    return bool(item.rule and item.rule.kind in ("veto", "downgrade", "not_excellent"))
+    return takes_no_score(item.rule)
 
 
 def _fmt(value: Decimal) -> str:

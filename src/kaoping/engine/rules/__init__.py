@@ -8,6 +8,7 @@ See docs/engine.md for every kind with its parameters and an example.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kaoping.engine.model import MODIFIER_KINDS, Indicator, ItemKind, RuleSpec, ScoreBasis
@@ -45,6 +46,7 @@ __all__ = [
     "SchemeRuleContext",
     "compile_rule",
     "fast_rounding",
+    "figure_names",
     "fmt",
     "is_computed",
     "takes_no_score",
@@ -120,6 +122,24 @@ def compile_rule(item: Indicator, ctx: RuleContext) -> CompiledRule:
 def is_computed(spec: RuleSpec | None) -> bool:
     """Whether a rule computes the score from reported data (so a person's score overrides it)."""
     return spec is not None and spec.kind != "manual" and spec.kind not in MODIFIER_KINDS
+
+
+def figure_names(item: Indicator) -> list[tuple[str, str]]:
+    """(figure name, label) pairs the item's rule reads from ``ItemInput.figures``, in the
+    rule's order: its ``figure``, its ``target_figure``, then each of its ``figures`` (n_of_m).
+    A label defaults to the figure's name."""
+    if item.rule is None:
+        return []
+    params = item.rule.params
+    names: list[tuple[str, str]] = []
+    if isinstance(params.get("figure"), str):
+        names.append((params["figure"], str(params.get("label") or params["figure"])))
+    if isinstance(params.get("target_figure"), str):
+        names.append((params["target_figure"], str(params.get("target_label") or params["target_figure"])))
+    for entry in params.get("figures") or ():
+        if isinstance(entry, Mapping) and isinstance(entry.get("figure"), str):
+            names.append((entry["figure"], str(entry.get("label") or entry["figure"])))
+    return names
 
 
 def takes_no_score(spec: RuleSpec | None) -> bool:
