@@ -203,3 +203,12 @@ def test_a_campaign_with_an_open_rating_session_is_not_exported(world: Any, tmp_
     with pytest.raises(BackupError, match="现场测评“第二场”尚未结束,不能导出"):
         export_campaign(world.campaign, tmp_path / "archive.tar.gz")
     assert not (tmp_path / "archive.tar.gz").exists()
+
+
+def test_an_imported_campaign_is_not_exported_again(archived: Any, tmp_path: Path) -> None:
+    """Its earlier audit history lives in ArchivedAuditEvent: the original file is the record."""
+    out = tmp_path / "archive.tar.gz"
+    export_campaign(archived, out)
+    imported = import_campaign(out)
+    with pytest.raises(BackupError, match=r"该考核是从归档文件导入的.*请使用原归档文件"):
+        export_campaign(imported, tmp_path / "again.tar.gz")

@@ -135,6 +135,13 @@ def export_campaign(campaign: Campaign, out: Path) -> Exported:
         raise BackupError(f"输出目录不存在:{out.parent}")
     from kaoping.ratings.models import RatingSession, SessionStatus
 
+    imported = ImportedArchive.objects.filter(campaign=campaign).first()
+    if imported is not None:
+        # Its earlier history is in ArchivedAuditEvent, which a second archive would not carry.
+        raise BackupError(
+            f"该考核是从归档文件导入的(文件校验和 {imported.file_sha256[:16]}…),不能再次导出;"
+            "请使用原归档文件,它才包含完整的审计记录"
+        )
     open_session = RatingSession.objects.filter(campaign=campaign, status=SessionStatus.OPEN).first()
     if open_session is not None:
         # Its key lives only in this installation's key directory: elsewhere it could never close.
