@@ -227,3 +227,18 @@ def test_a_restore_that_fails_in_the_database_leaves_no_rows_and_no_files(
         restore(good_backup)
     assert not Organization.objects.exists() and not AuditEvent.objects.exists()
     assert evidence_files() == {}
+
+
+def test_backup_of_a_database_that_is_not_migrated_is_refused_in_chinese(
+    world: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    tables = connection.introspection.table_names()
+    monkeypatch.setattr(
+        connection.introspection, "table_names", lambda: [t for t in tables if t != "backup_importedarchive"]
+    )
+    with pytest.raises(BackupError, match="数据库尚未完成迁移") as refused:
+        backup(tmp_path / "b.tar.gz")
+    assert "缺少表 backup_importedarchive" in str(refused.value)
+    assert not (tmp_path / "b.tar.gz").exists()

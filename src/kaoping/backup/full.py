@@ -75,6 +75,10 @@ def backup(out: Path) -> Summary:
     """Write the whole database and the evidence files to ``out``, read in one snapshot transaction."""
     if not out.parent.is_dir():
         raise BackupError(f"输出目录不存在:{out.parent}")
+    existing = set(connection.introspection.table_names())
+    absent = [m._meta.db_table for m in backed_up_models() if m._meta.db_table not in existing]
+    if absent:
+        raise BackupError(f"数据库尚未完成迁移(缺少表 {absent[0]}),请先运行 manage.py migrate 再备份")
     with temporary_folder() as folder:
         writer = Writer(KIND, VERSION, Path(folder))
         tables: dict[str, dict[str, Any]] = {}
