@@ -23,6 +23,9 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from None
         checks = verify_imported(campaign)
+        broken = [chain for chain, check in checks.items() if not check.ok]
+        if broken:
+            raise CommandError(f"已导入“{campaign.name}”,但审计链 {broken[0]} 核验不通过")
         events = sum(check.count for check in checks.values())
         self.stdout.write(
             f"已导入“{campaign.name}”(新编号 {campaign.pk}):{len(checks)} 条审计链共 {events} 条记录,全部核验通过"
