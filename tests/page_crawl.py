@@ -486,6 +486,25 @@ def build_world(client_class: Any) -> World:
     on_stage = session.units.order_by("position").first()
     assert on_stage is not None
     ratings.unit_open(session=session, session_unit=on_stage, actor=organizer)
+
+    # The organizer's background jobs: an import that finished and one that failed (their pages).
+    from kaoping.jobs.models import Job, JobState
+
+    for state, extra in (
+        (
+            JobState.DONE,
+            {"outcome": {"summary": "导入完成:单位 2 个,用户 0 个", "next": "/orgs/"}, "done": 2, "total": 2},
+        ),
+        (JobState.FAILED, {"error": "未导入任何数据:单位代码“x1”已存在"}),
+    ):
+        Job.objects.create(
+            key=f"orgs-import:{state}",
+            title="导入单位和用户(南昌市教育局)",
+            task_path="kaoping.orgs.tasks.import_orgs",
+            state=state,
+            created_by=organizer,
+            **extra,
+        )
     return World(
         rater_token=batch.entries[0]["token"],
         more_rater_tokens=[e["token"] for e in batch.entries[1:]],
@@ -529,6 +548,10 @@ def seed_urls(world: World) -> list[str]:
     for organization in Organization.objects.order_by("pk")[:3]:
         urls.append(reverse("orgs:unit", args=[organization.pk]))
     urls.append(reverse("ratings:session_detail", args=[world.pks["session"]]))
+    from kaoping.jobs.models import Job
+
+    for job in Job.objects.filter(key__startswith="orgs-import:").order_by("pk"):
+        urls += [reverse("jobs:job", args=[job.pk]), reverse("jobs:progress", args=[job.pk])]
     return urls
 
 

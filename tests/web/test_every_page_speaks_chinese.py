@@ -52,6 +52,8 @@ NOT_PAGES = frozenset(
         "ratings:ballot",
         "ratings:rater_status",
         "ratings:board_json",
+        "jobs:retry",
+        "results:recompute",
     }
 )
 
