@@ -12,12 +12,13 @@ from kaoping.api.errors import errors_for
 from kaoping.assessments import cells, selectors, services
 from kaoping.assessments.models import DepartmentScore, ReviewScore, SelfAssessment
 from kaoping.campaigns.access import campaign_for
+from kaoping.engine.numbers import fmt
 
 router = Router(auth=django_auth, tags=["assessments"])
 
 
 def _num(value: Any) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
+    return None if value is None else fmt(value)
 
 
 class EntryOut(Schema):

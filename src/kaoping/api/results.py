@@ -13,6 +13,7 @@ from ninja.security import django_auth
 from kaoping.api.errors import Problem, errors_for
 from kaoping.campaigns.access import campaign_for
 from kaoping.engine.explain import explain_unit
+from kaoping.engine.numbers import fmt
 from kaoping.engine.results import UnitResult
 from kaoping.results import selectors, services
 
@@ -46,7 +47,7 @@ class UnitResultOut(Schema):  # not "UnitOut": campaigns had one, and OpenAPI co
 
 
 def _num(value: Any) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
+    return None if value is None else fmt(value)
 
 
 def _unit_out(unit: UnitResult, *, explain: bool = False) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from kaoping.audit.services import audit_record
 from kaoping.campaigns.models import CampaignUnit
 from kaoping.campaigns.readonly import require_writable
 from kaoping.engine.model import Indicator, Scheme
+from kaoping.engine.numbers import fmt
 from kaoping.engine.rules import figure_names as rule_figure_names
 from kaoping.engine.rules import is_computed, takes_no_score
 from kaoping.orgs.models import Department
@@ -141,7 +142,7 @@ def _fmt(value: Decimal) -> str:
 
 
 def _jsonable(value: Any) -> Any:
-    return format(value.normalize(), "f") if isinstance(value, Decimal) else value
+    return fmt(value) if isinstance(value, Decimal) else value
 
 
 # ---- optimistic locking -----------------------------------------------------------------------

@@ -29,6 +29,7 @@ from kaoping.campaigns.access import CampaignAccess, campaign_for
 from kaoping.campaigns.models import CampaignUnit
 from kaoping.campaigns.readonly import archived_message, is_archived
 from kaoping.engine.model import Indicator
+from kaoping.engine.numbers import fmt
 from kaoping.engine.rules import is_computed, takes_no_score
 from kaoping.orgs.selectors import campaign_people
 
@@ -73,7 +74,7 @@ class ItemRow:
             return typed
         if self.entry is None or self.entry.self_score is None:
             return ""
-        return format(self.entry.self_score.normalize(), "f")
+        return fmt(self.entry.self_score)
 
     @property
     def attached_ids(self) -> set[int]:

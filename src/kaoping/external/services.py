@@ -25,6 +25,7 @@ from kaoping.campaigns.readonly import CampaignArchived, require_writable
 from kaoping.campaigns.selectors import current_scheme
 from kaoping.engine.inputs import ImportedScore as EngineImportedScore
 from kaoping.engine.inputs import Unit
+from kaoping.engine.numbers import fmt
 from kaoping.external.models import ImportedScore
 from kaoping.formats import inputs_io
 from kaoping.formats.inputs_io import InputsError
@@ -158,8 +159,8 @@ def imported_scores_import(
 
 def _values(raw: Decimal | None, raw_max: Decimal | None) -> dict[str, str | None]:
     return {
-        "raw": None if raw is None else format(raw.normalize(), "f"),
-        "raw_max": None if raw_max is None else format(raw_max.normalize(), "f"),
+        "raw": None if raw is None else fmt(raw),
+        "raw_max": None if raw_max is None else fmt(raw_max),
     }
 
 

@@ -22,6 +22,7 @@ from kaoping.assessments import selectors as assess
 from kaoping.campaigns import readonly
 from kaoping.campaigns.access import campaign_for
 from kaoping.engine.explain import explain_unit
+from kaoping.engine.numbers import fmt
 from kaoping.engine.results import ItemResult
 from kaoping.jobs.views import progress_context
 from kaoping.results import selectors, services
@@ -215,8 +216,8 @@ def explain(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpRespons
 
 
 def _item_text(item: ItemResult, depth: int = 0) -> str:
-    score = "缺失" if item.score is None else format(item.score.normalize(), "f")
-    line = f"{'  ' * depth}{item.item_id} {item.name}:{score}/{format(item.max.normalize(), 'f')}"
+    score = "缺失" if item.score is None else fmt(item.score)
+    line = f"{'  ' * depth}{item.item_id} {item.name}:{score}/{fmt(item.max)}"
     if item.explanation:
         line += f"({item.explanation})"
     return "\n".join([line, *(_item_text(child, depth + 1) for child in item.children)])

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
+from kaoping.engine.numbers import fmt
+
 register = template.Library()
 
 
@@ -16,7 +18,7 @@ def num(value: object) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return fmt(value)
     return str(value)
 
 
