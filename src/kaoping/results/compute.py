@@ -8,17 +8,21 @@ Web processes never call this module's recompute: they read what it stored (resu
 
 Storing writes the campaign's ``StoredStandings`` and one ``StoredUnitResult`` per unit in one
 transaction, so a page sees the whole old result or the whole new one. After an incremental run
-only units whose result changed are rewritten.
+only units whose result changed are rewritten. On PostgreSQL the rows go in with one COPY (a
+province's 20,000 rows of explained trees are ≈160 MB of JSON: ``bulk_create`` spends most of its
+time quoting them into array literals); elsewhere with ``bulk_create`` in batches.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from kaoping.assessments import selectors as assess
@@ -140,11 +144,16 @@ def store(campaign: Campaign, state: _State, previous: _State | None, report: Re
         else:
             StoredUnitResult.objects.filter(campaign=campaign, unit_id__in=rewrite).delete()
         by_key = {u.unit_id: (position, u) for position, u in enumerate(state.result.units)}
-        total = len(rewrite)
-        for start in range(0, total, STORE_BATCH):
-            batch = [by_key[inputs.unit_key(pk)] for pk in rewrite[start : start + STORE_BATCH]]
-            StoredUnitResult.objects.bulk_create([_row(campaign, units, *entry) for entry in batch])
-            report(min(start + STORE_BATCH, total), total, "保存结果")
+        entries = [by_key[inputs.unit_key(pk)] for pk in rewrite]
+        connection = connections[router.db_for_write(StoredUnitResult)]
+        if connection.vendor == "postgresql":
+            _copy_rows(connection, campaign, units, entries, report)
+        else:
+            total = len(entries)
+            for start in range(0, total, STORE_BATCH):
+                batch = entries[start : start + STORE_BATCH]
+                StoredUnitResult.objects.bulk_create([_row(campaign, units, *entry) for entry in batch])
+                report(min(start + STORE_BATCH, total), total, "保存结果")
         StoredStandings.objects.update_or_create(
             campaign=campaign,
             defaults={
@@ -173,6 +182,42 @@ def _units_to_rewrite(head: StoredStandings | None, state: _State, previous: _St
         if pk in state.changed or old_position != position or (old is not unit and old != unit):
             rewrite.append(pk)
     return rewrite
+
+
+_COPY_COLUMNS = ("campaign_id", "unit_id", "position", "category", "name", "rank", "total", "data")
+
+
+def _copy_rows(
+    connection: Any,
+    campaign: Campaign,
+    units: dict[int, CampaignUnit],
+    entries: list[tuple[int, UnitResult]],
+    report: Report,
+) -> None:
+    """The rows ``_row`` would make, written with one COPY (PostgreSQL). ``total`` goes through the
+    field's own preparation, as bulk_create does; ``data`` is the same JSON (jsonb keeps no spacing)."""
+    total_field = StoredUnitResult._meta.get_field("total")
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    statement = f"COPY {StoredUnitResult._meta.db_table} ({', '.join(_COPY_COLUMNS)}) FROM STDIN"
+    count = len(entries)
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for done, (position, result) in enumerate(entries, 1):
+            unit = units[int(result.unit_id)]
+            copy.write_row(
+                (
+                    campaign.pk,
+                    unit.pk,
+                    position,
+                    result.category,
+                    unit.organization.name,
+                    result.rank,
+                    total_field.get_db_prep_save(result.total, connection),
+                    dumps(codec.encode_unit(result)),
+                )
+            )
+            if done % STORE_BATCH == 0:
+                report(done, count, "保存结果")
+    report(count, count, "保存结果")
 
 
 def _row(campaign: Campaign, units: dict[int, CampaignUnit], position: int, result: UnitResult) -> StoredUnitResult:

@@ -8,7 +8,6 @@ from the ratings app and scores assessed elsewhere (折算 components) from the 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -89,8 +88,15 @@ def item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -
         "not_applicable",
         "note",
     )
-    entries: dict[tuple[int, str], _Entry] = {(row[0], row[1]): row for row in rows}
-    department: dict[tuple[int, str], dict[str, Decimal | None]] = defaultdict(dict)
+    # Grouped by unit, then by item: the loop below looks each unit up once and each item by its
+    # id, rather than building and hashing a (unit, item) key three times for each of 2,000,000 items.
+    entries: dict[int, dict[str, _Entry]] = {}
+    for row in rows:
+        of_unit = entries.get(row[0])
+        if of_unit is None:
+            of_unit = entries[row[0]] = {}
+        of_unit[row[1]] = row
+    department: dict[int, dict[str, dict[str, Decimal | None]]] = {}
     for unit_id, item_id, name, value in _value_rows(
         DepartmentScore.objects.filter(unit__campaign=campaign, **only),
         "unit_id",
@@ -98,35 +104,48 @@ def item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -
         "scheme_department",  # the scheme's name for the share (assessments.department_map)
         "score",
     ):
-        department[(unit_id, item_id)][name] = value
-    confirmed = {
-        (unit_id, item_id): (value, reason)
-        for unit_id, item_id, value, reason in _value_rows(
-            ReviewScore.objects.filter(unit__campaign=campaign, **only),
-            "unit_id",
-            "item_id",
-            "confirmed_score",
-            "reason",
-        )
-    }
+        of_unit_scores = department.get(unit_id)
+        if of_unit_scores is None:
+            of_unit_scores = department[unit_id] = {}
+        shares = of_unit_scores.get(item_id)
+        if shares is None:
+            of_unit_scores[item_id] = {name: value}
+        else:
+            shares[name] = value
+    confirmed: dict[int, dict[str, tuple[Decimal | None, str]]] = {}
+    for unit_id, item_id, value, reason in _value_rows(
+        ReviewScore.objects.filter(unit__campaign=campaign, **only),
+        "unit_id",
+        "item_id",
+        "confirmed_score",
+        "reason",
+    ):
+        confirmed.setdefault(unit_id, {})[item_id] = (value, reason)
     # (item, is split, its departments) per category, worked out once rather than once per unit
     items_by_category = {
         c.id: [stored.item_facts(ref.item) for ref in assess.leaf_items(scheme, c.id)] for c in scheme.categories
     }
     by_unit: dict[int, tuple[ItemInput, ...]] = {}
     no_scores: dict[str, Decimal | None] = {}
+    nothing: dict[str, Any] = {}
+    item_input = stored.item_input
     for unit in units:
         unit_pk = unit.pk
         engine_id = unit_key(unit_pk)
+        own_entries = entries.get(unit_pk, nothing)
+        own_scores = department.get(unit_pk, nothing)
+        own_confirmed = confirmed.get(unit_pk, nothing)
         by_unit[unit_pk] = tuple(
-            stored.item_input(
-                engine_id,
-                facts,
-                entries.get((unit_pk, facts.item_id)),
-                department.get((unit_pk, facts.item_id), no_scores),
-                *confirmed.get((unit_pk, facts.item_id), _NOT_CONFIRMED),
-            )
-            for facts in items_by_category.get(unit.category, [])
+            [
+                item_input(
+                    engine_id,
+                    facts,
+                    own_entries.get(facts.item_id),
+                    own_scores.get(facts.item_id, no_scores),
+                    *own_confirmed.get(facts.item_id, _NOT_CONFIRMED),
+                )
+                for facts in items_by_category.get(unit.category, ())
+            ]
         )
     return by_unit
 
@@ -141,7 +160,7 @@ def _value_rows(queryset: QuerySet[Any], *fields: str) -> Iterator[list[Any]]:
     query = queryset.values_list(*fields).query
     compiler = query.get_compiler(using=queryset.db)
     connection = connections[queryset.db]
-    results = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=10_000)
+    results = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=50_000)
     if results is None:
         return
     columns = [s[0] for s in compiler.select[0 : compiler.col_count]]
