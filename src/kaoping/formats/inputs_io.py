@@ -30,6 +30,7 @@ from kaoping.engine.model import (
     RatingSpec,
     Scheme,
 )
+from kaoping.engine.stored import is_split
 from kaoping.formats.limits import LimitExceeded, scan_json
 from kaoping.formats.problems import Problem
 from kaoping.formats.xlsx_guard import WorkbookRefused
@@ -539,7 +540,7 @@ class _Builder:
         not_applicable = self._bool(row, "not_applicable")
         draft = self._draft(row, unit, leaf)
         department = row.values.get("department")
-        if department is not None and _is_split(leaf) and scores["reviewed"] is not None:
+        if department is not None and is_split(leaf) and scores["reviewed"] is not None:
             # A split item (4 + 3 + 2.5 + 1.5): each department's row adds its share.
             if department in draft.department_scores:
                 self._problem(row, "department", f"处室“{department}”对该指标重复评分")
@@ -712,10 +713,6 @@ class _Builder:
             return
         self.imported[key] = ImportedScore(unit.id, component.id, raw, raw_max)
         self.imported_rows[key] = row.where
-
-
-def _is_split(leaf: Indicator) -> bool:
-    return sum(1 for share in leaf.departments if share.points is not None) > 1
 
 
 def _walk(node: Indicator) -> Iterator[Indicator]:

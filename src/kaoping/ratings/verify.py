@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import Decimal
 
 from django.db import connection
 
@@ -24,8 +24,6 @@ from kaoping.ratings.models import (
     SlipBatch,
     UnitStatus,
 )
-
-_MODES = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN, "up": ROUND_UP, "floor": ROUND_FLOOR, "ceiling": ROUND_CEILING}
 
 
 @dataclass
@@ -169,7 +167,7 @@ def recount_unit(session: RatingSession, rows: list[tuple[str, str, str, int]], 
     rounding = scoring.session_scheme(session).rounding.rating
     if rounding is None:
         return score
-    return score.quantize(Decimal(1).scaleb(-rounding.places), rounding=_MODES[str(rounding.mode)])
+    return rounding.apply(score)
 
 
 def verify_session(session: RatingSession) -> Report:
