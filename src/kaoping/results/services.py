@@ -10,6 +10,7 @@ See docs/decisions/results-pipeline.md.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.campaigns.models import Campaign, CampaignUnit
 from kaoping.engine import codec
-from kaoping.engine.results import CampaignResult, Flag, UnitResult
+from kaoping.engine.results import Flag, UnitResult
 from kaoping.jobs import services as jobs
 from kaoping.jobs.models import Job, JobState
 from kaoping.results import compute, inputs
@@ -105,7 +106,13 @@ def stored_unit_result(unit: CampaignUnit) -> UnitResult | None:
 
 
 def stored_units(rows: Any) -> list[UnitResult]:
+    """The stored results of a queryset of ``StoredUnitResult`` rows (only their JSON is read)."""
     return [codec.decode_unit(data) for data in rows.values_list("data", flat=True)]
+
+
+def decoded(rows: Iterable[StoredUnitResult]) -> list[UnitResult]:
+    """The results of rows already fetched (one page of the standings)."""
+    return [codec.decode_unit(row.data) for row in rows]
 
 
 def current_totals(campaign: Campaign, *, wait: bool) -> dict[str, Decimal | None] | None:
@@ -118,12 +125,3 @@ def current_totals(campaign: Campaign, *, wait: bool) -> dict[str, Decimal | Non
     if not wait:
         return None
     return {u.unit_id: u.total for u in compute_campaign_result(campaign).units}
-
-
-def current_result(campaign: Campaign) -> CampaignResult:
-    """The whole current result: stored when current, else computed here (API, CLI)."""
-    shown = standings(campaign)
-    if shown.current and shown.stored is not None:
-        rows = StoredUnitResult.objects.filter(campaign=campaign).order_by("position")
-        return CampaignResult(scheme_id="", scheme_name="", units=tuple(stored_units(rows)), flags=shown.flags)
-    return compute_campaign_result(campaign)

@@ -61,9 +61,7 @@ def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
         rows = in_category_rows.filter(name__icontains=q) if q else in_category_rows
         rows = rows.order_by(*_ORDER[sort.key])
     page = listing.paginate(rows, request, PAGE_SIZE)
-    units = services.stored_units(StoredUnitResult.objects.filter(pk__in=[r.pk for r in page.object_list]))
-    by_id = {u.unit_id: u for u in units}
-    ordered = [by_id[str(r.unit_id)] for r in page.object_list if str(r.unit_id) in by_id]
+    ordered = services.decoded(page.object_list)
     return render(
         request,
         "results/standings.html",
