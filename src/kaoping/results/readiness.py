@@ -30,13 +30,13 @@ def incomplete_units(campaign: Campaign, *, wait: bool = True) -> list[Incomplet
     """Participating units whose result is not complete. With ``wait`` the current result is
     computed if need be (a step that depends on it); without, None while it is still computing
     (a page must not wait)."""
-    from kaoping.results.services import current_totals, unit_key
+    from kaoping.results.services import unit_key, units_with_total
 
     units = list(CampaignUnit.objects.filter(campaign=campaign).select_related("organization").order_by("pk"))
     if not units:
         return []
-    totals = current_totals(campaign, wait=wait)
-    if totals is None:
+    with_total = units_with_total(campaign, wait=wait)
+    if with_total is None:
         return None
     scheme = assess.scheme_for(campaign)
     submitted = assess.submitted_unit_ids(u.pk for u in units)
@@ -45,7 +45,7 @@ def incomplete_units(campaign: Campaign, *, wait: bool = True) -> list[Incomplet
         problems: list[str] = []
         if unit.pk not in submitted and assess.indicator_components(scheme, unit.category):
             problems.append(_("自评未提交"))
-        if totals.get(unit_key(unit)) is None:
+        if unit_key(unit) not in with_total:
             problems.append(_("总分缺失"))
         if problems:
             found.append(IncompleteUnit(unit.organization.name, tuple(problems)))

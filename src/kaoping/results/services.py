@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -115,13 +114,14 @@ def decoded(rows: Iterable[StoredUnitResult]) -> list[UnitResult]:
     return [codec.decode_unit(row.data) for row in rows]
 
 
-def current_totals(campaign: Campaign, *, wait: bool) -> dict[str, Decimal | None] | None:
-    """Every unit's total at the current data. Without ``wait`` None while a recompute is due;
-    with it, computed here if need be (a deliberate step such as publishing depends on it)."""
+def units_with_total(campaign: Campaign, *, wait: bool) -> set[str] | None:
+    """The engine ids of the units that have a total at the current data (one indexed query on
+    the stored rows). Without ``wait`` None while a recompute is due; with it, computed here if need
+    be (a deliberate step such as publishing depends on it)."""
     shown = standings(campaign)
     if shown.current:
-        rows = StoredUnitResult.objects.filter(campaign=campaign).values_list("unit_id", "data")
-        return {unit_key(pk): codec.decode_unit(data).total for pk, data in rows}
+        rows = StoredUnitResult.objects.filter(campaign=campaign, total__isnull=False)
+        return {unit_key(pk) for pk in rows.values_list("unit_id", flat=True)}
     if not wait:
         return None
-    return {u.unit_id: u.total for u in compute_campaign_result(campaign).units}
+    return {u.unit_id for u in compute_campaign_result(campaign).units if u.total is not None}
