@@ -15,7 +15,9 @@ from kaoping.jobs import selectors, services
 @require_GET
 def job_page(request: HttpRequest, job_id: int) -> HttpResponse:
     job = selectors.own_job(request.user, job_id)
-    return render(request, "jobs/job.html", {"job": job, **progress_context(job)})
+    # on its own page the title is the heading, so the bar (and its polls) leave it out
+    poll_url = reverse("jobs:progress", args=[job.pk]) + "?in_page=1"
+    return render(request, "jobs/job.html", {**progress_context(job, poll_url=poll_url), "in_page": True})
 
 
 @login_required
@@ -23,7 +25,9 @@ def job_page(request: HttpRequest, job_id: int) -> HttpResponse:
 def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
     """The bar alone, polled by htmx until the job ends (then it shows the outcome or the error)."""
     job = selectors.own_job(request.user, job_id)
-    return render(request, "jobs/_progress.html", progress_context(job))
+    in_page = bool(request.GET.get("in_page"))
+    poll_url = reverse("jobs:progress", args=[job.pk]) + ("?in_page=1" if in_page else "")
+    return render(request, "jobs/_progress.html", {**progress_context(job, poll_url=poll_url), "in_page": in_page})
 
 
 @login_required
