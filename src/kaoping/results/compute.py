@@ -28,7 +28,7 @@ from django.utils import timezone
 from kaoping.assessments import selectors as assess
 from kaoping.campaigns.models import Campaign, CampaignUnit
 from kaoping.engine import codec
-from kaoping.engine.inputs import Inputs, ItemInput
+from kaoping.engine.inputs import Ballot, Inputs, ItemInput, Unit
 from kaoping.engine.model import Scheme
 from kaoping.engine.results import CampaignResult, UnitResult
 from kaoping.engine.scoring import IndicatorMemo, score
@@ -55,6 +55,8 @@ class _State:
     scheme: Scheme
     units: list[CampaignUnit]
     rows: dict[int, tuple[ItemInput, ...]]
+    engine_units: tuple[Unit, ...]
+    ballots: tuple[Ballot, ...]
     memo: IndicatorMemo
     result: CampaignResult
     computed_at: datetime
@@ -101,7 +103,9 @@ def _compute(
     report(0, 0, "读取考核数据")
     scheme = assess.scheme_for(campaign)
     if previous is not None and changed is not None and previous.scheme is scheme:
-        memo, units = previous.memo, previous.units
+        # The same units, scheme and ballots (``changed_units`` answers None when the ballots'
+        # fingerprint moved): only the changed units' item rows are read again.
+        memo, units, engine_units, ballots = previous.memo, previous.units, previous.engine_units, previous.ballots
         rows = dict(previous.rows)
         fresh = inputs.item_inputs(campaign, scheme, [u for u in units if u.pk in changed])
         rows.update({pk: fresh.get(pk, ()) for pk in changed if pk in rows})
@@ -109,10 +113,11 @@ def _compute(
         # every input is a new object: comparing them all would cost what scoring them costs
         memo, units, changed = IndicatorMemo(), inputs.load_units(campaign), None
         rows = inputs.item_inputs(campaign, scheme, units)
+        engine_units, ballots = inputs.engine_units(units), inputs.ballots_of(campaign)
     engine_inputs = Inputs(
-        units=inputs.engine_units(units),
+        units=engine_units,
         items=tuple(item for u in units for item in rows.get(u.pk, ())),
-        ballots=inputs.ballots_of(campaign),
+        ballots=ballots,
         imported=inputs.imported_of(campaign),
     )
     report(0, 0, "计算得分")
@@ -122,6 +127,8 @@ def _compute(
         scheme=scheme,
         units=units,
         rows=rows,
+        engine_units=engine_units,
+        ballots=ballots,
         memo=memo,
         result=result,
         computed_at=timezone.now(),
