@@ -8,7 +8,7 @@ from the ratings app and scores assessed elsewhere (折算 components) from the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -66,7 +66,7 @@ def imported_of(campaign: Campaign) -> tuple[ImportedScore, ...]:
 
 # A self-assessment row as fetched: unit_id, item_id, self_score, figures, level, triggered,
 # not_applicable, note. Kept as the row itself: a dataclass per row costs 0.6 s at 200,000 rows.
-_Entry = list[Any]
+_Entry = Sequence[Any]
 
 
 def item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -> dict[int, tuple[ItemInput, ...]]:
@@ -150,7 +150,7 @@ def item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -
     return by_unit
 
 
-def _value_rows(queryset: QuerySet[Any], *fields: str) -> Iterator[list[Any]]:
+def _value_rows(queryset: QuerySet[Any], *fields: str) -> Iterator[Sequence[Any]]:
     """``queryset.values_list(*fields)`` rows, converting each distinct database value only once.
 
     Django converts every value of every row (SQLite decimals go float → Decimal → quantize, JSON is
@@ -168,6 +168,10 @@ def _value_rows(queryset: QuerySet[Any], *fields: str) -> Iterator[list[Any]]:
         (pos, _memoized(convs, expression, connection))
         for pos, (convs, expression) in compiler.get_converters(columns).items()
     ]
+    if not converters:  # nothing to convert (PostgreSQL: ids, text and numerics come ready)
+        for chunk in results:
+            yield from chunk
+        return
     for chunk in results:
         for raw in chunk:
             row = list(raw)
