@@ -531,8 +531,13 @@ def report(args: Any, build_s: float, load: dict[str, Any], full: dict[str, Any]
         "",
         f"{units:,} units × 100 items ({items:,} item inputs), {args.ballots:,} ballots, 4 categories; PostgreSQL "
         f"(local, same machine); Python {platform.python_version()}, {platform.machine()}, nproc {os.cpu_count()} "
-        f"(load average {os.getloadavg()[0]:.1f} at the end: other jobs share the machine). Data built with COPY in "
-        f"{build_s:.0f} s. Best of 3 unless stated.",
+        f"(load average {os.getloadavg()[0]:.1f} at the end: other jobs share the machine). "
+        + (
+            f"Data built with COPY in {build_s:.0f} s. "
+            if build_s > 1
+            else "Data reused from an earlier run (--keep). "
+        )
+        + "Loading: best of 2 after a warm-up run.",
         "",
         "| Figure | Measured | Baseline (same run) | Ratio | Target | |",
         "|---|---|---|---|---|---|",

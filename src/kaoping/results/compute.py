@@ -8,7 +8,7 @@ Web processes never call this module's recompute: they read what it stored (resu
 
 Storing writes the campaign's ``StoredStandings`` and one ``StoredUnitResult`` per unit in one
 transaction, so a page sees the whole old result or the whole new one. After an incremental run
-only units whose result changed are rewritten. On PostgreSQL the rows go in with one COPY (a
+only units whose result changed are rewritten. On PostgreSQL the rows go in with COPY (a
 province's 20,000 rows of explained trees are ≈160 MB of JSON: ``bulk_create`` spends most of its
 time quoting them into array literals); elsewhere with ``bulk_create`` in batches.
 """
@@ -201,30 +201,31 @@ def _copy_rows(
     entries: list[tuple[int, UnitResult]],
     report: Report,
 ) -> None:
-    """The rows ``_row`` would make, written with one COPY (PostgreSQL). ``total`` goes through the
+    """The rows ``_row`` would make, written with COPY (PostgreSQL). ``total`` goes through the
     field's own preparation, as bulk_create does; ``data`` is the same JSON (jsonb keeps no spacing)."""
     total_field = StoredUnitResult._meta.get_field("total")
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     statement = f"COPY {StoredUnitResult._meta.db_table} ({', '.join(_COPY_COLUMNS)}) FROM STDIN"
     count = len(entries)
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for done, (position, result) in enumerate(entries, 1):
-            unit = units[int(result.unit_id)]
-            copy.write_row(
-                (
-                    campaign.pk,
-                    unit.pk,
-                    position,
-                    result.category,
-                    unit.organization.name,
-                    result.rank,
-                    total_field.get_db_prep_save(result.total, connection),
-                    dumps(codec.encode_unit(result)),
+    # One COPY per batch: the progress report between them writes to the job row on this same
+    # connection, which it cannot do while a COPY is in progress.
+    for start in range(0, count, STORE_BATCH * 4):
+        with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+            for position, result in entries[start : start + STORE_BATCH * 4]:
+                unit = units[int(result.unit_id)]
+                copy.write_row(
+                    (
+                        campaign.pk,
+                        unit.pk,
+                        position,
+                        result.category,
+                        unit.organization.name,
+                        result.rank,
+                        total_field.get_db_prep_save(result.total, connection),
+                        dumps(codec.encode_unit(result)),
+                    )
                 )
-            )
-            if done % STORE_BATCH == 0:
-                report(done, count, "保存结果")
-    report(count, count, "保存结果")
+        report(min(start + STORE_BATCH * 4, count), count, "保存结果")
 
 
 def _row(campaign: Campaign, units: dict[int, CampaignUnit], position: int, result: UnitResult) -> StoredUnitResult:
