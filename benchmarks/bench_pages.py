@@ -668,9 +668,11 @@ def report(
             "|---|---|---|---|---|---|---|---|---|",
         ]
         for x in extra:
+            fragment = "no (a fragment of the unit page)" if "explain" in x.label else "**no**"
             lines.append(
                 f"| {x.label} | {x.status} | {statistics.median(x.times):.0f} ({max(x.times):.0f}) | "
-                f"{'yes' if x.banner else '**no**'} | {x.queries} | {statistics.median(x.worker):.2f} "
+                f"{'yes' if x.banner else fragment} | "
+                f"{x.queries} | {statistics.median(x.worker):.2f} "
                 f"({max(x.worker):.2f}) | {statistics.median(x.after):.0f} | {'**yes**' if x.after_banner else 'no'} "
                 f"| {x.note} |"
             )
