@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import Http404
 
 from kaoping.campaigns.access import CampaignAccess, campaign_for
@@ -296,17 +296,19 @@ def signed_credential(credential_id: int, session_public_id: str) -> RaterCreden
 
 
 def ballots_version(campaign: Campaign) -> str:
-    """A fingerprint of the ballots ``engine_ballots`` returns, in one grouped query.
+    """A fingerprint of the ballots ``engine_ballots`` returns, from the session units alone.
 
-    Those are the live, non-test ballots of closed units. A closed unit takes no ballot and only
-    a session reset (which moves the session's round) reopens it, so the closed units with their
-    ballot counts and their session's round change exactly when the counted ballots do.
+    Those are the live, non-test ballots of closed units. A unit's ballots are written (shuffled
+    under fresh ids) in the same transaction that closes it and never change while it is closed;
+    only a session reset reopens it (and moves the session's round), and only the session's close
+    rewrites them again (and moves its status). So the closed units with their session's round
+    and status change exactly when the counted ballots do, and no ballot is read: one small query
+    at any number of ballots (counting 200,000 ballots per page view took ≈0.1 s).
     """
     closed = (
         SessionUnit.objects.filter(session__campaign=campaign, session__mode=SessionMode.LIVE, status=UnitStatus.CLOSED)
-        .annotate(n=Count("ballots", filter=Q(ballots__is_test=False)))
         .order_by("pk")
-        .values_list("pk", "session__round", "n")
+        .values_list("pk", "session__round", "session__status")
     )
     rows = list(closed)
     if not rows:
