@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -180,3 +181,32 @@ def test_memo_starts_over_with_another_scheme_object() -> None:
     other = scheme_from_data(_scheme_data())
     assert repr(score(other, _inputs(state), memo=memo)) == repr(score(other, _inputs(state)))
     assert memo.hits == 0
+
+
+def test_a_rating_aggregate_is_reused_for_the_same_ballots_object_and_recomputed_for_new_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dataclasses import replace
+    from pathlib import Path
+
+    from kaoping.engine import rating
+    from kaoping.formats.inputs_io import load_inputs
+    from kaoping.formats.scheme_file import load_scheme
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "nanchang-2018"
+    scheme = load_scheme(example / "scheme.yaml")
+    inputs = load_inputs(scheme, [example / "inputs"])
+    calls: list[int] = []
+    real = rating.aggregate
+    monkeypatch.setattr(rating, "aggregate", lambda *args: calls.append(1) or real(*args))
+    rating_components = sum(1 for c in scheme.components if c.rating is not None)
+    memo = IndicatorMemo()
+
+    score(scheme, inputs, memo=memo)
+    assert len(calls) == rating_components
+    again = score(scheme, replace(inputs, items=inputs.items[:-1]), memo=memo)  # a score changed, ballots not
+    assert len(calls) == rating_components  # reused
+    fresh = score(scheme, replace(inputs, ballots=tuple(inputs.ballots[:-1])), memo=memo)  # reloaded ballots
+    assert len(calls) == 2 * rating_components
+    assert repr(fresh) == repr(score(scheme, replace(inputs, ballots=tuple(inputs.ballots[:-1]))))
+    assert repr(again) == repr(score(scheme, replace(inputs, items=inputs.items[:-1])))
