@@ -77,7 +77,7 @@ def standings(request: HttpRequest, campaign_id: int) -> list[dict[str, Any]]:
     if not shown.current:
         raise _recomputing()
     rows = selectors.visible_stored_units(request.user, access).order_by("position")
-    return [_unit_out(u) for u in services.stored_units(rows)]
+    return [_unit_out(u) for u in services.listed_units(rows)]
 
 
 @router.get("/{campaign_id}/units/{unit_id}", response={200: UnitResultOut, 503: Problem, **errors_for()})

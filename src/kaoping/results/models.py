@@ -45,6 +45,9 @@ class StoredUnitResult(models.Model):
     # For ordering and filtering only; the exact number (and its shown precision) is in ``data``.
     total = models.DecimalField(_("总分"), max_digits=30, decimal_places=10, null=True)
     data = models.JSONField(_("结果"))
+    # What a list of units shows (engine.codec.encode_head): read instead of ``data`` by the
+    # standings and the API, which would otherwise parse ≈15 KB of item trees per unit.
+    head = models.JSONField(_("结果摘要"), null=True)
 
     class Meta:
         verbose_name = _("单位考核结果")

@@ -10,11 +10,11 @@ See docs/decisions/results-pipeline.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from kaoping.campaigns.models import Campaign, CampaignUnit
@@ -104,14 +104,13 @@ def stored_unit_result(unit: CampaignUnit) -> UnitResult | None:
         return None
 
 
-def stored_units(rows: Any) -> list[UnitResult]:
-    """The stored results of a queryset of ``StoredUnitResult`` rows (only their JSON is read)."""
-    return [codec.decode_unit(data) for data in rows.values_list("data", flat=True)]
-
-
-def decoded(rows: Iterable[StoredUnitResult]) -> list[UnitResult]:
-    """The results of rows already fetched (one page of the standings)."""
-    return [codec.decode_unit(row.data) for row in rows]
+def listed_units(rows: QuerySet[StoredUnitResult]) -> list[UnitResult]:
+    """What a list shows of each row, in the queryset's order: the stored head (no item trees),
+    or the whole result for a row stored before heads were (decoded from ``data``)."""
+    heads = list(rows.values_list("pk", "head"))
+    missing = [pk for pk, head in heads if head is None]
+    full = dict(StoredUnitResult.objects.filter(pk__in=missing).values_list("pk", "data")) if missing else {}
+    return [codec.decode_unit(head if head is not None else full[pk]) for pk, head in heads]
 
 
 def units_with_total(campaign: Campaign, *, wait: bool) -> set[str] | None:

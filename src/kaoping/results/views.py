@@ -51,6 +51,7 @@ def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
     chosen = next((c for c in categories if c.id == request.GET.get("category")), categories[0] if categories else None)
     q = listing.search_term(request)
     sort = listing.sort_option(request, STANDINGS_SORTS)
+    order = _ORDER[sort.key]
     rows: QuerySet[StoredUnitResult] = visible.none()
     components: list[Any] = []
     in_category = 0
@@ -59,9 +60,9 @@ def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
         in_category = in_category_rows.count()
         components = [scheme.component(cid) for cid in chosen.components]
         rows = in_category_rows.filter(name__icontains=q) if q else in_category_rows
-        rows = rows.order_by(*_ORDER[sort.key])
-    page = listing.paginate(rows, request, PAGE_SIZE)
-    ordered = services.decoded(page.object_list)
+        rows = rows.order_by(*order)
+    page = listing.paginate(rows.only("pk"), request, PAGE_SIZE)
+    ordered = services.listed_units(visible.filter(pk__in=[row.pk for row in page.object_list]).order_by(*order))
     return render(
         request,
         "results/standings.html",
