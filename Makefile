@@ -37,7 +37,7 @@ node_modules/.installed: package.json package-lock.json
 
 src/kaoping/static/vendor/.installed: node_modules/.installed
 	mkdir -p src/kaoping/static/vendor
-	cp node_modules/htmx.org/dist/htmx.min.js node_modules/@picocss/pico/css/pico.min.css src/kaoping/static/vendor/
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/@picocss/pico/css/pico.min.css node_modules/echarts/dist/echarts.min.js src/kaoping/static/vendor/
 	@touch $@
 
 .PHONY: install
