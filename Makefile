@@ -38,6 +38,8 @@ node_modules/.installed: package.json package-lock.json
 src/kaoping/static/vendor/.installed: node_modules/.installed
 	mkdir -p src/kaoping/static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/@picocss/pico/css/pico.min.css node_modules/echarts/dist/echarts.min.js src/kaoping/static/vendor/
+	mkdir -p src/kaoping/static/vendor/fonts
+	cp node_modules/@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf node_modules/@expo-google-fonts/noto-serif-sc/700Bold/NotoSerifSC_700Bold.ttf src/kaoping/static/vendor/fonts/
 	@touch $@
 
 .PHONY: install

@@ -10,6 +10,8 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from kaoping.formats import pdf_fonts
+
 if TYPE_CHECKING:
     from reportlab.pdfgen import canvas
 
@@ -20,7 +22,8 @@ if TYPE_CHECKING:
 # reportlab's units (points), spelt out so that the layout below does not import it.
 mm = 72 / 25.4
 A4 = (210 * mm, 297 * mm)
-FONT = "STSong-Light"
+FONT = pdf_fonts.REGULAR
+TEXT_MARGIN = 4 * mm  # between the text and the slip's right cut line
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0", "＝", "＋", "－", "＠")
 COLUMNS, ROWS = 2, 5
 SLIP_W, SLIP_H = A4[0] / COLUMNS, A4[1] / ROWS
@@ -32,12 +35,22 @@ def safe_text(value: object) -> str:
 
 
 def _font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    """The embedded Chinese font (kaoping.formats.pdf_fonts): every glyph, "·" included, is in the
+    PDF itself, so a reader without Chinese fonts prints the slip as it is."""
+    return pdf_fonts.register()[0]
 
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
+
+def _fitted(text: str, font: str, size: float, width: float, max_lines: int) -> list[str]:
+    """``text`` wrapped to ``width``, at most ``max_lines`` lines; a cut last line ends in "…"."""
+    lines = pdf_fonts.wrap(text, size, width, font)
+    if len(lines) <= max_lines:
+        return lines
+    kept = lines[:max_lines]
+    last = kept[-1]
+    while last and pdf_fonts.text_width(last + "…", size, font) > width:
+        last = last[:-1]
+    kept[-1] = last + "…"
+    return kept
 
 
 def _draw_qr(pdf: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
@@ -90,21 +103,39 @@ def slips_pdf(title: str, entries: Sequence[Mapping[str, Any]], url_for_token: A
 
 
 def _slip(pdf: canvas.Canvas, font: str, title: str, entry: Mapping[str, Any], url: str, x: float, y: float) -> None:
+    """One slip; every line is wrapped or cut ("…") to end inside the slip's cut lines."""
     qr_size = SLIP_H - 14 * mm
     _draw_qr(pdf, url, x + 5 * mm, y + 7 * mm, qr_size)
     text_x = x + qr_size + 9 * mm
-    pdf.setFont(font, 10)
-    pdf.drawString(text_x, y + SLIP_H - 12 * mm, title[:18])
-    pdf.setFont(font, 13)
-    pdf.drawString(text_x, y + SLIP_H - 20 * mm, str(entry["label"])[:10])
-    pdf.setFont(font, 9)
-    pdf.drawString(text_x, y + SLIP_H - 27 * mm, f"评委组:{entry['group']}"[:20])
+    width = x + SLIP_W - TEXT_MARGIN - text_x
+    top = y + SLIP_H
+    lines: list[tuple[float, str, float]] = []  # (size, text, distance below the slip's top)
+    below = 8.5 * mm
+    for line in _fitted(title, font, 9, width, 3):
+        lines.append((9, line, below))
+        below += 3.6 * mm
+    below += 2.8 * mm
+    for line in _fitted(str(entry["label"]), font, 13, width, 1):
+        lines.append((13, line, below))
+        below += 5.5 * mm
+    for line in _fitted(f"评委组:{entry['group']}", font, 9, width, 1):
+        lines.append((9, line, below))
+        below += 4 * mm
     if entry.get("unit"):
-        pdf.drawString(text_x, y + SLIP_H - 33 * mm, f"所在单位:{entry['unit']}"[:20])
+        for line in _fitted(f"所在单位:{entry['unit']}", font, 9, width, 1):
+            lines.append((9, line, below))
+    for size, line, distance in lines:
+        pdf.setFont(font, size)
+        pdf.drawString(text_x, top - distance, line)
     pdf.setFont("Courier", 7.5)
-    pdf.drawString(text_x, y + 14 * mm, str(entry["token"]))
-    pdf.setFont(font, 7.5)
-    pdf.drawString(text_x, y + 9 * mm, "微信扫码评分 · 本人专用 · 请勿转借拍照")
+    pdf.drawString(text_x, y + 15 * mm, str(entry["token"]))
+    notice = "微信扫码评分 · 本人专用 · 请勿转借拍照"
+    notice_lines = [notice]
+    if pdf_fonts.text_width(notice, 7.5, font) > width:
+        notice_lines = ["微信扫码评分 · 本人专用 ·", "请勿转借拍照"]
+    for index, line in enumerate(notice_lines):
+        pdf.setFont(font, 7.5)
+        pdf.drawString(text_x, y + 10 * mm - index * 3.5 * mm, line)
 
 
 def slips_rows(entries: Iterable[Mapping[str, Any]], url_for_token: Any) -> list[list[str]]:
