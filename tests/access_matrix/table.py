@@ -49,7 +49,10 @@ KNOWN_GAPS: dict[str, str] = {}
 NOT_OBJECT_ROUTES: tuple[str, ...] = ()
 
 # Write routes that do not belong to a campaign: archiving a campaign does not freeze them.
-NOT_CAMPAIGN_WRITES: frozenset[str] = frozenset({"orgs:membership_revoke", "orgs:user_password", "jobs:retry"})
+# Documents are downloads that change nothing: an archived campaign still gets them (tests/documents).
+NOT_CAMPAIGN_WRITES: frozenset[str] = frozenset(
+    {"orgs:membership_revoke", "orgs:user_password", "jobs:retry", "documents:notice"}
+)
 
 
 @dataclass(frozen=True)
@@ -260,6 +263,12 @@ def _results() -> list[Cell]:
         "unit-B": BUREAU | {"reporter_b", "scorer_x", "scorer_y"},
     }
     published = {"prepare": _publish, "published": True}
+    self_report = {
+        "unit-A": MANAGERS | {"reporter_a"},
+        "unit-B": MANAGERS | {"reporter_b"},
+        "unit-county-A": MANAGERS | {"reporter_county_a"},
+        **other,
+    }
     return [
         *_row("results:standings", "GET", {"unit-A": BUREAU | {"reviewer_county_a"}, **other}),
         # a unit asking for the table once published is taken to its own result
@@ -278,6 +287,12 @@ def _results() -> list[Cell]:
         *_row(
             "jobs:retry", "POST", {"unit-A": frozenset({"organizer"}), "other-bureau": frozenset({"other_organizer"})}
         ),
+        # a unit's self-evaluation report (Word, PDF): the campaign's managers and the unit's own reporter
+        *_row("documents:self_report", "GET", self_report, fixed={"kind": "docx"}),
+        *_row("documents:self_report", "GET", self_report, fixed={"kind": "pdf"}),
+        # the ranking notice (通报): the campaign's organizers and leaders; a POST answers with the file
+        *_row("documents:notice", "GET", {"unit-A": MANAGERS | {"leader"}, **other}),
+        *_row("documents:notice", "POST", {"unit-A": MANAGERS | {"leader"}, **other}, body="kind=docx"),
     ]
 
 

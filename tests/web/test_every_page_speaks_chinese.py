@@ -54,6 +54,8 @@ NOT_PAGES = frozenset(
         "ratings:board_json",
         "jobs:retry",
         "results:recompute",
+        # Word and PDF downloads (tests/documents read them back)
+        "documents:self_report",
     }
 )
 

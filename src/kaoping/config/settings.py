@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kaoping.results",
     "kaoping.external",
     "kaoping.web",
+    "kaoping.documents",
     "kaoping.backup",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -1,0 +1,1 @@
+"""Word and PDF documents: units' self-evaluation reports, the ranking notice (通报), batches."""

@@ -1,0 +1,107 @@
+"""Downloads of the Word and PDF documents.
+
+A unit's self-evaluation report: the campaign's organizers and the unit's own reporters; the
+ranking notice (通报): the campaign's organizers and leaders. Archived campaigns still download.
+Nothing computes the standings here: the documents read the stored self-assessment and the stored
+result.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kaoping.assessments.selectors import scheme_for
+from kaoping.campaigns.access import CampaignAccess, campaign_for, unit_for
+from kaoping.campaigns.models import Campaign
+from kaoping.documents import docx_writer, notice, pdf_writer, selfreport
+from kaoping.documents.forms import NoticeForm
+from kaoping.documents.layout import Document
+from kaoping.results import services
+from kaoping.results.selectors import visible_stored_units
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def render_document(document: Document, kind: str) -> bytes:
+    return docx_writer.to_docx(document) if kind == "docx" else pdf_writer.to_pdf(document)
+
+
+def download(document: Document, kind: str, name: str) -> FileResponse:
+    response = FileResponse(
+        io.BytesIO(render_document(document, kind)),
+        as_attachment=True,
+        filename=f"{name}.{kind}",
+        content_type=CONTENT_TYPES[kind],
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def self_report(request: HttpRequest, campaign_id: int, unit_id: int, kind: str) -> HttpResponse | FileResponse:
+    if kind not in CONTENT_TYPES:
+        raise Http404
+    _campaign, access = campaign_for(request.user, campaign_id)
+    unit = unit_for(access, unit_id)
+    if not (access.organizer or access.can_report_for(unit.organization)):
+        raise Http404
+    try:
+        document = selfreport.self_report(unit)
+    except selfreport.ReportError as error:
+        return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
+    return download(document, kind, document.title)
+
+
+def _notice_access(request: HttpRequest, campaign_id: int) -> tuple[Campaign, CampaignAccess]:
+    """The campaign's organizers and leaders (an archived campaign too: a download changes nothing)."""
+    campaign, access = campaign_for(request.user, campaign_id)
+    if not (access.organizer or access.leader):
+        raise Http404
+    return campaign, access
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_form(request: HttpRequest, campaign_id: int) -> HttpResponse | FileResponse:
+    """The 通报's form; a valid POST answers with the .docx or .pdf (nothing is stored)."""
+    campaign, access = _notice_access(request, campaign_id)
+    scheme = scheme_for(campaign)
+    shown = services.standings(campaign)
+    ready = shown.current and shown.stored is not None
+    form = NoticeForm(request.POST or None, initial=notice.initial(campaign))
+    error = ""
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        if kind not in CONTENT_TYPES:
+            error = _("请选择下载 Word 文档或 PDF 文档。")
+        elif not ready:
+            error = _("考核结果正在重新计算,完成后才能生成通报。")
+        elif form.is_valid():
+            data = form.cleaned_data
+            text = notice.NoticeText(
+                issuer=data["issuer"],
+                number=data["number"],
+                title=data["title"],
+                recipient=data["recipient"],
+                body=data["body"],
+                signature=data["signature"],
+                day=data["day"],
+            )
+            rows = visible_stored_units(request.user, access).order_by("category", "position")
+            document = notice.notice(campaign, scheme, text, services.listed_units(rows))
+            return download(document, kind, text.title)
+        else:
+            error = _("通报未生成:请按提示修改标出的内容。")
+    status = 422 if request.method == "POST" else 200
+    context = {"campaign": campaign, "form": form, "ready": ready, "error": error}
+    return render(request, "documents/notice_form.html", context, status=status)
