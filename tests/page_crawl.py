@@ -540,6 +540,7 @@ def seed_urls(world: World) -> list[str]:
             urls += [
                 reverse("assessments:unit_overview", args=[pk, unit.pk]),
                 reverse("assessments:review_unit", args=[pk, unit.pk]),
+                reverse("assessments:report_import", args=[pk, unit.pk]),
                 reverse("results:unit_result", args=[pk, unit.pk]),
                 reverse("results:explain", args=[pk, unit.pk]),
             ]

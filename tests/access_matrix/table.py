@@ -107,6 +107,13 @@ def _assessments() -> list[Cell]:
         "unit-county-A": frozenset({"reporter_county_a", "leader_county_a"}),
     }
     # Item 1.1 is dept X's, item 1.2 dept Y's: a department sees only its own items' history.
+    # importing an existing self-evaluation report: the unit's reporters, and the campaign's organizers for any unit
+    report_import = {
+        "unit-A": frozenset({"reporter_a"}) | MANAGERS,
+        "unit-B": frozenset({"reporter_b"}) | MANAGERS,
+        "unit-county-A": frozenset({"reporter_county_a"}) | MANAGERS,
+        "other-bureau": frozenset({"other_organizer"}),
+    }
     history = {
         "unit-A": BUREAU | {"reporter_a", "leader_school_a", "scorer_x", "reviewer_county_a"},
         "item-of-dept-Y": BUREAU | {"reporter_a", "leader_school_a", "scorer_y", "reviewer_county_a"},
@@ -156,6 +163,9 @@ def _assessments() -> list[Cell]:
         *_row("assessments:self_import", "POST", own_unit),
         *_row("assessments:self_import_template", "GET", own_unit),
         *_row("assessments:self_import_confirm", "POST", own_unit, body="payload=x"),
+        *_row("assessments:report_import", "GET", report_import),
+        *_row("assessments:report_import", "POST", report_import),
+        *_row("assessments:report_import_confirm", "POST", report_import, body="payload=x"),
         *_row("assessments:evidence_upload", "POST", own_unit),
         *_row("assessments:evidence_link", "POST", own_unit, body="file_id={file_id}&attach=1"),
         *_row("assessments:item_history", "GET", history),

@@ -49,6 +49,7 @@ NOT_PAGES = frozenset(
         "ratings:credential_reissue",
         "ratings:exchange",
         "assessments:self_import_confirm",
+        "assessments:report_import_confirm",
         "ratings:ballot",
         "ratings:rater_status",
         "ratings:board_json",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaoping.assessments import import_views, mapping_views, views, workbench
+from kaoping.assessments import import_views, mapping_views, report_import_views, views, workbench
 
 app_name = "assessments"
 
@@ -20,6 +20,16 @@ urlpatterns = [
         "<int:campaign_id>/unit/<int:unit_id>/import/confirm/",
         import_views.self_import_confirm,
         name="self_import_confirm",
+    ),
+    path(
+        "<int:campaign_id>/unit/<int:unit_id>/import-report/",
+        report_import_views.report_import_page,
+        name="report_import",
+    ),
+    path(
+        "<int:campaign_id>/unit/<int:unit_id>/import-report/confirm/",
+        report_import_views.report_import_confirm,
+        name="report_import_confirm",
     ),
     path("<int:campaign_id>/unit/<int:unit_id>/evidence/", views.evidence_upload, name="evidence_upload"),
     path(
