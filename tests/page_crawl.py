@@ -530,6 +530,7 @@ def seed_urls(world: World) -> list[str]:
             reverse("audit:campaign_log", args=[pk]),
             reverse("assessments:campaign_home", args=[pk]),
             reverse("results:standings", args=[pk]),
+            reverse("results:stats", args=[pk]),
             reverse("external:imported_scores", args=[pk]),
             reverse("ratings:session_list", args=[pk]),
         ]
@@ -549,6 +550,7 @@ def seed_urls(world: World) -> list[str]:
     for organization in Organization.objects.order_by("pk")[:3]:
         urls.append(reverse("orgs:unit", args=[organization.pk]))
     urls.append(reverse("ratings:session_detail", args=[world.pks["session"]]))
+    urls.append(reverse("ratings:progress", args=[world.pks["session"]]))
     from kaoping.jobs.models import Job
 
     for job in Job.objects.filter(key__startswith="orgs-import:").order_by("pk"):

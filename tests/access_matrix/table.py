@@ -219,6 +219,7 @@ def _ratings() -> list[Cell]:
         *_row("ratings:ballots_export", "GET", organizer_only),
         *_row("ratings:board", "GET", organizer_and_leader),
         *_row("ratings:board_json", "GET", organizer_and_leader),
+        *_row("ratings:progress", "GET", organizer_and_leader),  # 测评进度大屏 (counts only)
         # Rater links: the token is the credential. A made-up token opens nothing, for anyone.
         *_row("ratings:exchange", "GET", {"unit-A": NOBODY}, public=True, fixed={"token": "not-a-real-token"}),
         # The room's join page and the receipt check are public by design (they reveal no grade).
@@ -287,6 +288,9 @@ def _results() -> list[Cell]:
         *_row("results:unit_result", "GET", after, **published),
         *_row("results:explain", "GET", before),
         *_row("results:explain", "GET", after, **published),
+        # the 统计 page: whoever sees the whole table (departments too once published), never a unit
+        *_row("results:stats", "GET", {"unit-A": BUREAU | {"reviewer_county_a"}, **other}),
+        *_row("results:stats", "GET", {"unit-A": BUREAU | {"reviewer_county_a", "scorer_x", "scorer_y"}}, **published),
         # asking a worker to recompute (the retry after a failure): whoever sees the standings
         *_row("results:recompute", "POST", {"unit-A": BUREAU | {"reviewer_county_a"}, **other}),
         # a background job's page, progress and retry: only the person who started it

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaoping.ratings import views
+from kaoping.ratings import progress_views, views
 
 app_name = "ratings"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("sessions/<int:session_id>/ballots.csv", views.ballots_export, name="ballots_export"),
     path("sessions/<int:session_id>/board/", views.board, name="board"),
     path("sessions/<int:session_id>/board.json", views.board_json, name="board_json"),
+    path("sessions/<int:session_id>/progress/", progress_views.progress, name="progress"),
     path("t/<str:token>", views.exchange, name="exchange"),
     path("join/<uuid:public_id>/", views.join, name="join"),
     path("receipt/<uuid:public_id>/", views.receipt_check, name="receipt"),

@@ -25,7 +25,7 @@ from kaoping.engine.explain import explain_unit
 from kaoping.engine.numbers import fmt
 from kaoping.engine.results import ItemResult
 from kaoping.jobs.views import progress_context
-from kaoping.results import selectors, services
+from kaoping.results import figures, selectors, services
 from kaoping.results.models import StoredUnitResult
 
 
@@ -185,6 +185,7 @@ def unit_result(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpRes
     if result is None:
         return _computing(request, campaign, shown, poll_url)
     context = {"unit": unit, "result": result, "full_text": explain_unit(result)}
+    context["figures"] = figures.unit_figures(request.user, campaign, unit, result)
     return render(request, "results/unit_result.html", {**context, **_recompute_context(campaign, shown, poll_url)})
 
 
