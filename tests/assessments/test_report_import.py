@@ -234,3 +234,24 @@ def test_matching_by_words_when_numbers_and_order_differ(world):
     preview = report_import.preview(world.unit, "r.txt", text.encode(), world.reporter)
     matched = {r.item_id: r.stated_score for r in preview.rows if r.line}
     assert matched == {"5": Decimal(1), "1": Decimal("0.5")}
+
+
+def test_a_huge_report_is_previewed_quickly(world):
+    import time
+
+    text = "\n".join(f"{n % 99 + 1}.开展形式多样的依法治教活动{n}(分值1分,自评1分)" for n in range(1200))
+    started = time.perf_counter()
+    preview = report_import.preview(world.unit, "r.txt", text.encode(), world.reporter)
+    assert time.perf_counter() - started < 5
+    assert preview.counts["items"] == 1000 and "评价要点超过 1000 个" in preview.unparsed[0]
+
+
+def test_seed_004_preview_time(world):
+    import time
+
+    data = SEED_004.read_bytes()
+    started = time.perf_counter()
+    report_import.preview(world.unit, "r.txt", data, world.reporter)
+    seconds = time.perf_counter() - started
+    print(f"\nseed 004 preview (read, parse, match, check, totals, sign): {seconds * 1000:.0f} ms")
+    assert seconds < 2

@@ -200,3 +200,47 @@ def test_parsing_seed_004_takes_little_time():
     for _ in range(10):
         parse_report(text)
     assert (time.perf_counter() - started) / 10 < 0.1
+
+
+def test_docx_with_word_automatic_numbering_numbers_items_in_order():
+    """Word's own list numbering is not part of a paragraph's text: items still come in order."""
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("贯彻执行党的教育方针(权重3分,自评2分)", style="List Number")
+    document.add_paragraph("甲项工作(分值1分,自评1分)。", style="List Number 2")
+    document.add_paragraph("乙项工作(分值2分,自评1分)。", style="List Number 2")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    report = parse_report(read_report("报告.docx", buffer.getvalue()))
+    assert [(s.number, s.title) for s in report.sections] == [(1, "贯彻执行党的教育方针")]
+    assert [(i.section, i.number, i.text) for i in report.items] == [(1, 1, "甲项工作"), (1, 2, "乙项工作")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "1." + "," * 4000 + "x(分值1分,自评1分)",  # a long run of punctuation before the clause
+        "1.甲" + "(" * 4000 + "分值1分,自评1分)",
+        "1.甲" + "7" * 4000 + "(分值1分,自评1分)",  # a long run of digits with no unit
+        "分值" * 2000 + "1",
+    ],
+    ids=["commas", "brackets", "digits", "keywords"],
+)
+def test_hostile_lines_cost_little(line):
+    import time
+
+    text = "\n".join([line] * 200)  # 200 lines of 4,000+ characters (~2.4 MB as UTF-8)
+    started = time.perf_counter()
+    parse_report(text)
+    assert time.perf_counter() - started < 2.0
+
+
+def test_reading_stops_after_too_many_items_or_failed_lines():
+    from kaoping.formats.report_text import MAX_ITEMS, MAX_UNPARSED
+
+    report = parse_report("\n".join(f"{n % 999 + 1}.甲(分值1分,自评1分)" for n in range(MAX_ITEMS + 50)))
+    assert len(report.items) == MAX_ITEMS and report.unparsed[-1].line == MAX_ITEMS + 1
+    assert "评价要点超过" in report.unparsed[-1].reason
+    report = parse_report("\n".join("1.甲(分值1分,自评?)" for _ in range(MAX_UNPARSED + 50)))
+    assert len(report.unparsed) == MAX_UNPARSED + 1

@@ -120,9 +120,10 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def likeness(a: str, b: str) -> float:
+def likeness(a: str | set[str], b: str | set[str]) -> float:
     """Share of b's character pairs found in a (0..1): cheap and good enough for Chinese."""
-    pa, pb = _bigrams(a), _bigrams(b)
+    pa = a if isinstance(a, set) else _bigrams(a)
+    pb = b if isinstance(b, set) else _bigrams(b)
     return len(pa & pb) / len(pb) if pb else 0.0
 
 
@@ -154,10 +155,11 @@ def match(
             used.add(item_index)
 
     items = report.items
-    words = [f"{ref.item.name}{ref.item.standard or ''}" for ref in refs]
+    words = [_bigrams(f"{ref.item.name}{ref.item.standard or ''}") for ref in refs]
+    texts = [_bigrams(item.text) for item in items]
     # 0. words that clearly name one scheme item (same points, far likelier than any other)
     for n, item in enumerate(items):
-        ranked = sorted(((likeness(item.text, w), r) for r, w in enumerate(words)), reverse=True)
+        ranked = sorted(((likeness(texts[n], w), r) for r, w in enumerate(words)), reverse=True)
         if not ranked:
             break
         best, r = ranked[0]
@@ -195,7 +197,7 @@ def match(
         for r, ref in enumerate(refs):
             if r in found:
                 continue
-            value = likeness(item.text, words[r])
+            value = likeness(texts[n], words[r])
             if ref.item.points == item.points:
                 value += 0.1
             if value > best:

@@ -26,7 +26,9 @@ from decimal import Decimal, InvalidOperation
 MAX_REPORT_BYTES = 5 * 1024 * 1024  # a long Word report with pictures is well under this
 MAX_TEXT_CHARS = 500_000  # decoded text (seed 004 is 9,000 characters)
 MAX_LINES = 20_000
-MAX_LINE_CHARS = 5_000  # a longer line is cut for matching (the numbers are at its end) and reported
+MAX_LINE_CHARS = 5_000  # a longer line is not matched; it is reported
+MAX_ITEMS = 1_000  # a real scheme has at most a few hundred items; reading stops past this
+MAX_UNPARSED = 200  # reported lines, then reading stops (a file that is not a report at all)
 
 CN_DIGITS = "〇一二三四五六七八九十"
 
@@ -36,7 +38,7 @@ _SEP = r"[\s,,、;;]*"
 _POINTS_WORD = r"(?:分值|权重|满分|标准分|总分值)"
 _SELF_WORD = r"自评(?:得分|分数|分)?"
 _SCORE = re.compile(
-    rf"[((]*\s*(?P<kind>{_POINTS_WORD})\s*[:：]?\s*{_NUM}\s*分?{_SEP}{_SELF_WORD}\s*[:：]?\s*{_NUM}\s*分?\s*[))]*"
+    rf"(?P<kind>{_POINTS_WORD})\s*[:：]?\s*{_NUM}\s*分?{_SEP}{_SELF_WORD}\s*[:：]?\s*{_NUM}\s*分?\s*[))]*"
 )
 _LOOKS_SCORED = re.compile(rf"{_POINTS_WORD}\s*[:：]?\s*\d|{_SELF_WORD}\s*[:：]?\s*\d")
 _TOTAL = re.compile(r"自评(?:总分|总得分|得分合计|合计)\s*(?:为|是)?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*分?")
@@ -44,8 +46,8 @@ _GRADE = re.compile(r"自评等次\s*(?:为|是)?\s*[:：]?\s*[“\"'「『]?\s*
 _ITEM_NUMBER = re.compile(r"^\s*[((]?\s*(\d{1,3})\s*(?:[.．、)):]|\s)\s*")
 _SECTION_NUMBER = re.compile(rf"^\s*[((]\s*([{CN_DIGITS}]{{1,3}})\s*[))]\s*|^\s*([{CN_DIGITS}]{{1,3}})\s*[、.．]\s*")
 _BROKEN_SECTION = re.compile(rf"^\s*(?:[((]\s*[{CN_DIGITS}]{{0,3}}|[{CN_DIGITS}]{{1,3}})?\s*[))]")
-_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|个百分点|万元|亿元|元|人|所|个|间|家|节|班)")
-_EDGE = re.compile(r"^[\s。.,,;;、()()]+|[\s。.,,;;、()()]+$")
+_FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(%|％|个百分点|万元|亿元|元|人|所|个|间|家|节|班)")
+_EDGE_CHARS = " \t\u3000。.,,;;、()()"  # stripped from both ends (str.strip: linear, unlike a regex "[…]+$")
 _CONTEXT_BREAK = re.compile(r"[,;。;:!?!?(())]")
 
 
@@ -136,7 +138,7 @@ def _decimal(text: str) -> Decimal | None:
 
 def _clean(text: str) -> str:
     """Trim spaces and the punctuation a removed clause leaves behind."""
-    return _EDGE.sub("", text)
+    return text.strip(_EDGE_CHARS)
 
 
 def _figures(text: str) -> tuple[Figure, ...]:
@@ -165,6 +167,15 @@ def parse_report(text: str) -> ParsedReport:
         if not original:
             continue
         report.lines += 1
+        if len(report.items) >= MAX_ITEMS or len(report.unparsed) >= MAX_UNPARSED:
+            report.unparsed.append(
+                Unparsed(
+                    index,
+                    original[:120],
+                    f"从这一行起未再读取:评价要点超过 {MAX_ITEMS} 个或未能识别的行超过 {MAX_UNPARSED} 行",
+                )
+            )
+            break
         line = unicodedata.normalize("NFKC", original)  # （）→ (),，→ ,,full-width digits → ASCII
         if len(line) > MAX_LINE_CHARS:
             report.unparsed.append(
