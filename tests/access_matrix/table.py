@@ -291,6 +291,16 @@ def _results() -> list[Cell]:
         # the 统计 page: whoever sees the whole table (departments too once published), never a unit
         *_row("results:stats", "GET", {"unit-A": BUREAU | {"reviewer_county_a"}, **other}),
         *_row("results:stats", "GET", {"unit-A": BUREAU | {"reviewer_county_a", "scorer_x", "scorer_y"}}, **published),
+        # the Excel tables a bureau files (汇总表, 明细表): whoever sees the standings, never a unit
+        *_row("results:table_xlsx", "GET", {"unit-A": BUREAU | {"reviewer_county_a"}, **other}, fixed={"table": "summary"}),
+        *_row("results:table_xlsx", "GET", {"unit-A": BUREAU | {"reviewer_county_a"}, **other}, fixed={"table": "detail"}),
+        *_row(
+            "results:table_xlsx",
+            "GET",
+            {"unit-A": BUREAU | {"reviewer_county_a", "scorer_x", "scorer_y"}},
+            fixed={"table": "summary"},
+            **published,
+        ),
         # asking a worker to recompute (the retry after a failure): whoever sees the standings
         *_row("results:recompute", "POST", {"unit-A": BUREAU | {"reviewer_county_a"}, **other}),
         # a background job's page, progress and retry: only the person who started it
