@@ -204,3 +204,18 @@ def test_a_unit_sees_earlier_years_only_where_its_result_was_published(
     earlier.save()
     html = client.get(reverse("results:unit_result", args=[scored.pk, unit_a.pk])).content.decode()
     assert "2023年度学校考核" in _table(html, "东湖第一中学历年总分")
+
+
+def test_the_category_average_follows_a_change_of_the_stored_result(
+    scored: Any, client_for: Any, organizer: Any, reviewer: Any, unit_a: Any, scheme: Any
+) -> None:
+    from kaoping.assessments.selectors import item_ref
+
+    client = client_for(organizer)
+    url = reverse("results:unit_result", args=[scored.pk, unit_a.pk])
+    row = '<th scope="row">重点工作考核</th><td class="num">{}</td><td class="num">{}</td>'
+    assert row.format("9.5", "9.5") in _table(client.get(url).content.decode(), "各部分得分与学校平均")
+    item = item_ref(scheme, "school", "1.2").item
+    services.review_save(unit=unit_a, item=item, actor=reviewer, version=0, score="2", reason="德育活动记录不全")
+    stored(scored)
+    assert row.format("9", "9") in _table(client.get(url).content.decode(), "各部分得分与学校平均")
