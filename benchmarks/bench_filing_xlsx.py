@@ -204,6 +204,9 @@ def main() -> None:
         "openpyxl's write-only mode and nothing else; the difference is the styles, merged headers, page setup "
         "and the checks on every text cell (formula-like text kept as text).",
         "",
+        "Wall seconds include time spent waiting for a core when others share the machine (see the load "
+        "average); the CPU seconds are the figure to compare between runs.",
+        "",
     ]
     args.out.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
