@@ -487,6 +487,9 @@ def build_world(client_class: Any) -> World:
     assert on_stage is not None
     ratings.unit_open(session=session, session_unit=on_stage, actor=organizer)
 
+    # 结果公示: the district's campaign on notice with a public page, then a correction as 第 2 版.
+    _publish_two_versions(honggutan, unit, item, organizer, reviewer)
+
     # The organizer's background jobs: an import that finished and one that failed (their pages).
     from kaoping.jobs.models import Job, JobState
 
@@ -512,6 +515,30 @@ def build_world(client_class: Any) -> World:
     )
 
 
+def _publish_two_versions(campaign: Any, unit: Any, item: Any, organizer: Any, reviewer: Any) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from kaoping.assessments import services as assessments
+    from kaoping.campaigns.models import Campaign, Phase
+    from kaoping.publication import services as publication
+
+    def move(phase: str) -> None:
+        Campaign.objects.filter(pk=campaign.pk).update(phase=phase)
+        campaign.refresh_from_db()
+        unit.campaign.refresh_from_db()
+
+    today = timezone.localdate()
+    window = {"notice_start": today, "notice_end": today + datetime.timedelta(days=6)}
+    move(Phase.NOTICE)
+    publication.publish(campaign=campaign, actor=organizer, public=True, **window)
+    move(Phase.SCORING)
+    assessments.review_save(unit=unit, item=item, actor=reviewer, version=1, score=item.points, reason="异议成立")
+    move(Phase.NOTICE)
+    publication.publish(campaign=campaign, actor=organizer, public=True, reason="异议成立,更正一项得分", **window)
+
+
 def seed_urls(world: World) -> list[str]:
     """Addresses of the page patterns that take ids, filled from the data (the crawl finds most
     of them through links too; these make sure no role misses one it could open)."""
@@ -533,7 +560,11 @@ def seed_urls(world: World) -> list[str]:
             reverse("results:stats", args=[pk]),
             reverse("external:imported_scores", args=[pk]),
             reverse("ratings:session_list", args=[pk]),
+            reverse("publication:manage", args=[pk]),
+            reverse("publication:notice", args=[pk]),
         ]
+        for number in campaign.published_versions.values_list("number", flat=True):
+            urls.append(reverse("publication:version", args=[pk, number]))
         numbers = sorted(campaign.scheme_versions.values_list("number", flat=True))
         if len(numbers) > 1:
             urls.append(reverse("campaigns:scheme_diff", args=[pk]) + f"?old={numbers[0]}&new={numbers[-1]}")
@@ -570,6 +601,15 @@ def crawl_every_role(world: World, client_class: Any, *, per_pattern: int = PER_
     starts = seed_urls(world)
     # the room's QR code opens the join page for anyone, signed in or not
     public = [reverse("ratings:join", args=[RatingSession.objects.get(pk=world.pks["session"]).public_id])]
+    # 结果公示 for anyone: the digest check (with a real digest) and the public notice pages
+    from kaoping.publication.models import PublishedVersion
+
+    for version in PublishedVersion.objects.filter(public=True).order_by("pk"):
+        public += [
+            reverse("publication:public", args=[version.public_key]),
+            f"{reverse('publication:verify')}?digest={version.digest}",
+        ]
+    public.append(reverse("publication:verify"))
     for role, username in ROLES.items():
         client = client_class(raise_request_exception=False)  # a 500 is a finding, the crawl goes on
         role_starts = ["/"]

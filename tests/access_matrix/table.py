@@ -46,7 +46,7 @@ ORG_MANAGERS_OF_A = MANAGERS | {"organizer_county_a", "organizer_province"}
 KNOWN_GAPS: dict[str, str] = {}
 
 # Routes that capture a parameter that is not an object id (none so far); listed here on purpose.
-NOT_OBJECT_ROUTES: tuple[str, ...] = ()
+NOT_OBJECT_ROUTES: tuple[str, ...] = ("publication:public",)  # an unguessable key, open to anyone by design
 
 # Write routes that do not belong to a campaign: archiving a campaign does not freeze them.
 # Documents are downloads that change nothing: an archived campaign still gets them (tests/documents).
@@ -91,6 +91,45 @@ def _publish(world: Any) -> None:
     campaign = world.cast.campaign
     campaign.results_published = True
     campaign.save(update_fields=["results_published"])
+
+
+def _publish_version(world: Any) -> None:
+    """A frozen 第 1 版 of both campaigns (kaoping.publication), without going through a notice phase."""
+    from django.utils import timezone
+
+    from kaoping.publication.models import PublishedVersion
+
+    for campaign in (world.cast.campaign, world.cast.other_campaign):
+        PublishedVersion.objects.get_or_create(
+            campaign=campaign,
+            number=1,
+            defaults={
+                "campaign_name": campaign.name,
+                "bureau_name": campaign.owner.name,
+                "digest": "0" * 64,
+                "data_version": "",
+                "published_at": timezone.now(),
+                "notice_start": timezone.localdate(),
+                "notice_end": timezone.localdate(),
+                "public_key": f"matrix-{campaign.pk}",
+            },
+        )
+
+
+def _publication() -> list[Cell]:
+    """结果公示: the bureau's organizers publish, its leader reads; everyone in the campaign reads the notice."""
+    other = {"other-bureau": frozenset({"other_organizer"})}
+    bureau = {"unit-A": MANAGERS | {"leader"}, **other}
+    organizer = {"unit-A": MANAGERS, **other}
+    version = {"prepare": _publish_version, "fixed": {"number": 1}}
+    return [
+        *_row("publication:manage", "GET", bureau),
+        *_row("publication:publish", "POST", organizer),
+        *_row("publication:notice", "GET", {"unit-A": ANYONE_OF_CITY, **other}),
+        *_row("publication:notice", "GET", {"unit-A": ANYONE_OF_CITY, **other}, prepare=_publish_version),
+        *_row("publication:version", "GET", bureau, **version),
+        *_row("publication:set_public", "POST", organizer, body="public=1", **version),
+    ]
 
 
 def _assessments() -> list[Cell]:
@@ -407,7 +446,7 @@ def archived_cells(cells: list[Cell]) -> list[Cell]:
 
 
 def cells() -> list[Cell]:
-    live = [*_assessments(), *_ratings(), *_campaigns(), *_results(), *_api()]
+    live = [*_assessments(), *_ratings(), *_campaigns(), *_results(), *_publication(), *_api()]
     return [*live, *archived_cells(live)]
 
 

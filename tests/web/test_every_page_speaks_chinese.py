@@ -55,6 +55,8 @@ NOT_PAGES = frozenset(
         "ratings:board_json",
         "jobs:retry",
         "results:recompute",
+        "publication:publish",
+        "publication:set_public",
         # Word and PDF downloads (tests/documents read them back)
         "documents:self_report",
     }

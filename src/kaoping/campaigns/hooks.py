@@ -34,6 +34,10 @@ SubmissionCounter = Callable[[QuerySet[CampaignUnit]], SubmissionProgress]
 # or None while the result is still being computed and ``wait`` is False
 IncompleteFinder = Callable[[Campaign, bool], Sequence[Any] | None]
 IncompleteDescriber = Callable[[Sequence[Any]], str]
+# (campaign) -> why the results cannot be made final yet, or "" (publication knows)
+FinalCheck = Callable[[Campaign], str]
+# (campaign, old phase, new phase, actor): after a phase change, inside its transaction
+PhaseListener = Callable[[Campaign, str, str, Any], None]
 
 
 @dataclass
@@ -41,6 +45,8 @@ class _Providers:
     submission_progress: SubmissionCounter | None = None
     incomplete_units: IncompleteFinder | None = None
     describe_incomplete: IncompleteDescriber | None = None
+    final_check: FinalCheck | None = None
+    phase_listener: PhaseListener | None = None
 
 
 _PROVIDERS = _Providers()
@@ -53,6 +59,11 @@ def provide_submission_progress(counter: SubmissionCounter) -> None:
 def provide_readiness(finder: IncompleteFinder, describer: IncompleteDescriber) -> None:
     _PROVIDERS.incomplete_units = finder
     _PROVIDERS.describe_incomplete = describer
+
+
+def provide_final_step(check: FinalCheck, listener: PhaseListener) -> None:
+    _PROVIDERS.final_check = check
+    _PROVIDERS.phase_listener = listener
 
 
 def submission_progress(units: QuerySet[CampaignUnit]) -> SubmissionProgress:
@@ -73,3 +84,16 @@ def describe_incomplete(units: Sequence[Any]) -> str:
     if _PROVIDERS.describe_incomplete is None:
         raise RuntimeError("no app provides the results readiness (kaoping.results not installed?)")
     return _PROVIDERS.describe_incomplete(units)
+
+
+def final_refusal(campaign: Campaign) -> str:
+    """Why the campaign's results cannot be made final (结果确定) now, or "" (``kaoping.publication``)."""
+    if _PROVIDERS.final_check is None:
+        raise RuntimeError("no app provides the final step (kaoping.publication not installed?)")
+    return _PROVIDERS.final_check(campaign)
+
+
+def phase_changed(campaign: Campaign, old: str, new: str, actor: Any) -> None:
+    if _PROVIDERS.phase_listener is None:
+        raise RuntimeError("no app listens to phase changes (kaoping.publication not installed?)")
+    _PROVIDERS.phase_listener(campaign, old, new, actor)

@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from kaoping.campaigns.access import CampaignAccess
-from kaoping.campaigns.models import Campaign, CampaignUnit
+from kaoping.campaigns.models import Campaign, CampaignUnit, Phase
 from kaoping.campaigns.readonly import is_archived
 from kaoping.orgs.models import Department
 
@@ -58,6 +58,10 @@ def campaign_links(campaign: Campaign, access: CampaignAccess) -> list[Link]:
         _add(links, "results:standings", (pk,), _("成绩排名"), _("各类别得分、等次与排名,每个分数可查看计算说明"))
     if access.organizer or access.leader:
         _add(links, "ratings:session_list", (pk,), _("现场测评"), _("测评会议、评委凭证与投票进度"))
+    if access.organizer or access.leader:
+        _add(links, "publication:manage", (pk,), _("结果公示"), _("冻结结果版本、公示期、校验码与历次变化"))
+    elif campaign.phase in (Phase.NOTICE, Phase.FINAL, Phase.ARCHIVED):
+        _add(links, "publication:notice", (pk,), _("公示名单"), _("各类别名次、总分与等次,公示期与校验码"))
     links.append(Link(_("考核方案"), reverse("campaigns:scheme", args=[pk]), _("方案内容与历次变更")))
     if access.organizer:
         units_description = _("添加单位并指定类别") if writable else _("参评单位及其类别")

@@ -317,9 +317,14 @@ def campaign_set_phase(
         raise CampaignError(_("还有未结束的现场测评,请先结束全部现场测评后再归档"))
     if target == Phase.NOTICE and not going_back:
         reason = _require_complete_results(campaign, reason, incomplete_confirmed, _("进入“结果公示”阶段"))
+    if target == Phase.FINAL and not going_back:
+        refusal = hooks.final_refusal(campaign)
+        if refusal:
+            raise CampaignError(refusal)
     updated = Campaign.objects.filter(pk=campaign.pk, phase=expected).update(phase=target)
     if not updated:
         raise PhaseConflict(_("阶段已被他人修改,请刷新页面后再操作"))
+    hooks.phase_changed(campaign, expected, target, actor)
     audit_record(
         chain=chain_of(campaign),
         action="campaign.phase",

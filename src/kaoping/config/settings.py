@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kaoping.assessments",
     "kaoping.ratings",
     "kaoping.results",
+    "kaoping.publication",
     "kaoping.external",
     "kaoping.web",
     "kaoping.documents",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("campaigns/", include("kaoping.campaigns.urls")),
     path("assess/", include("kaoping.assessments.urls")),
     path("results/", include("kaoping.results.urls")),
+    path("publication/", include("kaoping.publication.urls")),
     path("documents/", include("kaoping.documents.urls")),
     path("jobs/", include("kaoping.jobs.urls")),
     path("external/", include("kaoping.external.urls")),

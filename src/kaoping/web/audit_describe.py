@@ -39,6 +39,10 @@ def _actions() -> dict[str, str]:
         "campaign.deadline": _("设置截止时间"),
         "campaign.publish": _("公布结果"),
         "campaign.unpublish": _("撤回结果公布"),
+        "publication.publish": _("发布公示"),
+        "publication.public": _("设置免登录公示页"),
+        "publication.final": _("结果确定,锁定公示版本"),
+        "publication.unfinal": _("撤销结果确定"),
         "scheme.version": _("上传新版考核方案"),
         "unit.add": _("添加参评单位"),
         "unit.category": _("更改参评单位类别"),
@@ -110,6 +114,13 @@ def _field_words() -> dict[str, str]:
         "category": _("类别"),
         "organization": _("单位"),
         "results_published": _("结果公布"),
+        "published_version": _("公示版本"),
+        "version": _("版本"),
+        "digest": _("校验码"),
+        "notice": _("公示期"),
+        "changed_units": _("有变化的单位数"),
+        "public": _("免登录公示页"),
+        "final": _("结果确定"),
         "scheme_version": _("方案版本"),
         "evidence": _("佐证材料"),
         "raw": _("原始分"),
@@ -291,6 +302,8 @@ class _Describer:
             return " · ".join(p for p in (unit, component) if p)
         if event.object_type == "department_mapping":
             return _("方案中的处室“%(name)s”") % {"name": event.field}
+        if event.object_type == "publication":
+            return _("第 %(number)s 版公示") % {"number": event.object_id}
         return ""
 
     def field(self, event: AuditEvent) -> str:
