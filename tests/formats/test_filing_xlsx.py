@@ -216,3 +216,12 @@ def test_control_characters_pasted_into_a_name_are_dropped() -> None:
     block = CategoryBlock("学校", D(30), (WORK,), [_unit("1", "东湖\x07一中", scored=True)])
     sheet = _read(filing_xlsx.ranking_workbook(HEADING, [block], PLACES)).worksheets[0]
     assert sheet["B5"].value == "东湖一中"
+
+
+def test_a_table_with_no_unit_to_list_says_so_in_chinese() -> None:
+    for make in (filing_xlsx.ranking_workbook, filing_xlsx.detail_workbook, filing_xlsx.rating_workbook):
+        book = _read(make(HEADING, [], PLACES))
+        assert book.sheetnames == ["说明"]
+        sheet = book["说明"]
+        assert sheet["A1"].value.startswith("2026年度教育工作考核")
+        assert sheet["A4"].value == "暂无可列出的单位考核结果。"

@@ -112,6 +112,8 @@ def ranking_workbook(heading: Heading, categories: Sequence[CategoryBlock], plac
     book = _Book()
     for block in categories:
         _ranking_sheet(book, heading, block, places)
+    if not categories:
+        book.nothing(heading, "考核结果汇总表")
     return book.save()
 
 
@@ -120,6 +122,8 @@ def detail_workbook(heading: Heading, categories: Sequence[CategoryBlock], place
     book = _Book()
     for block in categories:
         _detail_sheet(book, heading, block, places)
+    if not categories:
+        book.nothing(heading, "考核得分明细表")
     return book.save()
 
 
@@ -129,6 +133,8 @@ def rating_workbook(heading: Heading, blocks: Sequence[RatingBlock], places: Pla
     book = _Book()
     for block in blocks:
         _rating_sheet(book, heading, block, places)
+    if not blocks:
+        book.nothing(heading, "现场测评分组统计表")
     return book.save()
 
 
@@ -337,6 +343,11 @@ class _Book:
         sheet._values_to_row = _placed  # every cell is made here: place it, skip openpyxl's value check
         self.sheet = sheet
         return _Table(self, sheet, heading, title, columns, rows)
+
+    def nothing(self, heading: Heading, table: str) -> None:
+        """A table with no unit to list (none visible, or none computed): one sheet that says so."""
+        sheet = self.table("说明", heading, f"{heading.campaign}{table}", [_Column("说明", 60)], 1)
+        sheet.append([sheet.text("暂无可列出的单位考核结果。")])
 
     def style(self, key: str, number_format: str = "General") -> Any:
         """A prototype cell's style array, made once per (style, number format)."""
