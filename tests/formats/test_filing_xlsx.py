@@ -225,3 +225,13 @@ def test_a_table_with_no_unit_to_list_says_so_in_chinese() -> None:
         sheet = book["说明"]
         assert sheet["A1"].value.startswith("2026年度教育工作考核")
         assert sheet["A4"].value == "暂无可列出的单位考核结果。"
+
+
+def test_a_wide_rating_table_repeats_the_unit_columns_on_every_page() -> None:
+    groups = tuple(GroupHead(f"g{n}", f"第{n}评委组", D(20)) for n in range(1, 6))
+    block = RatingBlock(LIDE, D(100), groups, [("学校", unit) for unit in UNITS])
+    sheet = _read(filing_xlsx.rating_workbook(HEADING, [block], PLACES)).worksheets[0]
+    assert sheet.max_column == 3 + 5 * 3 + 2
+    assert sheet.print_title_cols == "$A:$C"  # 序号, 类别, 单位名称
+    assert sheet.freeze_panes == "D5"
+    assert sheet.page_setup.fitToWidth == 2

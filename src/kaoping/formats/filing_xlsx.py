@@ -261,6 +261,7 @@ def _rating_sheet(book: _Book, heading: Heading, block: RatingBlock, places: Pla
         f"{heading.campaign}{component.name}分组统计表",
         columns,
         len(block.units),
+        names=3,  # 序号, 类别, 单位名称
     )
     rating_format = _number_format(places.rating)
     component_format = _number_format(places.component)
@@ -338,11 +339,13 @@ class _Book:
         self.styles: dict[str, Any] = {}
         self.sheet: Any = None  # the sheet being written (a prototype cell needs one)
 
-    def table(self, name: str, heading: Heading, title: str, columns: list[_Column], rows: int) -> _Table:
+    def table(
+        self, name: str, heading: Heading, title: str, columns: list[_Column], rows: int, *, names: int = 2
+    ) -> _Table:
         sheet = self.workbook.create_sheet(_sheet_title(name, self.titles))
         sheet._values_to_row = _placed  # every cell is made here: place it, skip openpyxl's value check
         self.sheet = sheet
-        return _Table(self, sheet, heading, title, columns, rows)
+        return _Table(self, sheet, heading, title, columns, rows, names)
 
     def nothing(self, heading: Heading, table: str) -> None:
         """A table with no unit to list (none visible, or none computed): one sheet that says so."""
@@ -400,7 +403,14 @@ class _Table:
     """One printed table: title rows and headers written on creation, then a row per append."""
 
     def __init__(
-        self, book: _Book, sheet: Any, heading: Heading, title: str, columns: list[_Column], body_rows: int
+        self,
+        book: _Book,
+        sheet: Any,
+        heading: Heading,
+        title: str,
+        columns: list[_Column],
+        body_rows: int,
+        names: int,  # the leading columns that say which unit a row is (repeated on a wide table's pages)
     ) -> None:
         from openpyxl.utils import get_column_letter
         from openpyxl.worksheet.page import PageMargins
@@ -436,8 +446,8 @@ class _Table:
         sheet.print_area = f"A1:{last}{last_row}"
         sheet.print_title_rows = f"{first_head}:{last_head}"
         if width > COLUMNS_PER_PAGE:
-            sheet.print_title_cols = "A:B"  # rank and unit name on every page of a wide table
-        sheet.freeze_panes = f"C{last_head + 1}"
+            sheet.print_title_cols = f"A:{get_column_letter(names)}"  # the unit on every page of a wide table
+        sheet.freeze_panes = f"{get_column_letter(names + 1)}{last_head + 1}"
         # title and subtitle, merged across the table
         self._merge(f"A1:{last}1")
         self._merge(f"A2:{last}2")
