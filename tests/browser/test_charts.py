@@ -32,6 +32,12 @@ def _watch_console(page: Any) -> list[str]:
             problems.append(f"{message.text} {message.location.get('url', '')}")
 
     page.on("console", console)
+    # every violation of the page's CSP, as the page's own event reports it (the script goes in through
+    # the DevTools protocol, which the CSP does not govern)
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile));"
+    )
     page.on("pageerror", lambda e: problems.append(str(e)))
     return problems
 
@@ -44,6 +50,10 @@ def _chart_drawn(page: Any, chart_id: str, phone: bool) -> None:
     if phone:
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert svg.locator("path").count() > 0  # bars or a line were drawn, not an empty frame
+
+
+def _no_csp_violation(page: Any) -> None:
+    assert page.evaluate("window.__csp") == []
 
 
 def _fits_the_phone(page: Any) -> None:
@@ -73,6 +83,7 @@ def test_stats_and_unit_pages_draw_their_charts_with_the_numbers_beside_them(
         _chart_drawn(page, chart_id, phone)
     assert page.locator("[data-chart=chart-histogram] svg text", has_text="9–10").count() >= 1
     assert "学校历年平均总分" in page.locator("table caption").nth(2).inner_text()
+    _no_csp_violation(page)
     if phone:
         _fits_the_phone(page)
     axe(page)
@@ -85,6 +96,7 @@ def test_stats_and_unit_pages_draw_their_charts_with_the_numbers_beside_them(
         _chart_drawn(page, chart_id, phone)
     years = page.locator("table", has=page.locator("caption", has_text="历年总分"))
     assert "2023年度学校考核" in years.inner_text() and "9.5" in years.inner_text()
+    _no_csp_violation(page)
     if phone:
         _fits_the_phone(page)
     axe(page)
@@ -127,6 +139,7 @@ def test_progress_board_updates_by_itself_when_a_ballot_arrives(
     assert post_ballot(rater_client(raters[1][1]), unit, "一般", str(uuid.uuid4())).status_code == 201
     page.locator("tr", has=page.locator("th", has_text=name)).filter(has_text="2 / 3").wait_for(state="visible")
     _chart_drawn(page, "chart-progress", phone)  # drawn again after the swap
+    _no_csp_violation(page)
     if phone:
         _fits_the_phone(page)
     axe(page)
