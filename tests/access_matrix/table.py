@@ -51,7 +51,7 @@ NOT_OBJECT_ROUTES: tuple[str, ...] = ("publication:public",)  # an unguessable k
 # Write routes that do not belong to a campaign: archiving a campaign does not freeze them.
 # Documents are downloads that change nothing: an archived campaign still gets them (tests/documents).
 NOT_CAMPAIGN_WRITES: frozenset[str] = frozenset(
-    {"orgs:membership_revoke", "orgs:user_password", "jobs:retry", "documents:notice"}
+    {"orgs:membership_revoke", "orgs:user_password", "jobs:retry", "documents:notice", "documents:batch"}
 )
 
 
@@ -356,6 +356,11 @@ def _results() -> list[Cell]:
         # the ranking notice (通报): the campaign's organizers and leaders; a POST answers with the file
         *_row("documents:notice", "GET", {"unit-A": MANAGERS | {"leader"}, **other}),
         *_row("documents:notice", "POST", {"unit-A": MANAGERS | {"leader"}, **other}, body="kind=docx"),
+        # every unit's reports in a zip: started by the organizers and leaders, downloaded by the starter only
+        # (the world's job is a failed recompute, never a documents zip: nobody gets it)
+        *_row("documents:batch", "GET", {"unit-A": MANAGERS | {"leader"}, **other}),
+        *_row("documents:batch", "POST", {"unit-A": MANAGERS | {"leader"}, **other}, body="kind=pdf"),
+        *_row("documents:batch_download", "GET", {"unit-A": NOBODY}),
     ]
 
 

@@ -38,9 +38,9 @@ def test_notice_form_downloads_a_pdf_and_names_bad_fields(
     pages: Any,
     live_server: Any,
     organizer_ready: Any,
-    honggutan: Any,
+    honggutan: Any,  # noqa: F811  (the fixture imported above)
     axe: Any,
-    phone: bool,  # noqa: F811
+    phone: bool,
 ) -> None:
     page = pages.open(phone=phone)
     page.goto(f"{live_server.url}/login/")
@@ -71,4 +71,57 @@ def test_notice_form_downloads_a_pdf_and_names_bad_fields(
     axe(page)
     fits(page)
     shot(page, "notice-refused", phone)
+    assert not pages.foreign_requests
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_batch_page_shows_progress_and_hands_over_the_zip(
+    pages: Any,
+    live_server: Any,
+    organizer_ready: Any,
+    honggutan: Any,  # noqa: F811
+    axe: Any,
+    phone: bool,
+) -> None:
+    from kaoping.jobs.models import Job, JobState
+
+    campaign = honggutan.campaign
+    # a Word batch still running in a worker: 3 of 10 done
+    Job.objects.create(
+        key=f"documents:{campaign.pk}:{organizer_ready.pk}:docx",
+        title=f"生成全部单位自评报告(Word):{campaign.name}",
+        task_path="kaoping.documents.tasks.build_reports_zip",
+        state=JobState.RUNNING,
+        done=3,
+        total=10,
+        step="第0004区",
+        params={"campaign": campaign.pk, "kind": "docx"},
+        created_by=organizer_ready,
+    )
+    page = pages.open(phone=phone)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "organizer")
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    page.goto(f"{live_server.url}/results/{campaign.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="全部单位自评报告(zip)").click()
+    assert "已完成 3/10(30%)" in page.inner_text("main")
+    axe(page)
+    fits(page)
+    shot(page, "batch-running", phone)
+
+    page.get_by_label("PDF 文档").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="开始生成").click()
+    main = page.locator("main")
+    assert "已生成 1 个单位的自评报告(PDF)" in main.inner_text()
+    axe(page)
+    fits(page)
+    shot(page, "batch-done", phone)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="下载 zip 压缩包").click()
+    assert download_info.value.suggested_filename.endswith(".zip")
+    assert Path(download_info.value.path()).read_bytes().startswith(b"PK")
     assert not pages.foreign_requests

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from kaoping.assessments.models import SelfAssessment, Submission, SubmissionStatus
 from kaoping.campaigns.models import Campaign, CampaignUnit, Phase, SchemeVersion
 from kaoping.formats.scheme_dump import scheme_to_data
 from kaoping.formats.scheme_file import load_scheme
@@ -31,3 +32,21 @@ def honggutan(city: Any, county_a: Any, organizer: Any, settings: Any, tmp_path:
     compute.forget_states()
     compute.recompute(campaign)
     return CampaignUnit.objects.select_related("campaign__owner", "organization").get(pk=unit.pk)
+
+
+@pytest.fixture
+def two_districts(honggutan: CampaignUnit, county_b: Any) -> CampaignUnit:
+    """A second district (西湖区) with the same entries but item 1 at 0.5: 98.6, second."""
+    county_b.name = "西湖区"
+    county_b.save(update_fields=["name"])
+    other = CampaignUnit.objects.create(campaign=honggutan.campaign, organization=county_b, category="district")
+    for entry in SelfAssessment.objects.filter(unit=honggutan):
+        entry.pk = None
+        entry.unit = other
+        if entry.item_id == "1":
+            entry.self_score = entry.self_score / 2
+        entry.save()
+    Submission.objects.create(unit=other, status=SubmissionStatus.SUBMITTED)
+    compute.forget_states()
+    compute.recompute(honggutan.campaign)
+    return honggutan

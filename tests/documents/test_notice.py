@@ -8,15 +8,12 @@ import re
 from typing import Any
 
 import pypdfium2 as pdfium
-import pytest
 from django.urls import reverse
 from docx import Document as read_docx
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from kaoping.assessments.models import SelfAssessment, Submission, SubmissionStatus
 from kaoping.campaigns.models import CampaignUnit, Phase
-from kaoping.results import compute
 
 FORM = {
     "issuer": "南昌市教育局文件",
@@ -27,24 +24,6 @@ FORM = {
     "signature": "南昌市教育局",
     "day": "2022-01-20",
 }
-
-
-@pytest.fixture
-def two_districts(honggutan: CampaignUnit, county_b: Any) -> CampaignUnit:
-    """A second district (西湖区) with the same entries but item 1 at 0.5: 98.6, second."""
-    county_b.name = "西湖区"
-    county_b.save(update_fields=["name"])
-    other = CampaignUnit.objects.create(campaign=honggutan.campaign, organization=county_b, category="district")
-    for entry in SelfAssessment.objects.filter(unit=honggutan):
-        entry.pk = None
-        entry.unit = other
-        if entry.item_id == "1":
-            entry.self_score = entry.self_score / 2
-        entry.save()
-    Submission.objects.create(unit=other, status=SubmissionStatus.SUBMITTED)
-    compute.forget_states()
-    compute.recompute(honggutan.campaign)
-    return honggutan
 
 
 def _east_asian(run: Any) -> str | None:

@@ -59,6 +59,7 @@ NOT_PAGES = frozenset(
         "publication:set_public",
         # Word and PDF downloads (tests/documents read them back)
         "documents:self_report",
+        "documents:batch_download",
     }
 )
 

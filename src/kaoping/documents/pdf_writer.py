@@ -75,20 +75,37 @@ def _cell_style(font: FontSpec, *, centred: bool) -> ParagraphStyle:
     )
 
 
+_PADDING = 6  # points: reportlab's left + right cell padding
+
+
+def _cell(text: str, width: float, font: FontSpec, style: ParagraphStyle) -> Any:
+    """A plain string when it fits on one line (cheap to lay out), else a wrapping Paragraph."""
+    if pdf_fonts.text_width(text, font.size, _face(font)) <= width * mm - 2 * _PADDING:
+        return text
+    return PdfParagraph(escape(text), style)
+
+
 def _table(table: Table) -> PdfTable:
-    head = _cell_style(layout.TABLE_HEAD_FONT, centred=True)
-    cells: list[list[Any]] = [[PdfParagraph(escape(text), head) for text in table.header]]
-    styles = {c: _cell_style(layout.TABLE_FONT, centred=c in table.numeric) for c in range(len(table.header))}
+    head_font, body_font = layout.TABLE_HEAD_FONT, layout.TABLE_FONT
+    head = _cell_style(head_font, centred=True)
+    cells: list[list[Any]] = [[_cell(t, table.widths[c], head_font, head) for c, t in enumerate(table.header)]]
+    styles = {c: _cell_style(body_font, centred=c in table.numeric) for c in range(len(table.header))}
     for row in table.rows:
-        cells.append([PdfParagraph(escape(text), styles[c]) for c, text in enumerate(row)])
+        cells.append([_cell(t, table.widths[c], body_font, styles[c]) for c, t in enumerate(row)])
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("FONT", (0, 0), (-1, 0), _face(head_font), head_font.size, head_font.size * 1.35),
+        ("FONT", (0, 1), (-1, -1), _face(body_font), body_font.size, body_font.size * 1.35),
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
     ]
+    commands.extend(("ALIGN", (c, 1), (c, -1), "CENTER") for c in sorted(table.numeric))
     for first_row, first_col, last_row, last_col in table.merges:
         commands.append(("SPAN", (first_col, first_row + 1), (last_col, last_row + 1)))
+        if last_col > first_col:
+            commands.append(("ALIGN", (first_col, first_row + 1), (last_col, last_row + 1), "CENTER"))
     return PdfTable(cells, colWidths=[w * mm for w in table.widths], repeatRows=1, style=TableStyle(commands))
 
 

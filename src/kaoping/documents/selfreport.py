@@ -17,7 +17,7 @@ score is written as missing, never as 0.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -27,17 +27,18 @@ from django.utils.translation import gettext as _
 from kaoping.assessments import selectors as assess
 from kaoping.assessments.models import SelfAssessment
 from kaoping.assessments.preview import Total, self_preview
-from kaoping.campaigns.models import CampaignUnit
+from kaoping.campaigns.models import Campaign, CampaignUnit
 from kaoping.campaigns.selectors import current_scheme
 from kaoping.documents import layout
 from kaoping.documents.layout import Document, PageBreak, Style, Table
 from kaoping.engine.inputs import ItemInput
-from kaoping.engine.items import NOT_APPLICABLE, compile_tree, score_tree
+from kaoping.engine.items import NOT_APPLICABLE, CompiledTree, compile_tree, score_tree
 from kaoping.engine.model import Component, Indicator, Scheme
 from kaoping.engine.numbers import fmt
 from kaoping.engine.results import ItemResult, UnitResult
 from kaoping.engine.rules import RuleError, figure_names
-from kaoping.results.services import stored_unit_result
+from kaoping.results.models import StoredUnitResult
+from kaoping.results.services import listed_units, stored_unit_result, unit_key
 
 
 class ReportError(Exception):
@@ -97,14 +98,23 @@ def _scored_leaves(results: tuple[ItemResult, ...]) -> dict[str, ItemResult]:
 
 
 def collect_points(
-    scheme: Scheme, component: Component, entries: Mapping[str, SelfAssessment], *, start: int = 0
+    scheme: Scheme,
+    component: Component,
+    entries: Mapping[str, SelfAssessment],
+    *,
+    start: int = 0,
+    trees: dict[str, CompiledTree] | None = None,
 ) -> dict[str, list[Point]]:
     """Each first-level indicator's points scored by the engine's tree (rule points from their
     figures, not-applicable points by the scheme's policy), numbered on from ``start``."""
-    try:
-        tree = compile_tree(component, scheme)
-    except RuleError as error:
-        raise ReportError(_("考核方案的计分规则有误,无法计算单位的自评分。")) from error
+    tree = trees.get(component.id) if trees is not None else None
+    if tree is None:
+        try:
+            tree = compile_tree(component, scheme)
+        except RuleError as error:
+            raise ReportError(_("考核方案的计分规则有误,无法计算单位的自评分。")) from error
+        if trees is not None:
+            trees[component.id] = tree
     scored = _scored_leaves(score_tree(tree, {k: _input(v) for k, v in entries.items()}).items)
     number = start
     result: dict[str, list[Point]] = {}
@@ -215,12 +225,36 @@ def _summary_table(scheme_sections: list[Indicator], points: dict[str, list[Poin
     )
 
 
-def self_report(unit: CampaignUnit, *, today: date | None = None) -> Document:
+@dataclass
+class Batch:
+    """What a batch of reports reads once for all its units (documents.tasks): every unit's
+    entries in one query, the stored results' heads in one, each component's compiled tree."""
+
+    entries: dict[int, dict[str, SelfAssessment]] = field(default_factory=dict)
+    stored: dict[str, UnitResult] = field(default_factory=dict)
+    trees: dict[str, CompiledTree] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, campaign: Campaign) -> Batch:
+        batch = cls()
+        for entry in SelfAssessment.objects.filter(unit__campaign=campaign).order_by("pk"):
+            batch.entries.setdefault(entry.unit_id, {})[entry.item_id] = entry
+        rows = StoredUnitResult.objects.filter(campaign=campaign)
+        batch.stored = {result.unit_id: result for result in listed_units(rows)}
+        return batch
+
+
+def self_report(unit: CampaignUnit, *, today: date | None = None, batch: Batch | None = None) -> Document:
     campaign = unit.campaign
     scheme = current_scheme(campaign)
     if scheme is None:
         raise ReportError(_("考核“%(campaign)s”还没有考核方案,无法生成自评报告。") % {"campaign": campaign.name})
-    entries = assess.entries_by_item(unit)
+    if batch is None:
+        entries = {row.item_id: row for row in SelfAssessment.objects.filter(unit=unit)}
+        stored = stored_unit_result(unit)
+    else:
+        entries = batch.entries.get(unit.pk, {})
+        stored = batch.stored.get(unit_key(unit))
     preview = self_preview(unit, scheme, entries)
     if preview is None:
         raise ReportError(_("考核方案的计分规则有误,无法计算单位的自评分。"))
@@ -232,14 +266,15 @@ def self_report(unit: CampaignUnit, *, today: date | None = None) -> Document:
     )
     doc.add(Style.TITLE, doc.title)
     doc.add(Style.RECIPIENT, (scheme.organizer or campaign.owner.name) + ":")
-    doc.add(Style.BODY, _opening(unit, scheme, preview.total, stored_unit_result(unit)))
+    doc.add(Style.BODY, _opening(unit, scheme, preview.total, stored))
     doc.add(Style.HEADING_1, _("一、自查情况"))
     all_sections: list[Indicator] = []
     by_section: dict[str, list[Point]] = {}
     section_index = 0
     for component in components:
         sections = list(component.indicators)
-        by_section.update(collect_points(scheme, component, entries, start=sum(map(len, by_section.values()))))
+        start = sum(map(len, by_section.values()))
+        by_section.update(collect_points(scheme, component, entries, start=start, trees=batch.trees if batch else None))
         all_sections.extend(sections)
         if len(components) > 1:
             doc.add(Style.BODY, component.name)

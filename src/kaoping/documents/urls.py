@@ -11,4 +11,6 @@ urlpatterns = [
         name="self_report",
     ),
     path("<int:campaign_id>/notice/", views.notice_form, name="notice"),
+    path("<int:campaign_id>/batch/", views.batch, name="batch"),
+    path("<int:campaign_id>/batch/<int:job_id>.zip", views.batch_download, name="batch_download"),
 ]

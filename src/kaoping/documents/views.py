@@ -12,16 +12,20 @@ import io
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaoping.assessments.selectors import scheme_for
-from kaoping.campaigns.access import CampaignAccess, campaign_for, unit_for
+from kaoping.campaigns.access import CampaignAccess, campaign_for, unit_for, units_for
 from kaoping.campaigns.models import Campaign
-from kaoping.documents import docx_writer, notice, pdf_writer, selfreport
+from kaoping.documents import docx_writer, notice, pdf_writer, selfreport, tasks
 from kaoping.documents.forms import NoticeForm
 from kaoping.documents.layout import Document
+from kaoping.jobs import selectors as jobs_selectors
+from kaoping.jobs import services as jobs
+from kaoping.jobs.models import JobState
+from kaoping.jobs.views import progress_context
 from kaoping.results import services
 from kaoping.results.selectors import visible_stored_units
 
@@ -105,3 +109,52 @@ def notice_form(request: HttpRequest, campaign_id: int) -> HttpResponse | FileRe
     status = 422 if request.method == "POST" else 200
     context = {"campaign": campaign, "form": form, "ready": ready, "error": error}
     return render(request, "documents/notice_form.html", context, status=status)
+
+
+def batch_key(campaign: Campaign, user: object, kind: str) -> str:
+    return f"documents:{campaign.pk}:{getattr(user, 'pk', 0)}:{kind}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batch(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Every unit's report in one zip: started here, built by a task worker, progress on this page."""
+    campaign, _access = _notice_access(request, campaign_id)
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        if kind not in CONTENT_TYPES:
+            raise Http404
+        title = _("生成全部单位自评报告(%(kind)s):%(campaign)s") % {
+            "kind": "Word" if kind == "docx" else "PDF",
+            "campaign": campaign.name,
+        }
+        params = {"campaign": campaign.pk, "kind": kind}
+        jobs.request(
+            batch_key(campaign, request.user, kind), title, tasks.build_reports_zip, params=params, user=request.user
+        )
+        return redirect("documents:batch", campaign.pk)
+    latest = [job for kind in CONTENT_TYPES if (job := jobs.latest(batch_key(campaign, request.user, kind)))]
+    latest.sort(key=lambda job: job.pk, reverse=True)
+    context = {
+        "campaign": campaign,
+        "units": units_for(_access).count(),
+        "progress": [progress_context(job) for job in latest],
+    }
+    return render(request, "documents/batch.html", context)
+
+
+@login_required
+@require_GET
+def batch_download(request: HttpRequest, campaign_id: int, job_id: int) -> FileResponse:
+    campaign, _access = _notice_access(request, campaign_id)
+    job = jobs_selectors.own_job(request.user, job_id)
+    if not job.key.startswith(f"documents:{campaign.pk}:") or job.state != JobState.DONE:
+        raise Http404
+    path = tasks.batch_path(campaign.pk, job.pk)
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"{campaign.name}-自评报告.zip", content_type="application/zip"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
