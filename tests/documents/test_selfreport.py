@@ -175,3 +175,14 @@ def test_the_result_page_links_the_report_for_the_organizer_only(
     link = reverse("documents:self_report", args=[honggutan.campaign.pk, honggutan.pk, "pdf"])
     assert link in client_for(personas["organizer"]).get(page).content.decode()
     assert link not in client_for(personas["leader"]).get(page).content.decode()
+
+
+def test_the_self_assessment_page_links_the_report_for_the_units_reporter(
+    honggutan: Any, client_for: Any, personas: Any
+) -> None:
+    from django.urls import reverse
+
+    page = reverse("assessments:unit_overview", args=[honggutan.campaign.pk, honggutan.pk])
+    link = reverse("documents:self_report", args=[honggutan.campaign.pk, honggutan.pk, "docx"])
+    assert link in client_for(personas["reporter_county_a"]).get(page).content.decode()
+    assert link not in client_for(personas["leader_county_a"]).get(page).content.decode()
