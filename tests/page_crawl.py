@@ -537,6 +537,13 @@ def _publish_two_versions(campaign: Any, unit: Any, item: Any, organizer: Any, r
     assessments.review_save(unit=unit, item=item, actor=reviewer, version=1, score=item.points, reason="异议成立")
     move(Phase.NOTICE)
     publication.publish(campaign=campaign, actor=organizer, public=True, reason="异议成立,更正一项得分", **window)
+    # an objection to the new version, assigned and waiting for its answer (the register and its page)
+    from kaoping.orgs.models import User
+    from kaoping.publication import objections
+
+    reporter = User.objects.get(username="demo-reporter")
+    objection = objections.file(unit=unit, actor=reporter, item_id="", reasons="总分与本单位自评不一致,请复核")
+    objections.assign(objection=objection, assignee=reviewer, actor=organizer)
 
 
 def seed_urls(world: World) -> list[str]:
@@ -565,6 +572,14 @@ def seed_urls(world: World) -> list[str]:
         ]
         for number in campaign.published_versions.values_list("number", flat=True):
             urls.append(reverse("publication:version", args=[pk, number]))
+        urls.append(reverse("publication:objections", args=[pk]))
+        from kaoping.publication.models import Objection
+
+        for objection in Objection.objects.filter(unit__campaign=campaign):
+            urls += [
+                reverse("publication:objection", args=[pk, objection.unit_id, objection.number]),
+                reverse("publication:objection_new", args=[pk, objection.unit_id]),
+            ]
         numbers = sorted(campaign.scheme_versions.values_list("number", flat=True))
         if len(numbers) > 1:
             urls.append(reverse("campaigns:scheme_diff", args=[pk]) + f"?old={numbers[0]}&new={numbers[-1]}")

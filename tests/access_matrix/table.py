@@ -116,12 +116,54 @@ def _publish_version(world: Any) -> None:
         )
 
 
+def _file_objections(world: Any) -> None:
+    """第 1 条异议 of every target unit (with a PDF), against a 第 1 版 of its campaign."""
+    from django.utils import timezone
+
+    from kaoping.assessments import uploads
+    from kaoping.campaigns.models import CampaignUnit
+    from kaoping.publication.models import Objection, PublishedVersion
+
+    from .world import pdf_bytes
+
+    _publish_version(world)
+    for unit in CampaignUnit.objects.filter(campaign__in=[world.cast.campaign, world.cast.other_campaign]):
+        stored, facts = uploads.store_upload(pdf_bytes("objection"), "复核材料.pdf")
+        Objection.objects.get_or_create(
+            unit=unit,
+            number=1,
+            defaults={
+                "version": PublishedVersion.objects.get(campaign_id=unit.campaign_id, number=1),
+                "item_name": "总分",
+                "reasons": "异议理由",
+                "evidence_name": facts.original_name,
+                "evidence_stored": stored,
+                "evidence_type": facts.content_type,
+                "filed_at": timezone.now(),
+                "due_on": timezone.localdate(),
+            },
+        )
+
+
 def _publication() -> list[Cell]:
     """结果公示: the bureau's organizers publish, its leader reads; everyone in the campaign reads the notice."""
     other = {"other-bureau": frozenset({"other_organizer"})}
     bureau = {"unit-A": MANAGERS | {"leader"}, **other}
     organizer = {"unit-A": MANAGERS, **other}
     version = {"prepare": _publish_version, "fixed": {"number": 1}}
+    objection = {"prepare": _file_objections, "fixed": {"number": 1}}
+    own_reporter = {
+        "unit-A": frozenset({"reporter_a"}),
+        "unit-B": frozenset({"reporter_b"}),
+        "unit-county-A": frozenset({"reporter_county_a"}),
+        "other-bureau": NOBODY,
+    }
+    seen = {
+        "unit-A": BUREAU | {"reviewer_county_a", "reporter_a", "leader_school_a"},
+        "unit-B": BUREAU | {"reporter_b"},
+        "unit-county-A": BUREAU | {"reviewer_county_a", "reporter_county_a", "leader_county_a"},
+        **other,
+    }
     return [
         *_row("publication:manage", "GET", bureau),
         *_row("publication:publish", "POST", organizer),
@@ -129,6 +171,15 @@ def _publication() -> list[Cell]:
         *_row("publication:notice", "GET", {"unit-A": ANYONE_OF_CITY, **other}, prepare=_publish_version),
         *_row("publication:version", "GET", bureau, **version),
         *_row("publication:set_public", "POST", organizer, body="public=1", **version),
+        # 异议: the register for everyone in the campaign (each sees the rows they may); a unit's reporter files
+        *_row("publication:objections", "GET", {"unit-A": ANYONE_OF_CITY, **other}),
+        *_row("publication:objection_new", "GET", own_reporter),
+        *_row("publication:objection_new", "POST", own_reporter),
+        # one objection: the bureau, the unit's reviewers and the unit itself; organizers assign and answer
+        *_row("publication:objection", "GET", seen, **objection),
+        *_row("publication:objection_evidence", "GET", seen, **objection),
+        *_row("publication:objection_assign", "POST", organizer, **objection),
+        *_row("publication:objection_answer", "POST", organizer, **objection),
     ]
 
 
@@ -331,8 +382,12 @@ def _results() -> list[Cell]:
         *_row("results:stats", "GET", {"unit-A": BUREAU | {"reviewer_county_a"}, **other}),
         *_row("results:stats", "GET", {"unit-A": BUREAU | {"reviewer_county_a", "scorer_x", "scorer_y"}}, **published),
         # the Excel tables a bureau files (汇总表, 明细表): whoever sees the standings, never a unit
-        *_row("results:table_xlsx", "GET", {"unit-A": BUREAU | {"reviewer_county_a"}, **other}, fixed={"table": "summary"}),
-        *_row("results:table_xlsx", "GET", {"unit-A": BUREAU | {"reviewer_county_a"}, **other}, fixed={"table": "detail"}),
+        *_row(
+            "results:table_xlsx", "GET", {"unit-A": BUREAU | {"reviewer_county_a"}, **other}, fixed={"table": "summary"}
+        ),
+        *_row(
+            "results:table_xlsx", "GET", {"unit-A": BUREAU | {"reviewer_county_a"}, **other}, fixed={"table": "detail"}
+        ),
         *_row(
             "results:table_xlsx",
             "GET",

@@ -21,7 +21,7 @@ def on_notice(transactional_db: Any, cast: Any, settings: Any, tmp_path: Any) ->
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = str(tmp_path)
-    for name in ("organizer", "reporter_a"):
+    for name in ("organizer", "reporter_a", "reviewer"):
         user = cast.users[name]
         user.set_password(PASSWORD)
         user.save()
@@ -88,3 +88,59 @@ def test_an_organizer_publishes_a_version_anyone_checks_its_digest_and_a_unit_re
     assert "东湖第一中学" in own.inner_text() and "本单位" in own.inner_text()
     axe(unit_page)
     _shot(unit_page, "notice", phone)
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_a_unit_objects_the_organizer_assigns_it_and_the_reviewer_answers_in_writing(
+    pages: Any, live_server: Any, on_notice: Any, cast: Any, axe: Any, phone: bool
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from kaoping.publication import services
+    from kaoping.publication.models import Objection, ObjectionState
+
+    today = timezone.localdate()
+    services.publish(
+        campaign=on_notice,
+        actor=cast.users["organizer"],
+        notice_start=today,
+        notice_end=today + datetime.timedelta(days=6),
+    )
+    unit = cast.campaign_units["school_a"]
+    reporter = pages.open(phone=phone)
+    login(reporter, live_server.url, "reporter_a")
+    reporter.goto(f"{live_server.url}/publication/{on_notice.pk}/notice/")
+    click_and_wait(reporter, reporter.get_by_role("link", name="异议登记"))
+    click_and_wait(reporter, reporter.get_by_role("button", name="东湖第一中学:提出异议"))
+    reporter.get_by_label("异议对象").select_option(label="重点工作考核 · 1.2 德育工作")
+    reporter.get_by_label("异议理由").fill("德育活动记录已于公示前补交,请复核 1.2 项得分")
+    axe(reporter)
+    _shot(reporter, "objection-new", phone)
+    click_and_wait(reporter, reporter.get_by_role("button", name="提交异议"))
+    assert "异议已提交" in reporter.inner_text("main") and "待分派" in reporter.inner_text("main")
+
+    organizer = pages.open(phone=phone)
+    login(organizer, live_server.url, "organizer")
+    organizer.goto(f"{live_server.url}/publication/{on_notice.pk}/unit/{unit.pk}/objections/1/")
+    organizer.get_by_label("承办人").select_option(label=str(cast.users["reviewer"]))
+    click_and_wait(organizer, organizer.get_by_role("button", name="分派"))
+    assert Objection.objects.get().state == ObjectionState.ASSIGNED
+
+    reviewer = pages.open(phone=phone)
+    login(reviewer, live_server.url, "reviewer")
+    reviewer.goto(f"{live_server.url}/publication/{on_notice.pk}/unit/{unit.pk}/objections/1/")
+    reviewer.get_by_label("异议不成立").check()
+    reviewer.get_by_label("书面答复").fill("经复核,补交材料晚于审核截止时间,维持原评分")
+    axe(reviewer)
+    _shot(reviewer, "objection-answer", phone)
+    click_and_wait(reviewer, reviewer.get_by_role("button", name="提交答复"))
+    assert Objection.objects.get().state == ObjectionState.REJECTED
+
+    reporter.goto(f"{live_server.url}/publication/{on_notice.pk}/objections/")
+    assert "异议不成立" in reporter.inner_text("main")
+    reporter.goto(f"{live_server.url}/publication/{on_notice.pk}/unit/{unit.pk}/objections/1/")
+    assert "维持原评分" in reporter.inner_text("main")
+    axe(reporter)
+    _shot(reporter, "objection-answered", phone)

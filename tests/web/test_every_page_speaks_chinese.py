@@ -57,6 +57,9 @@ NOT_PAGES = frozenset(
         "results:recompute",
         "publication:publish",
         "publication:set_public",
+        "publication:objection_assign",
+        "publication:objection_answer",
+        "publication:objection_evidence",
         # Word and PDF downloads (tests/documents read them back)
         "documents:self_report",
         "documents:batch_download",

@@ -36,6 +36,8 @@ class PublishedVersion(models.Model):
     category_names = models.JSONField(_("类别名称"), default=dict)
     units = models.PositiveIntegerField(_("单位数"), default=0)
     final_at = models.DateTimeField(_("结果确定时间"), null=True, blank=True)
+    # practice: an objection is answered within 15 working days of being filed
+    answer_working_days = models.PositiveSmallIntegerField(_("异议答复期限(工作日)"), default=15)
 
     class Meta:
         verbose_name = _("公示版本")
@@ -68,3 +70,54 @@ class PublishedUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ObjectionState(models.TextChoices):
+    FILED = "filed", _("待分派")
+    ASSIGNED = "assigned", _("待答复")
+    ACCEPTED = "accepted", _("异议成立")
+    REJECTED = "rejected", _("异议不成立")
+
+
+OPEN_STATES = (ObjectionState.FILED, ObjectionState.ASSIGNED)
+
+
+class Objection(models.Model):
+    """A unit's objection (异议) to a published version: against one item or its total, answered in writing."""
+
+    version = models.ForeignKey(PublishedVersion, on_delete=models.CASCADE, related_name="objections")
+    unit = models.ForeignKey(CampaignUnit, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField(_("编号"))  # the unit's first, second … objection in the campaign
+    item_id = models.CharField(_("指标"), max_length=100, blank=True)  # "" = the total
+    item_name = models.CharField(_("指标名称"), max_length=300, blank=True)
+    reasons = models.TextField(_("异议理由"))
+    evidence_name = models.CharField(_("佐证材料"), max_length=255, blank=True)
+    evidence_stored = models.CharField(max_length=64, blank=True)
+    evidence_type = models.CharField(max_length=100, blank=True)
+    evidence_sha256 = models.CharField(max_length=64, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    filed_at = models.DateTimeField(_("提出时间"))
+    due_on = models.DateField(_("答复期限"))
+    state = models.CharField(_("状态"), max_length=16, choices=ObjectionState.choices, default=ObjectionState.FILED)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("分派时间"), null=True, blank=True)
+    answer = models.TextField(_("书面答复"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("异议")
+        verbose_name_plural = _("异议")
+        ordering = ["filed_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["unit", "number"], name="unique_objection_number")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} 异议{self.number}"
+
+    @property
+    def open(self) -> bool:
+        return self.state in OPEN_STATES

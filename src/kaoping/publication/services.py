@@ -127,6 +127,7 @@ def publish(
     notice_end: datetime.date,
     public: bool = False,
     reason: str = "",
+    answer_working_days: int = 15,
 ) -> PublishedVersion:
     """Freeze the stored results as the next published version, with its notice window."""
     require_writable(campaign, error=PublicationError, updating=True)
@@ -158,6 +159,7 @@ def publish(
         notice_end=notice_end,
         public=public,
         public_key=secrets.token_urlsafe(16),
+        answer_working_days=answer_working_days,
         reason=reason,
         changes=changes.to_data(),
         category_names=category_names(locked),
@@ -212,6 +214,11 @@ def check_final(campaign: Campaign) -> str:
     version = latest(campaign)
     if version is None:
         return _("还没有发布公示,不能确定结果。请先在“结果公示”页发布公示")
+    from kaoping.publication.objections import open_count
+
+    unanswered = open_count(campaign)
+    if unanswered:
+        return _("还有 %(count)s 条异议未答复,答复后才能确定结果") % {"count": unanswered}
     if timezone.localdate() <= version.notice_end:
         return _("第 %(number)s 版公示期至 %(end)s 结束,公示期满后才能确定结果") % {
             "number": version.number,

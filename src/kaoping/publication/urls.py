@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaoping.publication import views
+from kaoping.publication import objection_views, views
 
 app_name = "publication"
 
@@ -12,4 +12,22 @@ urlpatterns = [
     path("<int:campaign_id>/notice/", views.notice, name="notice"),
     path("<int:campaign_id>/v<int:number>/", views.version_detail, name="version"),
     path("<int:campaign_id>/v<int:number>/public/", views.set_public, name="set_public"),
+    path("<int:campaign_id>/objections/", objection_views.register, name="objections"),
+    path("<int:campaign_id>/unit/<int:unit_id>/objections/new/", objection_views.new, name="objection_new"),
+    path("<int:campaign_id>/unit/<int:unit_id>/objections/<int:number>/", objection_views.detail, name="objection"),
+    path(
+        "<int:campaign_id>/unit/<int:unit_id>/objections/<int:number>/assign/",
+        objection_views.assign,
+        name="objection_assign",
+    ),
+    path(
+        "<int:campaign_id>/unit/<int:unit_id>/objections/<int:number>/answer/",
+        objection_views.answer,
+        name="objection_answer",
+    ),
+    path(
+        "<int:campaign_id>/unit/<int:unit_id>/objections/<int:number>/evidence/",
+        objection_views.evidence,
+        name="objection_evidence",
+    ),
 ]

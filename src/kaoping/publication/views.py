@@ -23,6 +23,7 @@ from kaoping.publication.changes import Changes
 from kaoping.publication.digest import spaced
 from kaoping.publication.forms import PublishForm, VerifyForm
 from kaoping.publication.models import PublishedUnit, PublishedVersion
+from kaoping.publication.objections import open_count
 from kaoping.results.services import standings
 
 
@@ -121,7 +122,7 @@ def manage(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 def _initial_window() -> dict[str, Any]:
     start, end = services.default_window()
-    return {"notice_start": start, "notice_end": end}
+    return {"notice_start": start, "notice_end": end, "answer_working_days": 15}
 
 
 def _manage_page(
@@ -144,6 +145,7 @@ def _manage_page(
         "form": form,
         "preview": _changes_context(preview, names) if preview is not None else None,
         "notice_days": services.NOTICE_DAYS,
+        "open_objections": open_count(campaign),
     }
     return render(request, "publication/manage.html", context, status=status)
 
@@ -168,6 +170,7 @@ def publish(request: HttpRequest, campaign_id: int) -> HttpResponse:
             notice_end=form.cleaned_data["notice_end"],
             public=form.cleaned_data["public"],
             reason=form.cleaned_data["reason"],
+            answer_working_days=form.cleaned_data["answer_working_days"] or 15,
         )
     except services.PublicationError as error:
         for message in error.messages:

@@ -18,7 +18,7 @@ from kaoping.ratings.selectors import ballots_version
 # types that never change what results.inputs reads. Any other type means a full reload.
 _UNIT_ITEM_TYPES = frozenset({"self_assessment", "department_score", "review_score", "evidence_link"})
 _UNIT_TYPES = frozenset({"submission"})
-_NO_INPUT_TYPES = frozenset({"evidence_file", "spot_check", "recusal", "publication"})
+_NO_INPUT_TYPES = frozenset({"evidence_file", "spot_check", "recusal", "publication", "objection"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,9 @@ def _actions() -> dict[str, str]:
         "publication.public": _("设置免登录公示页"),
         "publication.final": _("结果确定,锁定公示版本"),
         "publication.unfinal": _("撤销结果确定"),
+        "objection.file": _("提出异议"),
+        "objection.assign": _("分派异议"),
+        "objection.answer": _("答复异议"),
         "scheme.version": _("上传新版考核方案"),
         "unit.add": _("添加参评单位"),
         "unit.category": _("更改参评单位类别"),
@@ -121,6 +124,7 @@ def _field_words() -> dict[str, str]:
         "changed_units": _("有变化的单位数"),
         "public": _("免登录公示页"),
         "final": _("结果确定"),
+        "objection": _("异议"),
         "scheme_version": _("方案版本"),
         "evidence": _("佐证材料"),
         "raw": _("原始分"),
@@ -158,9 +162,10 @@ def _value_words() -> dict[str, str]:
     from kaoping.assessments.models import SubmissionStatus
     from kaoping.campaigns.models import Phase
     from kaoping.orgs.models import OrgKind, Role
+    from kaoping.publication.models import ObjectionState
 
     words: dict[str, str] = {}
-    for choices in (OrgKind, Role, SubmissionStatus, Phase):  # later ones win: "draft" reads 草稿
+    for choices in (ObjectionState, OrgKind, Role, SubmissionStatus, Phase):  # later ones win: "draft" reads 草稿
         words.update({str(value): str(label) for value, label in choices.choices})
     return words
 
@@ -304,6 +309,9 @@ class _Describer:
             return _("方案中的处室“%(name)s”") % {"name": event.field}
         if event.object_type == "publication":
             return _("第 %(number)s 版公示") % {"number": event.object_id}
+        if event.object_type == "objection":
+            unit, _sep, number = event.object_id.partition("#")
+            return _("%(unit)s 第 %(number)s 条异议") % {"unit": self.unit(unit), "number": number}
         return ""
 
     def field(self, event: AuditEvent) -> str:
