@@ -138,6 +138,60 @@ def rating_workbook(heading: Heading, blocks: Sequence[RatingBlock], places: Pla
     return book.save()
 
 
+@dataclass(frozen=True, slots=True)
+class ObjectionRow:
+    """One line of the 异议登记表, as the register page shows it (dates already written out)."""
+
+    unit: str
+    number: int
+    target: str
+    reasons: str
+    filed: str
+    due: str
+    state: str
+    assignee: str
+    answer: str
+    answered: str
+    overdue: bool
+
+
+def objection_workbook(heading: Heading, rows: Sequence[ObjectionRow]) -> bytes:
+    """异议登记表: every objection to the campaign's notices, with its deadline and written answer."""
+    book = _Book()
+    columns = [
+        _Column("序号", 6),
+        _Column("单位", _fit(rows, lambda r: r.unit, minimum=12)),
+        _Column("异议对象", _fit(rows, lambda r: r.target, minimum=12)),
+        _Column("异议理由", MAX_TEXT_WIDTH),
+        _Column("提出时间", 17),
+        _Column("答复期限", 12),
+        _Column("状态", 12),
+        _Column("承办人", 10),
+        _Column("书面答复", MAX_TEXT_WIDTH),
+        _Column("答复时间", 17),
+    ]
+    table = book.table("异议登记表", heading, f"{heading.campaign}异议登记表", columns, max(1, len(rows)))
+    for index, row in enumerate(rows, start=1):
+        state = f"{row.state}(已超期)" if row.overdue else row.state
+        table.append(
+            [
+                table.number(index, "0"),
+                table.text(f"{row.unit} 第{row.number}条"),
+                table.text(row.target),
+                table.text(row.reasons),
+                table.text(row.filed, centre=True),
+                table.text(row.due, centre=True),
+                table.text(state, centre=True),
+                table.text(row.assignee, centre=True),
+                table.text(row.answer),
+                table.text(row.answered, centre=True),
+            ]
+        )
+    if not rows:
+        table.append([table.text("暂无异议。"), *table._blank(len(columns) - 1, "text")])
+    return book.save()
+
+
 # --------------------------------------------------------------------------- 汇总表
 
 

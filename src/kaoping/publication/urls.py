@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaoping.publication import objection_views, views
+from kaoping.publication import downloads, objection_views, views
 
 app_name = "publication"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:campaign_id>/v<int:number>/", views.version_detail, name="version"),
     path("<int:campaign_id>/v<int:number>/public/", views.set_public, name="set_public"),
     path("<int:campaign_id>/objections/", objection_views.register, name="objections"),
+    path("<int:campaign_id>/objections.xlsx", downloads.objection_register, name="objections_xlsx"),
+    path("<int:campaign_id>/v<int:number>/tables/<str:table>.xlsx", downloads.version_table, name="version_xlsx"),
     path("<int:campaign_id>/unit/<int:unit_id>/objections/new/", objection_views.new, name="objection_new"),
     path("<int:campaign_id>/unit/<int:unit_id>/objections/<int:number>/", objection_views.detail, name="objection"),
     path(

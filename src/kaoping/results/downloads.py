@@ -58,12 +58,14 @@ def table_xlsx(request: HttpRequest, campaign_id: int, table: str) -> HttpRespon
         date=_date(shown.stored.computed_at),
         version=str(shown.stored.seq),
     )
-    places = _places(scheme)
+    places = scheme_places(scheme)
     try:
         if table == "summary":
-            content = filing_xlsx.ranking_workbook(heading, _categories(scheme, services.listed_units(rows)), places)
+            content = filing_xlsx.ranking_workbook(
+                heading, category_blocks(scheme, services.listed_units(rows)), places
+            )
         elif table == "detail":
-            content = filing_xlsx.detail_workbook(heading, _categories(scheme, list(_full_units(rows))), places)
+            content = filing_xlsx.detail_workbook(heading, category_blocks(scheme, list(_full_units(rows))), places)
         else:
             blocks = _rating_blocks(scheme, list(_full_units(rows)), request.GET.get("component", ""))
             if not blocks:
@@ -91,7 +93,7 @@ def _date(moment: Any) -> str:
     return f"{local.year}年{local.month}月{local.day}日"
 
 
-def _places(scheme: Scheme) -> Any:
+def scheme_places(scheme: Scheme) -> Any:
     from kaoping.formats.filing_xlsx import Places
 
     def places(rounding: Rounding | None) -> int | None:
@@ -115,7 +117,7 @@ def _full_units(rows: QuerySet[StoredUnitResult]) -> Iterator[UnitResult]:
             raise _Stale from None
 
 
-def _categories(scheme: Scheme, units: list[UnitResult]) -> list[Any]:
+def category_blocks(scheme: Scheme, units: list[UnitResult]) -> list[Any]:
     from kaoping.formats.filing_xlsx import CategoryBlock, ComponentHead
 
     by_category: dict[str, list[UnitResult]] = {}
