@@ -8,6 +8,7 @@ organizers and leaders. Older zips of the same campaign are removed when their j
 
 from __future__ import annotations
 
+import gc
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -44,13 +45,25 @@ def _build(progress: jobs.Progress) -> dict[str, Any]:
     params = progress.params
     campaign = Campaign.objects.select_related("owner").get(pk=params["campaign"])
     kind = params["kind"]
-    render = docx_writer.to_docx if kind == "docx" else pdf_writer.to_pdf
     units = list(
         CampaignUnit.objects.filter(campaign=campaign).select_related("organization").order_by("organization__name")
     )
     for unit in units:
         unit.campaign = campaign  # one campaign object: its scheme is parsed once for every unit
     batch = selfreport.Batch.load(campaign)
+    # the 1,000s of entries just read live until the end: keep the garbage collector from walking
+    # them again on every collection the writers' many short-lived objects set off
+    gc.freeze()
+    try:
+        return _write(progress, campaign, kind, units, batch)
+    finally:
+        gc.unfreeze()
+
+
+def _write(
+    progress: jobs.Progress, campaign: Campaign, kind: str, units: list[CampaignUnit], batch: selfreport.Batch
+) -> dict[str, Any]:
+    render = docx_writer.to_docx if kind == "docx" else pdf_writer.to_pdf
     target = batch_path(campaign.pk, progress.job.pk)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
