@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src"
-FILE_FORMAT_LIBRARIES = ("reportlab", "openpyxl")
+FILE_FORMAT_LIBRARIES = ("reportlab", "openpyxl", "docx")
 
 
 def test_wsgi_import_leaves_out_file_format_libraries() -> None:

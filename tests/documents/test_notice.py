@@ -104,3 +104,30 @@ def test_archived_campaigns_still_download(two_districts: CampaignUnit, client_f
     type(two_districts.campaign).objects.filter(pk=two_districts.campaign.pk).update(phase=Phase.ARCHIVED)
     response = _post(client_for(personas["organizer"]), two_districts, "pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_after_publication_the_table_comes_from_the_published_version_with_its_digest_under_it(
+    two_districts: CampaignUnit, client_for: Any, personas: Any
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from kaoping.campaigns.models import Campaign
+    from kaoping.publication import services as publication
+
+    campaign = two_districts.campaign
+    Campaign.objects.filter(pk=campaign.pk).update(phase=Phase.NOTICE)
+    campaign.refresh_from_db()
+    today = timezone.localdate()
+    version = publication.publish(
+        campaign=campaign,
+        actor=personas["organizer"],
+        notice_start=today,
+        notice_end=today + datetime.timedelta(days=6),
+    )
+    response = _post(client_for(personas["organizer"]), two_districts, "docx")
+    word = read_docx(io.BytesIO(b"".join(response.streaming_content)))
+    source = word.paragraphs[-1].text
+    assert "第 1 版结果公示" in source and version.digest[:8] in source and version.digest[-8:] in source
+    assert [c.text for c in word.tables[0].rows[2].cells] == ["1", "红谷滩区", "99.1", "优秀"]

@@ -1,8 +1,9 @@
 """The ranking notice (通报): an official document with the campaign's ranking table as its 附件.
 
 The organizer fills in what only a person can say (版头, 发文字号, title, 主送, body, 落款, date) in a
-form prefilled from the campaign (``initial``); the table comes from the stored result
-(``results.services``), by category: 名次, 单位, 总分, 等次. A body line that starts with "一、" is a
+form prefilled from the campaign (``initial``); the table comes from the latest published version
+(``kaoping.publication``, its digest printed under the table) or, before anything is published, from
+the stored result (``results.services``), by category: 名次, 单位, 总分, 等次. A body line that starts with "一、" is a
 level-1 heading (黑体), one that starts with "(一)" a level-2 heading (楷体), any other a paragraph.
 """
 
@@ -113,7 +114,21 @@ def body_blocks(document: Document, body: str) -> None:
             document.add(Style.BODY, line)
 
 
-def notice(campaign: Campaign, scheme: Scheme, text: NoticeText, units: Sequence[UnitResult]) -> Document:
+@dataclass(frozen=True)
+class Source:
+    """The published version (结果公示) the table was taken from: printed under it, checkable by anyone."""
+
+    number: int
+    digest: str  # printed in groups of eight
+
+
+def notice(
+    campaign: Campaign,
+    scheme: Scheme,
+    text: NoticeText,
+    units: Sequence[UnitResult],
+    source: Source | None = None,
+) -> Document:
     document = Document(
         title=text.title, letterhead=Letterhead(issuer=text.issuer, number=text.number), author=text.signature
     )
@@ -129,4 +144,10 @@ def notice(campaign: Campaign, scheme: Scheme, text: NoticeText, units: Sequence
     document.add(Style.ATTACHMENT_LABEL, _("附件"))
     document.add(Style.TABLE_CAPTION, attachment)
     document.blocks.append(ranking_table(scheme, units))
+    if source is not None:
+        document.add(
+            Style.BODY,
+            _("本表数据取自第 %(number)s 版结果公示,校验码:%(digest)s(可在考评系统“核验公示校验码”页核验)")
+            % {"number": source.number, "digest": source.digest},
+        )
     return document

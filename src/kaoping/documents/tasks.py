@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kaoping.campaigns.models import Campaign, CampaignUnit
-from kaoping.documents import docx_writer, pdf_writer, selfreport
+from kaoping.documents import selfreport
 from kaoping.jobs import services as jobs
 from kaoping.jobs.models import Job
 
@@ -63,6 +63,8 @@ def _build(progress: jobs.Progress) -> dict[str, Any]:
 def _write(
     progress: jobs.Progress, campaign: Campaign, kind: str, units: list[CampaignUnit], batch: selfreport.Batch
 ) -> dict[str, Any]:
+    from kaoping.documents import docx_writer, pdf_writer  # only in a worker making files, never at start-up
+
     render = docx_writer.to_docx if kind == "docx" else pdf_writer.to_pdf
     target = batch_path(campaign.pk, progress.job.pk)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -19,13 +19,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kaoping.assessments.selectors import scheme_for
 from kaoping.campaigns.access import CampaignAccess, campaign_for, unit_for, units_for
 from kaoping.campaigns.models import Campaign
-from kaoping.documents import docx_writer, notice, pdf_writer, selfreport, tasks
+from kaoping.documents import notice, selfreport, tasks
 from kaoping.documents.forms import NoticeForm
 from kaoping.documents.layout import Document
+from kaoping.engine import codec
+from kaoping.engine.results import UnitResult
 from kaoping.jobs import selectors as jobs_selectors
 from kaoping.jobs import services as jobs
 from kaoping.jobs.models import JobState
 from kaoping.jobs.views import progress_context
+from kaoping.publication.digest import spaced
+from kaoping.publication.models import PublishedUnit
+from kaoping.publication.services import latest as latest_version
 from kaoping.results import services
 from kaoping.results.selectors import visible_stored_units
 
@@ -36,7 +41,14 @@ CONTENT_TYPES = {
 
 
 def render_document(document: Document, kind: str) -> bytes:
-    return docx_writer.to_docx(document) if kind == "docx" else pdf_writer.to_pdf(document)
+    # python-docx and reportlab are imported when a file is made: a restarted server is up sooner
+    if kind == "docx":
+        from kaoping.documents import docx_writer
+
+        return docx_writer.to_docx(document)
+    from kaoping.documents import pdf_writer
+
+    return pdf_writer.to_pdf(document)
 
 
 def download(document: Document, kind: str, name: str) -> FileResponse:
@@ -81,7 +93,8 @@ def notice_form(request: HttpRequest, campaign_id: int) -> HttpResponse | FileRe
     campaign, access = _notice_access(request, campaign_id)
     scheme = scheme_for(campaign)
     shown = services.standings(campaign)
-    ready = shown.current and shown.stored is not None
+    # a published version never changes: the notice made from it need not wait for a recompute
+    ready = latest_version(campaign) is not None or (shown.current and shown.stored is not None)
     form = NoticeForm(request.POST or None, initial=notice.initial(campaign))
     error = ""
     if request.method == "POST":
@@ -101,14 +114,27 @@ def notice_form(request: HttpRequest, campaign_id: int) -> HttpResponse | FileRe
                 signature=data["signature"],
                 day=data["day"],
             )
-            rows = visible_stored_units(request.user, access).order_by("category", "position")
-            document = notice.notice(campaign, scheme, text, services.listed_units(rows))
+            units, source = _notice_units(request, campaign, access)
+            document = notice.notice(campaign, scheme, text, units, source)
             return download(document, kind, text.title)
         else:
             error = _("通报未生成:请按提示修改标出的内容。")
     status = 422 if request.method == "POST" else 200
     context = {"campaign": campaign, "form": form, "ready": ready, "error": error}
     return render(request, "documents/notice_form.html", context, status=status)
+
+
+def _notice_units(
+    request: HttpRequest, campaign: Campaign, access: CampaignAccess
+) -> tuple[list[UnitResult], notice.Source | None]:
+    """The latest published version's units (with its digest), else the stored result's."""
+    version = latest_version(campaign)
+    if version is None:
+        rows = visible_stored_units(request.user, access).order_by("category", "position")
+        return services.listed_units(rows), None
+    heads = PublishedUnit.objects.filter(version=version).order_by("category", "position")
+    units = [codec.decode_unit(head if head is not None else data) for head, data in heads.values_list("head", "data")]
+    return units, notice.Source(version.number, spaced(version.digest))
 
 
 def batch_key(campaign: Campaign, user: object, kind: str) -> str:
