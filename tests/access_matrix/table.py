@@ -180,7 +180,7 @@ def _publication() -> list[Cell]:
         *_row("publication:objection_evidence", "GET", seen, **objection),
         *_row("publication:objection_assign", "POST", organizer, **objection),
         *_row("publication:objection_answer", "POST", organizer, **objection),
-        # Excel from a published version (its digest on every sheet) and the 异议登记表: the bureau's managers and leader
+        # Excel of a published version (digest on every sheet), the 异议登记表: the bureau's managers and leader
         *_row(
             "publication:version_xlsx", "GET", bureau, prepare=_publish_version, fixed={"number": 1, "table": "summary"}
         ),
