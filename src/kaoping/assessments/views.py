@@ -393,15 +393,7 @@ def _int(value: object) -> int:
 def evidence_download(request: HttpRequest, campaign_id: int, file_id: int) -> FileResponse:
     campaign, access = campaign_for(request.user, campaign_id)
     evidence = selectors.evidence_file_for(request.user, access, file_id, selectors.scheme_for(campaign))
-    path = uploads.stored_path(evidence.stored_name)
-    if not path.is_file():
-        raise Http404
-    response = FileResponse(path.open("rb"), content_type=evidence.content_type)
-    response["Content-Disposition"] = uploads.content_disposition(evidence.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.stored_file_response(evidence.stored_name, evidence.content_type, evidence.original_name)
 
 
 # ---- history ----------------------------------------------------------------------------------

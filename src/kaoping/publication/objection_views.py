@@ -191,12 +191,4 @@ def evidence(request: HttpRequest, campaign_id: int, unit_id: int, number: int) 
     objection, _access = _objection(request, campaign_id, unit_id, number)
     if not objection.evidence_stored:
         raise Http404
-    path = uploads.stored_path(objection.evidence_stored)
-    if not path.is_file():
-        raise Http404
-    response = FileResponse(path.open("rb"), content_type=objection.evidence_type)
-    response["Content-Disposition"] = uploads.content_disposition(objection.evidence_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.stored_file_response(objection.evidence_stored, objection.evidence_type, objection.evidence_name)
