@@ -46,7 +46,7 @@ ORG_MANAGERS_OF_A = MANAGERS | {"organizer_county_a", "organizer_province"}
 KNOWN_GAPS: dict[str, str] = {}
 
 # Routes that capture a parameter that is not an object id (none so far); listed here on purpose.
-NOT_OBJECT_ROUTES: tuple[str, ...] = ("publication:public",)  # an unguessable key, open to anyone by design
+NOT_OBJECT_ROUTES: tuple[str, ...] = ()
 
 # Write routes that do not belong to a campaign: archiving a campaign does not freeze them.
 # Documents are downloads that change nothing: an archived campaign still gets them (tests/documents).
@@ -111,9 +111,35 @@ def _publish_version(world: Any) -> None:
                 "published_at": timezone.now(),
                 "notice_start": timezone.localdate(),
                 "notice_end": timezone.localdate(),
-                "public_key": f"matrix-{campaign.pk}",
+                "public_key": "matrix-city" if campaign == world.cast.campaign else "matrix-other",
+                "public": campaign == world.cast.campaign,
             },
         )
+
+
+def _zip_ready(world: Any) -> None:
+    """A finished documents zip of each campaign, started by its organizer (``zip_job_id``)."""
+    from kaoping.documents import tasks as documents
+    from kaoping.jobs.models import Job, JobState
+
+    for target, campaign, owner in (
+        ("unit-A", world.cast.campaign, "organizer"),
+        ("other-bureau", world.cast.other_campaign, "other_organizer"),
+    ):
+        user = world.user(owner)
+        job, _created = Job.objects.get_or_create(
+            key=f"documents:{campaign.pk}:{user.pk}:docx",
+            state=JobState.DONE,
+            defaults={
+                "title": "自评报告打包",
+                "task_path": "kaoping.documents.tasks.build_reports_zip",
+                "created_by": user,
+            },
+        )
+        path = documents.batch_path(campaign.pk, job.pk)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"PK\x05\x06" + b"\x00" * 18)  # an empty zip
+        world.targets[target]["zip_job_id"] = job.pk
 
 
 def _file_objections(world: Any) -> None:
@@ -152,6 +178,7 @@ def _publication() -> list[Cell]:
     organizer = {"unit-A": MANAGERS, **other}
     version = {"prepare": _publish_version, "fixed": {"number": 1}}
     objection = {"prepare": _file_objections, "fixed": {"number": 1}}
+    pub = {"prepare": _publish_version}
     own_reporter = {
         "unit-A": frozenset({"reporter_a"}),
         "unit-B": frozenset({"reporter_b"}),
@@ -165,6 +192,8 @@ def _publication() -> list[Cell]:
         **other,
     }
     return [
+        # the public notice: anyone, signed in or not, while the organizer keeps it open (the city's is)
+        *_row("publication:public", "GET", {"unit-A": EVERYONE}, public=True, fixed={"key": "matrix-city"}, **pub),
         *_row("publication:manage", "GET", bureau),
         *_row("publication:publish", "POST", organizer),
         *_row("publication:notice", "GET", {"unit-A": ANYONE_OF_CITY, **other}),
@@ -421,6 +450,14 @@ def _results() -> list[Cell]:
         *_row("documents:batch", "GET", {"unit-A": MANAGERS | {"leader"}, **other}),
         *_row("documents:batch", "POST", {"unit-A": MANAGERS | {"leader"}, **other}, body="kind=pdf"),
         *_row("documents:batch_download", "GET", {"unit-A": NOBODY}),
+        # a finished zip: only the organizer who started it downloads it
+        *_row(
+            "documents:batch_download",
+            "GET",
+            {"unit-A": frozenset({"organizer"}), "other-bureau": frozenset({"other_organizer"})},
+            prepare=_zip_ready,
+            aliases={"job_id": "zip_job_id"},
+        ),
     ]
 
 
@@ -508,6 +545,10 @@ def archived_cells(cells: list[Cell]) -> list[Cell]:
         for cell in cells
         if cell.method != "GET" and cell.route not in NOT_CAMPAIGN_WRITES
     ]
+
+
+# Objects some cells need that the world does not hold; the fuzz world creates them all up front.
+WORLD_EXTRAS: tuple[Callable[[Any], None], ...] = (_publish_version, _file_objections, _zip_ready)
 
 
 def cells() -> list[Cell]:

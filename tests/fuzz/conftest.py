@@ -62,6 +62,10 @@ def fuzz_world(
         atomic.__enter__()
         try:
             world = build_world(conftest._build_cast())
+            from access_matrix import table
+
+            for extra in table.WORLD_EXTRAS:  # published versions, objections, a finished zip
+                extra(world)
             yield world, _rater_cookie(world)
         finally:
             transaction.set_rollback(True)

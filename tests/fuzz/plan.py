@@ -135,7 +135,7 @@ def _cell_url(cell: table.Cell, route: Route, world: World) -> tuple[dict[str, A
 def _cells_by_route() -> dict[tuple[str, str], list[table.Cell]]:
     cells: dict[tuple[str, str], list[table.Cell]] = {}
     for cell in table.cells():
-        if cell.prepare is None and not cell.published:
+        if (cell.prepare is None or cell.prepare in table.WORLD_EXTRAS) and not cell.published:
             cells.setdefault((cell.route, cell.method), []).append(cell)
     for found in cells.values():
         found.sort(key=lambda c: TARGET_ORDER.index(c.target) if c.target in TARGET_ORDER else len(TARGET_ORDER))
