@@ -94,6 +94,7 @@ def test_the_public_page_shows_only_the_paper_notice_and_only_while_open(on_noti
     assert "东湖第一中学" in body and "名次" in body and "等次" in body
     assert "计分说明" not in body and "explain" not in body  # no item trees or links into the campaign
     assert client.get(reverse("publication:public", args=["x" * 22])).status_code == 404
+    assert client.get("/publication/public/a%00b/").status_code == 404  # a NUL was a 500 on PostgreSQL
 
 
 def test_anyone_checks_a_printed_digest_without_signing_in(on_notice, client, organizer):

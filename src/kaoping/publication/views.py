@@ -240,9 +240,11 @@ def notice(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_GET
 def public_notice(request: HttpRequest, key: str) -> HttpResponse:
     """The paper notice on the web, without sign-in, only while the organizer keeps it open."""
+    # keys are token_urlsafe: anything else (a NUL, which PostgreSQL refuses in text) is no key at all
+    valid = len(key) <= 64 and all(c.isascii() and (c.isalnum() or c in "-_") for c in key)
     version = (
-        PublishedVersion.objects.select_related("campaign").filter(public_key=key[:64], public=True).first()
-        if key.isascii()
+        PublishedVersion.objects.select_related("campaign").filter(public_key=key, public=True).first()
+        if valid
         else None
     )
     if version is None:
