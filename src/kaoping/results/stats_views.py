@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from kaoping.assessments import selectors as assess
 from kaoping.campaigns.access import campaign_for
 from kaoping.results import figures, selectors, services
-from kaoping.results.views import _computing, _poll_answer, _recompute_context
+from kaoping.results.views import _computing, _poll_answer, _recompute_context, category_choice
 
 
 @login_required
@@ -29,9 +29,7 @@ def stats(request: HttpRequest, campaign_id: int) -> HttpResponse:
         return _computing(request, campaign, shown, poll_url)
     scheme = assess.scheme_for(campaign)
     visible = selectors.visible_stored_units(request.user, access)
-    present = set(visible.values_list("category", flat=True).distinct())
-    categories = [c for c in scheme.categories if c.id in present] or list(scheme.categories[:1])
-    chosen = next((c for c in categories if c.id == request.GET.get("category")), categories[0] if categories else None)
+    categories, chosen = category_choice(request, scheme, visible)
     context = {
         "campaign": campaign,
         "categories": categories,

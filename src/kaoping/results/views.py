@@ -46,9 +46,7 @@ def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
         return _computing(request, campaign, shown, poll_url)
     scheme = assess.scheme_for(campaign)
     visible = selectors.visible_stored_units(request.user, access)
-    present = set(visible.values_list("category", flat=True).distinct())
-    categories = [c for c in scheme.categories if c.id in present] or list(scheme.categories[:1])
-    chosen = next((c for c in categories if c.id == request.GET.get("category")), categories[0] if categories else None)
+    categories, chosen = category_choice(request, scheme, visible)
     q = listing.search_term(request)
     sort = listing.sort_option(request, STANDINGS_SORTS)
     order = _ORDER[sort.key]
@@ -82,6 +80,14 @@ def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
             **_recompute_context(campaign, shown, poll_url),
         },
     )
+
+
+def category_choice(request: HttpRequest, scheme: Any, visible: QuerySet[StoredUnitResult]) -> tuple[list[Any], Any]:
+    """The scheme's categories that have visible units, and the one asked for (``?category=``) or the first."""
+    present = set(visible.values_list("category", flat=True).distinct())
+    categories = [c for c in scheme.categories if c.id in present] or list(scheme.categories[:1])
+    chosen = next((c for c in categories if c.id == request.GET.get("category")), categories[0] if categories else None)
+    return categories, chosen
 
 
 def _recompute_context(campaign: Any, shown: services.Standings, poll_url: str) -> dict[str, Any]:
