@@ -10,8 +10,9 @@ pattern of graded units — on a copy taken while a unit is open, on one taken j
 (a backup) and on the database after the close together with the server's keys and key directory.
 
 Statistic: the number of ballots linked to their true credential, against blind guessing among
-the credentials of the ballot's rater group (the group is on the ballot by design). Pass: at most
-chance + 4 standard deviations (p < 10⁻⁴ for a blind guesser). The negative control runs the same
+the credentials of the ballot's rater group (the group is on the ballot by design). Pass: a blind
+guesser links at least as many with probability above 10⁻⁶ (Poisson tail at the chance mean;
+``linkage.SIGNIFICANCE`` says why 10⁻⁶). The negative control runs the same
 attacks on a leaky variant — a credential-side row written with each ballot, as the old
 ``Participation`` was — and must link almost every ballot; the positive control shows that with
 the session's key, while the session is open, the server itself can link (which is why the key
