@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "kaoping.ratings",
     "kaoping.results",
     "kaoping.publication",
+    "kaoping.rectification",
     "kaoping.external",
     "kaoping.web",
     "kaoping.documents",

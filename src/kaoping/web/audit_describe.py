@@ -46,6 +46,12 @@ def _actions() -> dict[str, str]:
         "objection.file": _("提出异议"),
         "objection.assign": _("分派异议"),
         "objection.answer": _("答复异议"),
+        "problem.create": _("登记整改问题"),
+        "problem.update": _("修改整改要求"),
+        "problem.report": _("报送整改进展"),
+        "problem.close": _("复查销号"),
+        "problem.reopen": _("复查退回重新整改"),
+        "problem.settings": _("设置整改期限"),
         "scheme.version": _("上传新版考核方案"),
         "unit.add": _("添加参评单位"),
         "unit.category": _("更改参评单位类别"),
@@ -155,6 +161,16 @@ def _field_words() -> dict[str, str]:
         "role": _("角色"),
         "department": _("处室"),
         "display_name": _("姓名"),
+        "problem": _("整改问题"),
+        "source": _("来源"),
+        "points_lost": _("扣分"),
+        "deadline": _("整改期限"),
+        "responsible_unit": _("责任科室"),
+        "responsible_person": _("责任人"),
+        "measures": _("整改措施"),
+        "state": _("状态"),
+        "concluded_on": _("考核结论日期"),
+        "days": _("整改天数"),
     }
 
 
@@ -163,9 +179,11 @@ def _value_words() -> dict[str, str]:
     from kaoping.campaigns.models import Phase
     from kaoping.orgs.models import OrgKind, Role
     from kaoping.publication.models import ObjectionState
+    from kaoping.rectification.models import ProblemState
 
     words: dict[str, str] = {}
-    for choices in (ObjectionState, OrgKind, Role, SubmissionStatus, Phase):  # later ones win: "draft" reads 草稿
+    # later ones win: "draft" reads 草稿
+    for choices in (ProblemState, ObjectionState, OrgKind, Role, SubmissionStatus, Phase):
         words.update({str(value): str(label) for value, label in choices.choices})
     return words
 
@@ -312,6 +330,9 @@ class _Describer:
         if event.object_type == "objection":
             unit, _sep, number = event.object_id.partition("#")
             return _("%(unit)s 第 %(number)s 条异议") % {"unit": self.unit(unit), "number": number}
+        if event.object_type == "problem":
+            unit, _sep, number = event.object_id.partition("#")
+            return _("%(unit)s 整改问题 %(number)s") % {"unit": self.unit(unit), "number": number}
         return ""
 
     def field(self, event: AuditEvent) -> str:
@@ -338,6 +359,10 @@ class _Describer:
             return self.names.users.get(_int(value) or 0, _("(已删除的用户)"))
         if key in ("file",):
             return ""
+        if key == "source":
+            from kaoping.rectification.models import Source
+
+            return str(dict(Source.choices).get(str(value), _("其他")))
         if isinstance(value, Mapping):
             parts = []
             for k, v in value.items():
