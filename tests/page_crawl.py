@@ -561,6 +561,7 @@ def seed_urls(world: World) -> list[str]:
             reverse("campaigns:detail", args=[pk]),
             reverse("campaigns:units", args=[pk]),
             reverse("campaigns:scheme", args=[pk]),
+            reverse("campaigns:next_year", args=[pk]),
             reverse("audit:campaign_log", args=[pk]),
             reverse("assessments:campaign_home", args=[pk]),
             reverse("results:standings", args=[pk]),

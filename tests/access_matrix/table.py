@@ -51,7 +51,14 @@ NOT_OBJECT_ROUTES: tuple[str, ...] = ()
 # Write routes that do not belong to a campaign: archiving a campaign does not freeze them.
 # Documents are downloads that change nothing: an archived campaign still gets them (tests/documents).
 NOT_CAMPAIGN_WRITES: frozenset[str] = frozenset(
-    {"orgs:membership_revoke", "orgs:user_password", "jobs:retry", "documents:notice", "documents:batch"}
+    {
+        "orgs:membership_revoke",
+        "orgs:user_password",
+        "jobs:retry",
+        "documents:notice",
+        "documents:batch",
+        "campaigns:next_year",  # starting next year's campaign only reads this one, archived or not
+    }
 )
 
 
@@ -374,6 +381,8 @@ def _campaigns() -> list[Cell]:
         *_row("campaigns:scheme", "GET", campaign, aliases=pk),
         *_row("campaigns:scheme", "POST", organizer, aliases=pk),
         *_row("campaigns:scheme_diff", "GET", campaign, aliases=pk, query="old=1&new=2"),
+        *_row("campaigns:next_year", "GET", organizer, aliases=pk),
+        *_row("campaigns:next_year", "POST", organizer, aliases=pk),
         *_row("audit:campaign_log", "GET", organizer, aliases=pk),
         *_row("assessments:department_mapping", "GET", organizer),
         *_row("assessments:department_mapping", "POST", organizer),

@@ -7,7 +7,9 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # campaigns (a layer below) shows the submission progress on the campaign page through its hooks
+        from kaoping.assessments.carry import carry_department_mapping
         from kaoping.assessments.progress import submission_progress
         from kaoping.campaigns import hooks
 
         hooks.provide_submission_progress(submission_progress)
+        hooks.provide_carry_over("department_mapping", carry_department_mapping)

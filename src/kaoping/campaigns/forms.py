@@ -122,3 +122,8 @@ class PublishForm(forms.Form):
     published = forms.BooleanField(required=False)
     reason = forms.CharField(label=_("原因"), required=False, max_length=500)
     incomplete_confirmed = forms.BooleanField(label=_("我已知晓以上单位结果不完整,仍要继续"), required=False)
+
+
+class NextYearForm(forms.Form):
+    name = forms.CharField(label=_("新考核名称"), max_length=200)
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)

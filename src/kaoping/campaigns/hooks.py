@@ -10,7 +10,7 @@ and raises, never a silent "nothing incomplete".
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
@@ -38,6 +38,9 @@ IncompleteDescriber = Callable[[Sequence[Any]], str]
 FinalCheck = Callable[[Campaign], str]
 # (campaign, old phase, new phase, actor): after a phase change, inside its transaction
 PhaseListener = Callable[[Campaign, str, str, Any], None]
+# (last year's campaign, the new campaign, actor) -> Chinese lines saying what was carried over
+# ("结转未销号问题 2 个"); inside the transaction that starts the new campaign
+CarryOver = Callable[[Campaign, Campaign, Any], list[str]]
 
 
 @dataclass
@@ -47,6 +50,7 @@ class _Providers:
     describe_incomplete: IncompleteDescriber | None = None
     final_check: FinalCheck | None = None
     phase_listener: PhaseListener | None = None
+    carry_overs: dict[str, CarryOver] = field(default_factory=dict)
 
 
 _PROVIDERS = _Providers()
@@ -64,6 +68,19 @@ def provide_readiness(finder: IncompleteFinder, describer: IncompleteDescriber) 
 def provide_final_step(check: FinalCheck, listener: PhaseListener) -> None:
     _PROVIDERS.final_check = check
     _PROVIDERS.phase_listener = listener
+
+
+def provide_carry_over(name: str, carry: CarryOver) -> None:
+    """Apps whose records outlive a year (open problems, unfinished key tasks) carry them into the
+    next year's campaign; ``name`` keeps a provider registered once however often ``ready`` runs."""
+    _PROVIDERS.carry_overs[name] = carry
+
+
+def carry_over(previous: Campaign, campaign: Campaign, actor: Any) -> list[str]:
+    lines: list[str] = []
+    for name in sorted(_PROVIDERS.carry_overs):
+        lines += _PROVIDERS.carry_overs[name](previous, campaign, actor)
+    return lines
 
 
 def submission_progress(units: QuerySet[CampaignUnit]) -> SubmissionProgress:

@@ -35,6 +35,10 @@ class Campaign(models.Model):
     results_published = models.BooleanField(_("结果已发布"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # the campaign this one was started from ("开始下一年度考核"); at most one follows each
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="following", verbose_name=_("上一年度")
+    )
 
     class Meta:
         verbose_name = _("考核活动")

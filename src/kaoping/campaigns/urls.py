@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaoping.campaigns import views
+from kaoping.campaigns import next_year_views, views
 
 app_name = "campaigns"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/units/<int:unit_id>/remove/", views.campaign_unit_remove, name="unit_remove"),
     path("<int:pk>/scheme/", views.scheme_versions, name="scheme"),
     path("<int:pk>/scheme/diff/", views.scheme_diff, name="scheme_diff"),
+    path("<int:pk>/next-year/", next_year_views.campaign_next_year, name="next_year"),
 ]

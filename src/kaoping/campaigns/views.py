@@ -27,7 +27,7 @@ from kaoping.campaigns.forms import (
     filter_candidates,
 )
 from kaoping.campaigns.links import campaign_links
-from kaoping.campaigns.models import Phase
+from kaoping.campaigns.models import Campaign, Phase
 from kaoping.formats.problems import SchemeError
 from kaoping.orgs import access as org_access
 from kaoping.orgs.models import OrgKind
@@ -88,6 +88,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["progress"] = hooks.submission_progress(units)
     if grant.organizer and not archived:
         context.update(_organizer_forms(campaign))
+    if grant.organizer:
+        context["following"] = Campaign.objects.filter(previous=campaign).first()
     return render(request, "campaigns/detail.html", context)
 
 

@@ -35,6 +35,8 @@ class Line:
 def _actions() -> dict[str, str]:
     return {
         "campaign.create": _("创建考核"),
+        "campaign.next_year": _("由上一年度考核创建"),
+        "campaign.followed": _("开始下一年度考核"),
         "campaign.phase": _("切换阶段"),
         "campaign.deadline": _("设置截止时间"),
         "campaign.publish": _("公布结果"),
@@ -139,6 +141,8 @@ def _field_words() -> dict[str, str]:
         "year": _("年度"),
         "owner": _("组织单位"),
         "scheme": _("方案文件"),
+        "from": _("上一年度考核"),
+        "carried": _("复制与结转"),
         "code": _("编号"),
         "kind": _("类型"),
         "parent": _("上级单位"),
