@@ -554,7 +554,7 @@ def seed_urls(world: World) -> list[str]:
     from kaoping.campaigns.models import Campaign, CampaignUnit
     from kaoping.orgs.models import Department, Organization
 
-    urls: list[str] = ["/", "/account/", "/login/"]
+    urls: list[str] = ["/", "/account/", "/login/", "/inbox/", "/inbox/?show=unread", "/inbox/?show=read"]
     for campaign in Campaign.objects.order_by("pk"):
         pk = campaign.pk
         urls += [

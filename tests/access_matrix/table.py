@@ -57,6 +57,8 @@ NOT_CAMPAIGN_WRITES: frozenset[str] = frozenset(
         "jobs:retry",
         "documents:notice",
         "documents:batch",
+        "inbox:open",
+        "inbox:mark",
         "campaigns:next_year",  # starting next year's campaign only reads this one, archived or not
     }
 )
@@ -556,12 +558,154 @@ def archived_cells(cells: list[Cell]) -> list[Cell]:
     ]
 
 
+def _inbox_messages(world: Any) -> None:
+    """A message in the organizer's inbox (``unit-A``) and one in the other bureau's (``other-bureau``)."""
+    from kaoping.inbox.models import Message
+
+    for target, owner in (("unit-A", "organizer"), ("other-bureau", "other_organizer")):
+        message, _created = Message.objects.get_or_create(
+            recipient=world.user(owner),
+            key="matrix",
+            defaults={"subject": "截止提醒", "body": "还有 3 天", "link": "/campaigns/"},
+        )
+        world.targets[target]["message_id"] = message.pk
+
+
+def _inbox() -> list[Cell]:
+    """消息: a message is its recipient's only; everyone else gets 404."""
+    own = {"unit-A": frozenset({"organizer"}), "other-bureau": frozenset({"other_organizer"})}
+    return [
+        *_row("inbox:open", "POST", own, prepare=_inbox_messages),
+        *_row("inbox:mark", "POST", own, prepare=_inbox_messages),
+    ]
+
+
+def _goals(world: Any) -> None:
+    """目标任务 and 重点工作 of both campaigns, each report with a PDF: in the city's, target 1 is school A's,
+    2 school B's, 3 department X's (``goal_number`` of unit-A, unit-B, item-of-dept-X); key task 1 is led by
+    department X with Y supporting, with milestone ``milestone_id``. The other bureau: target 1 and task 1."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from kaoping.campaigns.models import CampaignUnit
+    from kaoping.evidence import uploads
+    from kaoping.goals.models import KeyTask, Milestone, Target, TargetReport, TaskArea, TaskReport
+    from kaoping.orgs.models import Department
+
+    from .world import pdf_bytes
+
+    def evidence(name: str) -> dict[str, str]:
+        stored, facts = uploads.store_upload(pdf_bytes("goal"), name)
+        return {"evidence_name": facts.original_name, "evidence_stored": stored, "evidence_type": facts.content_type}
+
+    def target(campaign: Any, number: int, key: str, **owner: Any) -> None:
+        made, created = Target.objects.get_or_create(
+            campaign=campaign,
+            number=number,
+            defaults={"name": f"目标{number}", "measure": "万元", "target_value": Decimal(100), **owner},
+        )
+        if created:
+            TargetReport.objects.create(
+                target=made,
+                on=timezone.localdate(),
+                done=Decimal(50),
+                reported_at=timezone.now(),
+                **evidence("台账.pdf"),
+            )
+        world.targets[key]["goal_number"] = number
+        world.targets[key]["goal_report_id"] = made.reports.values_list("pk", flat=True).first()
+
+    def task(campaign: Any, key: str, lead: Any, supporting: Any = None) -> None:
+        area, _created = TaskArea.objects.get_or_create(campaign=campaign, number=1, defaults={"name": "领域"})
+        made, created = KeyTask.objects.get_or_create(area=area, number=1, defaults={"title": "重点工作", "lead": lead})
+        if created:
+            if supporting is not None:
+                made.supporting.add(supporting)
+            Milestone.objects.create(task=made, name="节点", due_on=timezone.localdate())
+            TaskReport.objects.create(
+                task=made,
+                on=timezone.localdate(),
+                text="进展",
+                status="in_progress",
+                reported_at=timezone.now(),
+                **evidence("进展.pdf"),
+            )
+        world.targets[key]["milestone_id"] = made.milestones.values_list("pk", flat=True).first()
+        world.targets[key]["goal_task_report_id"] = made.reports.values_list("pk", flat=True).first()
+
+    city, other = world.cast.campaign, world.cast.other_campaign
+    units = {u.organization_id: u for u in CampaignUnit.objects.filter(campaign__in=[city, other])}
+    target(city, 1, "unit-A", unit=units[world.cast.school_a.pk])
+    target(city, 2, "unit-B", unit=units[world.cast.school_b.pk])
+    target(city, 3, "item-of-dept-X", department=world.cast.dept_x)
+    target(other, 1, "other-bureau", unit=units[world.cast.other_school.pk])
+    task(city, "unit-A", world.cast.dept_x, world.cast.dept_y)
+    task(other, "other-bureau", Department.objects.get(pk=world.targets["other-bureau"]["department_id"]))
+
+
+def _goals_cells() -> list[Cell]:
+    """目标任务与重点工作: the bureau (managers, leader, department scorers, its reviewer) reads everything;
+    a unit's people and the reviewers of its county read that unit's targets; whoever is responsible
+    reports (the unit's reporters, the department's scorers, the lead and supporting departments of a
+    task); only managers create and edit, and the lead department ticks off milestones."""
+    other = {"other-bureau": frozenset({"other_organizer"})}
+    bureau = BUREAU | {"scorer_x", "scorer_y"}
+    managers = {"unit-A": MANAGERS, **other}
+    targets = {
+        "unit-A": bureau | {"reviewer_county_a", "reporter_a", "leader_school_a"},
+        "unit-B": bureau | {"reporter_b"},
+        "item-of-dept-X": bureau,
+        **other,
+    }
+    reporters = {
+        "unit-A": MANAGERS | {"reporter_a"},
+        "unit-B": MANAGERS | {"reporter_b"},
+        "item-of-dept-X": MANAGERS | {"scorer_x"},
+        **other,
+    }
+    target = {"prepare": _goals, "aliases": {"number": "goal_number"}}
+    task = {"prepare": _goals, "fixed": {"number": 1}}
+    return [
+        *_row("goals:overview", "GET", {"unit-A": ANYONE_OF_CITY, **other}),
+        *_row("goals:dashboard", "GET", {"unit-A": bureau, **other}, prepare=_goals),
+        *_row("goals:target_new", "GET", managers),
+        *_row("goals:target_new", "POST", managers),
+        *_row("goals:target", "GET", targets, **target),
+        *_row(
+            "goals:target_evidence",
+            "GET",
+            targets,
+            prepare=_goals,
+            aliases={"number": "goal_number", "report_id": "goal_report_id"},
+        ),
+        *_row("goals:target_edit", "GET", managers, **target),
+        *_row("goals:target_edit", "POST", managers, **target),
+        *_row("goals:target_report", "POST", reporters, **target),
+        *_row("goals:task_new", "GET", managers),
+        *_row("goals:task_new", "POST", managers),
+        *_row("goals:task", "GET", {"unit-A": bureau, **other}, **task),
+        *_row(
+            "goals:task_evidence",
+            "GET",
+            {"unit-A": bureau, **other},
+            aliases={"report_id": "goal_task_report_id"},
+            **task,
+        ),
+        *_row("goals:task_edit", "GET", managers, **task),
+        *_row("goals:task_edit", "POST", managers, **task),
+        *_row("goals:task_report", "POST", {"unit-A": MANAGERS | {"scorer_x", "scorer_y"}, **other}, **task),
+        *_row("goals:milestone_add", "POST", managers, **task),
+        *_row("goals:milestone_done", "POST", {"unit-A": MANAGERS | {"scorer_x"}, **other}, **task),
+    ]
+
+
 # Objects some cells need that the world does not hold; the fuzz world creates them all up front.
-WORLD_EXTRAS: tuple[Callable[[Any], None], ...] = (_publish_version, _file_objections, _zip_ready)
+WORLD_EXTRAS: tuple[Callable[[Any], None], ...] = (_publish_version, _file_objections, _zip_ready, _inbox_messages)
 
 
 def cells() -> list[Cell]:
-    live = [*_assessments(), *_ratings(), *_campaigns(), *_results(), *_publication(), *_api()]
+    live = [*_assessments(), *_ratings(), *_campaigns(), *_results(), *_publication(), *_api(), *_inbox()]
     return [*live, *archived_cells(live)]
 
 

@@ -15,11 +15,13 @@ two departments of one item on the same bureau department (one cell could not ho
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import CharField, Value
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kaoping.assessments.models import DepartmentMapping, DepartmentScore
@@ -28,7 +30,8 @@ from kaoping.campaigns.models import Campaign
 from kaoping.campaigns.readonly import require_writable
 from kaoping.campaigns.selectors import current_scheme
 from kaoping.engine.model import ComponentMethod, Indicator, Scheme
-from kaoping.orgs.models import Department
+from kaoping.inbox import services as inbox
+from kaoping.orgs.models import Department, Role, User
 
 NAME_MAX = 200
 
@@ -186,6 +189,8 @@ def mapping_save(*, campaign: Campaign, choices: Mapping[str, Department | None]
             raise MappingError(_("处室对应未保存:") + ";".join(errors.values()), errors)
         for row, department in changes:
             _store(campaign, row, department, actor)
+            if department is not None:
+                _tell_assigned(campaign, row, department)
         forget(campaign)
     return len(changes)
 
@@ -251,4 +256,21 @@ def _store(campaign: Campaign, row: MappingRow, department: Department | None, a
         field=row.scheme_name,
         old=row.department.name if row.department else None,
         new=department.name if department else None,
+    )
+
+
+def _tell_assigned(campaign: Campaign, row: MappingRow, department: Department) -> None:
+    """The department's scorers read in their inbox which scheme items are now theirs (kaoping.inbox)."""
+    people = User.objects.filter(
+        memberships__department=department, memberships__role=Role.DEPARTMENT_SCORER, is_active=True
+    ).distinct()
+    names = {"c": campaign.name, "n": row.scheme_name, "d": department.name, "k": len(row.items)}
+    digest = hashlib.sha256(row.scheme_name.encode()).hexdigest()[:16]
+    inbox.notify(
+        people,
+        inbox.Kind.ASSIGNMENT,
+        _("「%(c)s」“%(n)s”的指标已分派给%(d)s") % names,
+        _("考核活动「%(c)s」中方案列明由“%(n)s”评分的 %(k)d 项指标,已分派给%(d)s评分。") % names,
+        reverse("assessments:department_items", args=[campaign.pk, department.pk]),
+        key=f"assign-dept:{campaign.pk}:{department.pk}:{digest}",
     )

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +41,8 @@ from kaoping.engine.model import Indicator, Scheme
 from kaoping.engine.numbers import fmt
 from kaoping.engine.rules import figure_names as rule_figure_names
 from kaoping.engine.rules import is_computed, takes_no_score
-from kaoping.orgs.models import Department
+from kaoping.inbox import services as inbox
+from kaoping.orgs.models import Department, Role, User
 
 CONFLICT_MESSAGE = "该评分已被他人修改,请刷新后再改"
 
@@ -345,7 +347,28 @@ def submission_return(*, unit: CampaignUnit, actor: Any, reason: str) -> Submiss
         submission = _submission_locked(unit)
         if submission.status not in (SubmissionStatus.SUBMITTED, SubmissionStatus.RESUBMITTED):
             raise Closed(_("只有已提交的自评才能退回(当前:%(s)s)") % {"s": submission.get_status_display()})
-        return _set_status(submission, SubmissionStatus.RETURNED, actor=actor, reason=reason, return_reason=reason)
+        submission = _set_status(
+            submission, SubmissionStatus.RETURNED, actor=actor, reason=reason, return_reason=reason
+        )
+        _tell_returned(unit, submission, reason)
+        return submission
+
+
+def _tell_returned(unit: CampaignUnit, submission: Submission, reason: str) -> None:
+    """The unit's reporters read the return and its reason in their inbox (kaoping.inbox)."""
+    campaign = unit.campaign
+    people = User.objects.filter(
+        memberships__organization_id=unit.organization_id, memberships__role=Role.REPORTER, is_active=True
+    ).distinct()
+    names = {"c": campaign.name, "u": unit.organization.name}
+    inbox.notify(
+        people,
+        inbox.Kind.RETURNED,
+        _("「%(c)s」%(u)s的自评被退回修改") % names,
+        _("考核活动「%(c)s」中%(u)s的自评材料被退回,请修改后重新提交。退回原因:%(r)s") % {**names, "r": reason},
+        reverse("assessments:unit_overview", args=[campaign.pk, unit.pk]),
+        key=f"returned:{unit.pk}:{submission.version}",
+    )
 
 
 def submission_lock(*, unit: CampaignUnit, actor: Any) -> Submission:

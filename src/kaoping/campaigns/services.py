@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
-from kaoping.campaigns import hooks, selectors
+from kaoping.campaigns import hooks, reminders, selectors
 from kaoping.campaigns.models import PHASE_ORDER, Campaign, CampaignUnit, Phase, PhaseDeadline, SchemeVersion
 from kaoping.campaigns.readonly import CampaignArchived as CampaignArchived  # re-exported: one guard for all apps
 from kaoping.campaigns.readonly import archived_message as archived_message
@@ -325,6 +325,7 @@ def campaign_set_phase(
     if not updated:
         raise PhaseConflict(_("阶段已被他人修改,请刷新页面后再操作"))
     hooks.phase_changed(campaign, expected, target, actor)
+    reminders.phase_opened(campaign, expected, target)
     audit_record(
         chain=chain_of(campaign),
         action="campaign.phase",

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "kaoping.jobs",
+    "kaoping.inbox",
     "kaoping.orgs",
     "kaoping.audit",
     "kaoping.campaigns",
@@ -122,6 +123,30 @@ else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_kaoping_{os.getpid()}"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Reminders (kaoping.inbox, docs/reminders.md): always in the inbox; also by e-mail when KAOPING_EMAIL_HOST
+# is set (Django's MAILERS below). Deadlines are reminded these many days before (KAOPING_REMINDER_DAYS).
+_mail_host = os.environ.get("KAOPING_EMAIL_HOST", "")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _mail_host or "localhost",
+            "port": environment.integer("KAOPING_EMAIL_PORT", 25),
+            "username": os.environ.get("KAOPING_EMAIL_USER", ""),
+            "password": os.environ.get("KAOPING_EMAIL_PASSWORD", ""),
+            "use_tls": environment.flag("KAOPING_EMAIL_TLS", False),
+            "use_ssl": environment.flag("KAOPING_EMAIL_SSL", False),
+            "timeout": 30,
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("KAOPING_EMAIL_FROM", "kaoping@localhost")
+INBOX_EMAIL = bool(_mail_host)
+INBOX_SITE_URL = os.environ.get("KAOPING_SITE_URL", "")
+INBOX_DEADLINE_DAYS = tuple(
+    int(d) for d in os.environ.get("KAOPING_REMINDER_DAYS", "3,1").split(",") if d.strip().isdigit()
+)
 AUTH_USER_MODEL = "orgs.User"
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("publication/", include("kaoping.publication.urls")),
     path("documents/", include("kaoping.documents.urls")),
     path("jobs/", include("kaoping.jobs.urls")),
+    path("inbox/", include("kaoping.inbox.urls")),
     path("external/", include("kaoping.external.urls")),
     path("rating/", include("kaoping.ratings.urls")),
     path("api/", include("kaoping.api.urls")),

@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
+from kaoping.inbox import services as inbox
 from kaoping.orgs.access import manager_of
 from kaoping.orgs.models import Department, Membership, Organization, OrgKind, Role, UnitCategory, User
 
@@ -185,7 +187,30 @@ def membership_assign(
         field="membership",
         new=str(membership),
     )
+    _tell_assigned(membership)
     return membership
+
+
+def _tell_assigned(membership: Membership) -> None:
+    """A reviewer or a department scorer hears of the new task in the inbox (kaoping.inbox)."""
+    if membership.role not in (Role.REVIEWER, Role.DEPARTMENT_SCORER):
+        return
+    where = membership.organization.name
+    if membership.department is not None:
+        where += " · " + membership.department.name
+    subject = _("您已被分派为“%(role)s”(%(where)s)") % {"role": membership.get_role_display(), "where": where}
+    body = _("您在“%(where)s”担任“%(role)s”,可在考核活动中审核、评分您负责的单位或指标。") % {
+        "where": where,
+        "role": membership.get_role_display(),
+    }
+    inbox.notify(
+        [membership.user],
+        inbox.Kind.ASSIGNMENT,
+        subject,
+        body,
+        reverse("campaigns:list"),
+        key=f"membership:{membership.pk}",
+    )
 
 
 @transaction.atomic

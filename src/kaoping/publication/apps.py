@@ -15,6 +15,11 @@ class PublicationConfig(AppConfig):
 
         hooks.provide_final_step(_check_final, _on_phase_changed)
 
+        from kaoping.inbox import scanners
+        from kaoping.publication.reminders import overdue_objections
+
+        scanners.provide("objections_overdue", overdue_objections)
+
 
 # The services import the results tasks, whose task backend must not be read during start-up
 # (settings such as the tests' inline backend are applied after it): imported on first use.

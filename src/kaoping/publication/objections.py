@@ -19,6 +19,7 @@ from kaoping.campaigns.access import campaign_access
 from kaoping.campaigns.models import Campaign, CampaignUnit, Phase
 from kaoping.campaigns.readonly import require_writable
 from kaoping.orgs.models import Membership, Role, User
+from kaoping.publication import reminders
 from kaoping.publication.calendar import add_working_days
 from kaoping.publication.models import OPEN_STATES, Objection, ObjectionState, PublishedUnit, PublishedVersion
 from kaoping.publication.services import PublicationError, chain_of, latest
@@ -127,6 +128,7 @@ def _create(
     _audit(
         objection, "objection.file", actor, new={"items": target.name, "reason": reasons, "on": str(objection.due_on)}
     )
+    reminders.filed(objection)
     return objection
 
 
@@ -158,6 +160,7 @@ def assign(*, objection: Objection, assignee: Any, actor: Any) -> Objection:
     )
     _audit(locked, "objection.assign", actor, old={"user": old} if old else None, new={"user": assignee.pk})
     locked.refresh_from_db()
+    reminders.assigned(locked)
     return locked
 
 
@@ -188,6 +191,7 @@ def answer(*, objection: Objection, actor: Any, accepted: bool, text: str) -> Ob
     )
     _audit(locked, "objection.answer", actor, old=locked.state, new=state, reason=text)
     locked.refresh_from_db()
+    reminders.answered(locked)
     return locked
 
 

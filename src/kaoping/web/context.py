@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kaoping.inbox import services as inbox
 from kaoping.orgs import access
 from kaoping.web.security import MUST_CHANGE_PASSWORD, OTP_REQUIRED
 
@@ -55,7 +56,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": [], "sign_in_incomplete": True}
     items = nav_items_for(user)
     current = active_item(items, request.path)
-    return {"nav_items": [NavItem(i.label, i.url, active=i is current) for i in items]}
+    return {
+        "nav_items": [NavItem(i.label, i.url, active=i is current) for i in items],
+        "inbox_unread": inbox.unread_count(user),  # the count next to 消息 in the header
+    }
 
 
 def sign_in_incomplete(request: HttpRequest) -> bool:

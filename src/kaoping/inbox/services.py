@@ -1,0 +1,153 @@
+"""The one way in for every app that reminds someone: ``notify``; and the reader's side (mark read).
+
+    from kaoping.inbox import services as inbox
+    inbox.notify(users, inbox.Kind.RETURNED, subject, body, link, key="returned:unit:42:3")
+
+* ``recipients``: users (inactive ones and duplicates are skipped);
+* ``kind``: a ``Kind`` (the inbox shows its Chinese name);
+* ``subject``/``body``: Chinese sentences naming the campaign, unit and item — never ids;
+* ``link``: a path inside the site (``reverse(...)``) the message is about;
+* ``key``: names the reminder. The same key to the same person is stored and delivered once, even
+  when two workers send it at the same moment: the insert meets a unique constraint
+  (recipient, key) and the loser skips that person. Put in the key whatever makes a new reminder
+  (a deadline's date, a return's count), nothing that changes between two runs (the time).
+
+Call it inside the caller's transaction: if that rolls back, so does the message, and channels
+other than the inbox (e-mail, later SMS) run only after the commit (a task on the task queue).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from kaoping.inbox import channels as registry
+from kaoping.inbox.models import Delivery, Kind, Message
+
+__all__ = ["Kind", "mark_all_read", "mark_read", "notify", "unread_count"]
+
+log = logging.getLogger(__name__)
+
+KEY_MAX = 200
+SUBJECT_MAX = 200
+
+
+def notify(
+    recipients: Iterable[Any], kind: str, subject: str, body: str = "", link: str = "", *, key: str
+) -> list[Message]:
+    """Store the reminder for each recipient who does not have ``key`` yet, and deliver it; returns the new ones."""
+    if not key or len(key) > KEY_MAX:
+        raise ValueError("a reminder key of 1-200 characters is required")
+    if link and not link.startswith("/"):
+        raise ValueError("a reminder links to a path inside the site")
+    created: list[Message] = []
+    seen: set[int] = set()
+    for user in recipients:
+        pk = getattr(user, "pk", None)
+        if pk is None or pk in seen or not getattr(user, "is_active", False):
+            continue
+        seen.add(pk)
+        try:
+            with transaction.atomic():  # a savepoint: the constraint refuses the second copy, not a prior check
+                message = Message.objects.create(
+                    recipient=user, kind=kind, subject=subject[:SUBJECT_MAX], body=body, link=link, key=key
+                )
+        except IntegrityError:
+            continue  # already sent to this person (maybe by another worker, just now)
+        Delivery.objects.create(message=message, channel=registry.InApp.name, ok=True)
+        created.append(message)
+    if created and any(c.name != registry.InApp.name for c in registry.enabled()):
+        ids = [m.pk for m in created]
+        transaction.on_commit(lambda: _queue_delivery(ids))
+    return created
+
+
+def _queue_delivery(ids: list[int]) -> None:
+    from kaoping.inbox.tasks import deliver  # the task backend is read on first use, not at import
+
+    try:
+        deliver.enqueue(ids)
+    except Exception:  # the queue is down: the messages are in the inbox, the e-mail waits for a retry
+        log.exception("could not queue reminder delivery for messages %s", ids)
+
+
+def deliver(ids: Iterable[int]) -> int:
+    """Send the stored messages through every enabled channel besides the inbox; record each attempt.
+
+    A channel that already delivered a message successfully is skipped (a retried task sends nothing twice)."""
+    sent = 0
+    outside = [c for c in registry.enabled() if c.name != registry.InApp.name]
+    for message in Message.objects.filter(pk__in=list(ids)).select_related("recipient"):
+        done = set(message.deliveries.filter(ok=True).values_list("channel", flat=True))
+        for channel in outside:
+            if channel.name in done:
+                continue
+            try:
+                channel.send(message)
+            except registry.ChannelError as exc:
+                Delivery.objects.create(message=message, channel=channel.name, ok=False, error=str(exc))
+            except Exception:
+                log.exception("channel %s failed for message %s", channel.name, message.pk)
+                Delivery.objects.create(
+                    message=message, channel=channel.name, ok=False, error="发送失败(渠道内部错误),请查看服务器日志"
+                )
+            else:
+                Delivery.objects.create(message=message, channel=channel.name, ok=True)
+                sent += 1
+    return sent
+
+
+# -- the reader's side -------------------------------------------------------------------------------
+
+
+def messages_for(user: Any, *, show: str = "") -> QuerySet[Message]:
+    """The user's messages, newest first; ``show`` "unread" or "read" keeps only those."""
+    messages = Message.objects.filter(recipient_id=getattr(user, "pk", None))
+    if show == "unread":
+        messages = messages.filter(read_at__isnull=True)
+    elif show == "read":
+        messages = messages.filter(read_at__isnull=False)
+    return messages.order_by("-created_at", "-pk")
+
+
+def unread_count(user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Message.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def own_message(user: Any, message_id: object) -> Message:
+    """The user's own message, or 404 (someone else's message is not confirmed to exist)."""
+    try:
+        pk = int(str(message_id))
+    except ValueError:
+        raise Http404 from None
+    if not 0 < pk < 2**62:
+        raise Http404
+    message = messages_for(user).filter(pk=pk).first()
+    if message is None:
+        raise Http404
+    return message
+
+
+def mark_read(message: Message) -> Message:
+    if message.read_at is None:
+        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now())
+        message.refresh_from_db(fields=["read_at"])
+    return message
+
+
+def mark_unread(message: Message) -> Message:
+    Message.objects.filter(pk=message.pk).update(read_at=None)
+    message.read_at = None
+    return message
+
+
+def mark_all_read(user: Any) -> int:
+    return messages_for(user).filter(read_at__isnull=True).update(read_at=timezone.now())
