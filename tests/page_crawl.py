@@ -574,6 +574,16 @@ def seed_urls(world: World) -> list[str]:
         for number in campaign.published_versions.values_list("number", flat=True):
             urls.append(reverse("publication:version", args=[pk, number]))
         urls.append(reverse("publication:objections", args=[pk]))
+        # 问题整改: the ledger, each problem, a unit's ledger and the form that registers one
+        from kaoping.rectification.models import Problem
+
+        urls.append(reverse("rectification:ledger", args=[pk]))
+        for problem in Problem.objects.filter(campaign=campaign).order_by("pk"):
+            urls += [
+                reverse("rectification:problem", args=[pk, problem.unit_id, problem.number]),
+                reverse("rectification:ledger", args=[pk]) + f"?unit={problem.unit_id}",
+                reverse("rectification:new", args=[pk, problem.unit_id]),
+            ]
         from kaoping.publication.models import Objection
 
         for objection in Objection.objects.filter(unit__campaign=campaign):

@@ -180,6 +180,84 @@ def _file_objections(world: Any) -> None:
         )
 
 
+def _problems(world: Any) -> None:
+    """整改问题 1 of every target unit, with a progress report carrying a PDF (``report_id``)."""
+    from django.utils import timezone
+
+    from kaoping.assessments import uploads
+    from kaoping.campaigns.models import CampaignUnit
+    from kaoping.rectification.models import Problem, Progress
+
+    from .world import pdf_bytes
+
+    for target in ("unit-A", "unit-B", "unit-county-A", "other-bureau"):
+        unit = CampaignUnit.objects.get(pk=world.targets[target]["unit_id"])
+        problem, created = Problem.objects.get_or_create(
+            unit=unit,
+            number=1,
+            defaults={
+                "campaign": unit.campaign,
+                "organization": unit.organization,
+                "source": "review",
+                "description": "会议记录不全",
+                "deadline": timezone.localdate(),
+                "created_at": timezone.now(),
+            },
+        )
+        if created:
+            stored, facts = uploads.store_upload(pdf_bytes("problem"), "整改报告.pdf")
+            Progress.objects.create(
+                problem=problem,
+                text="已整改",
+                evidence_name=facts.original_name,
+                evidence_stored=stored,
+                evidence_type=facts.content_type,
+                reported_at=timezone.now(),
+            )
+        world.targets[target]["report_id"] = problem.reports.values_list("pk", flat=True).first()
+
+
+def _rectification() -> list[Cell]:
+    """问题整改: the ledger for everyone in the campaign (each sees the units they may); the unit's reviewers
+    register, edit and re-check its problems, its reporters report progress, the organizers set the deadline."""
+    other = {"other-bureau": frozenset({"other_organizer"})}
+    organizer = {"unit-A": MANAGERS, **other}
+    organizers_of_units = {"unit-A": MANAGERS, "unit-B": MANAGERS, "unit-county-A": MANAGERS, **other}
+    managers = {"unit-A": REVIEWERS_OF_A, "unit-B": REVIEWERS, "unit-county-A": REVIEWERS_OF_A, **other}
+    reporters = {
+        "unit-A": frozenset({"reporter_a"}),
+        "unit-B": frozenset({"reporter_b"}),
+        "unit-county-A": frozenset({"reporter_county_a"}),
+        "other-bureau": NOBODY,
+    }
+    register = {key: managers[key] | reporters[key] for key in managers}
+    seen = {
+        "unit-A": BUREAU | {"reviewer_county_a", "reporter_a", "leader_school_a"},
+        "unit-B": BUREAU | {"reporter_b"},
+        "unit-county-A": BUREAU | {"reviewer_county_a", "reporter_county_a", "leader_county_a"},
+        **other,
+    }
+    problem = {"prepare": _problems, "fixed": {"number": 1}}
+    return [
+        *_row("rectification:ledger", "GET", {"unit-A": ANYONE_OF_CITY, **other}),
+        *_row("rectification:ledger", "GET", seen, query="unit={unit_id}"),
+        *_row("rectification:ledger_xlsx", "GET", {"unit-A": ANYONE_OF_CITY, **other}),
+        *_row("rectification:ledger_docx", "GET", seen, query="unit={unit_id}"),
+        *_row("rectification:settings", "POST", organizer, body="days=30"),
+        *_row("rectification:new", "GET", register),
+        *_row("rectification:new", "POST", register, body="source=self_assessment&description=x&deadline=2030-01-01"),
+        *_row("rectification:from_review", "POST", managers),
+        *_row(
+            "rectification:from_objection", "POST", organizers_of_units, prepare=_file_objections, fixed={"number": 1}
+        ),
+        *_row("rectification:problem", "GET", seen, **problem),
+        *_row("rectification:evidence", "GET", seen, **problem),
+        *_row("rectification:edit", "POST", managers, body="deadline=2030-01-01&measures=x", **problem),
+        *_row("rectification:report", "POST", reporters, body="text=x", **problem),
+        *_row("rectification:recheck", "POST", managers, body="decision=reopen&opinion=x", **problem),
+    ]
+
+
 def _publication() -> list[Cell]:
     """结果公示: the bureau's organizers publish, its leader reads; everyone in the campaign reads the notice."""
     other = {"other-bureau": frozenset({"other_organizer"})}
@@ -701,11 +779,26 @@ def _goals_cells() -> list[Cell]:
 
 
 # Objects some cells need that the world does not hold; the fuzz world creates them all up front.
-WORLD_EXTRAS: tuple[Callable[[Any], None], ...] = (_publish_version, _file_objections, _zip_ready, _inbox_messages)
+WORLD_EXTRAS: tuple[Callable[[Any], None], ...] = (
+    _publish_version,
+    _file_objections,
+    _zip_ready,
+    _inbox_messages,
+    _problems,
+)
 
 
 def cells() -> list[Cell]:
-    live = [*_assessments(), *_ratings(), *_campaigns(), *_results(), *_publication(), *_api(), *_inbox()]
+    live = [
+        *_assessments(),
+        *_ratings(),
+        *_campaigns(),
+        *_results(),
+        *_publication(),
+        *_rectification(),
+        *_api(),
+        *_inbox(),
+    ]
     return [*live, *archived_cells(live)]
 
 

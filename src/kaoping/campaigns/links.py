@@ -62,6 +62,8 @@ def campaign_links(campaign: Campaign, access: CampaignAccess) -> list[Link]:
         _add(links, "publication:manage", (pk,), _("结果公示"), _("冻结结果版本、公示期、校验码与历次变化"))
     elif campaign.phase in (Phase.NOTICE, Phase.FINAL, Phase.ARCHIVED):
         _add(links, "publication:notice", (pk,), _("公示名单"), _("各类别名次、总分与等次,公示期与校验码"))
+    if access.organizer or access.leader or access.review_paths or access.own_unit_ids:
+        _add(links, "rectification:ledger", (pk,), _("问题整改"), _("问题清单、整改进展、复查销号与整改台账"))
     links.append(Link(_("考核方案"), reverse("campaigns:scheme", args=[pk]), _("方案内容与历次变更")))
     if access.organizer:
         units_description = _("添加单位并指定类别") if writable else _("参评单位及其类别")

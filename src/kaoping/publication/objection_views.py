@@ -135,6 +135,8 @@ def _detail_page(
         "can_assign": writable and access.organizer,
         "people": objections.assignable(campaign, objection.unit) if writable and access.organizer else [],
         "can_answer": writable and objections.may_answer(objection, request.user),
+        # an accepted objection becomes a problem to rectify in one click (kaoping.rectification)
+        "can_register_problem": access.organizer and not is_archived(campaign) and objection.state == "accepted",
         "form": form,
     }
     return render(request, "publication/objection_detail.html", context, status=status)

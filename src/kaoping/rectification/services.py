@@ -202,6 +202,7 @@ def create_from_spot_check(*, spot_check: SpotCheck, actor: Any) -> Problem:
 
 def create_from_objection(*, objection: Objection, actor: Any) -> Problem:
     """One click for the organizer on an accepted objection: its item, its reasons and the written answer."""
+    require_writable(objection.unit.campaign, error=RectificationError)
     if objection.state != ObjectionState.ACCEPTED:
         raise RectificationError(_("只有成立的异议才能登记为整改问题"))
     if not campaign_access(actor, objection.unit.campaign).organizer:

@@ -25,7 +25,15 @@ class NavItem:
 
 
 def nav_items_for(user: object) -> list[NavItem]:
-    campaign_pages = ("/assess/", "/results/", "/external/", "/rating/campaign/", "/rating/sessions/", "/audit/")
+    campaign_pages = (
+        "/assess/",
+        "/results/",
+        "/external/",
+        "/rating/campaign/",
+        "/rating/sessions/",
+        "/audit/",
+        "/rectification/",
+    )
     items = [
         NavItem(_("首页"), reverse("web:home")),
         NavItem(_("考核活动"), reverse("campaigns:list"), also=campaign_pages),

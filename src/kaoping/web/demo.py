@@ -22,6 +22,7 @@ from kaoping.campaigns import services as campaign_services
 from kaoping.campaigns.models import PHASE_ORDER, Campaign, CampaignUnit, Phase
 from kaoping.engine.model import Indicator, Scheme
 from kaoping.orgs.models import Department, Membership, Organization, OrgKind, Role, UnitCategory, User
+from kaoping.rectification.demo import load_examples as load_problem_examples
 
 DEMO_PASSWORD = "kaoping-demo"
 EXAMPLES = Path(settings.BASE_DIR) / "examples"
@@ -328,6 +329,8 @@ def load_demo(report: Report = print) -> DemoResult:
     result.campaigns.append(load_honggutan(province, city, _actor("demo-province", "省厅考核办"), report))
     departments(city, load_scheme_data("nanchang-2018")[1])
     result.users = demo_users(report)
+    if load_problem_examples(result.campaigns[0], reviewer="demo-reviewer", reporter="demo-school", unit_code="nc1z"):
+        report("问题整改:载入几条不同状态的整改问题(整改中、待复查、已销号、已超期)")
     return result
 
 
