@@ -48,3 +48,29 @@ def verify_session_command(session_id: int) -> None:
         click.echo(f"发现 {len(report.discrepancies)} 处不一致", err=True)
         sys.exit(1)
     click.echo("一致:独立复算结果与系统结果完全相同")
+
+
+@main.command(
+    "problem-counts",
+    help=(
+        "从整改台账读出一个单位在某次考核中的问题数与已整改数(如上年度问题清单整改情况:"
+        "问题 13 条,已整改 11 条),供指标规则使用,不必手工填报。"
+    ),
+)
+@click.argument("campaign_id", type=int)
+@click.argument("unit_code")
+def problem_counts_command(campaign_id: int, unit_code: str) -> None:
+    _setup_django()
+    from kaoping.campaigns.models import Campaign, CampaignUnit
+    from kaoping.rectification.selectors import percent, problem_counts, rate
+
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        raise KaopingError(f"没有编号为 {campaign_id} 的考核")
+    unit = CampaignUnit.objects.select_related("organization").filter(campaign=campaign, organization__code=unit_code)
+    found = unit.first()
+    if found is None:
+        raise KaopingError(f"单位代码 {unit_code} 不是《{campaign.name}》的参评单位")
+    total, fixed = problem_counts(found.organization, campaign)
+    shown = percent(rate(fixed, total)) or "缺(没有登记问题)"
+    click.echo(f"{found.organization.name}({campaign.name}):问题 {total} 条,已整改 {fixed} 条,整改率 {shown}")
