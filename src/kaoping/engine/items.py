@@ -23,9 +23,10 @@ How a node is added up (docs/engine.md has the worked examples):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 from decimal import Decimal
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from kaoping.engine.inputs import ItemInput
@@ -48,7 +49,9 @@ from kaoping.engine.rules import (
     fast_rounding,
     fmt,
 )
+from kaoping.engine.rules.base import FigureRule
 from kaoping.engine.rules.manual import BASIS_LABELS, ManualRule
+from kaoping.engine.rules.overrides import KeyedOverridableRule
 
 NOT_APPLICABLE = "not_applicable"  # ItemResult.basis of a not-applicable item
 ZERO = Decimal(0)
@@ -103,6 +106,7 @@ class CompiledNode:
         "cache",
         "cache_key",
         "children",
+        "figure",
         "id",
         "is_leaf",
         "kind",
@@ -154,6 +158,15 @@ class CompiledNode:
         self.rounding = rounding
         # keyed rules: the value their result depends on (see _keyed_leaf)
         self.cache_key: Callable[[ItemInput], str | None] | None = getattr(rule, "cache_key", None)
+        # a keyed rule over one figure, overridable by an entered score (the usual computed
+        # item): its key is the figure's text, looked up inline by score_run
+        self.figure: str | None = None
+        if (
+            type(rule) is KeyedOverridableRule
+            and isinstance(rule.inner, FigureRule)
+            and type(rule.inner).cache_key is FigureRule.cache_key
+        ):
+            self.figure = rule.inner.figure
         self.texts = tuple(f"采用{BASIS_LABELS[basis]}" for basis in _DEFAULT_BASES)
         self.cache: tuple[dict[str, ItemResult], ...] = ({}, {}, {})
         # The same results by the identity of the Decimal entered: id(value) → (value, result).
@@ -204,7 +217,7 @@ def _not_applicable_result(indicator: Indicator, policy: NotApplicablePolicy, ru
 class CompiledTree:
     """One INDICATORS component's tree, ready to score any number of units."""
 
-    __slots__ = ("allow_above", "component", "rescale", "root", "rounding")
+    __slots__ = ("allow_above", "component", "plan", "rescale", "root", "rounding")
 
     def __init__(self, component: Component, root: CompiledNode, scheme: Scheme) -> None:
         self.component = component
@@ -212,6 +225,7 @@ class CompiledTree:
         self.allow_above = component.allow_above_points
         self.rescale = scheme.not_applicable is NotApplicablePolicy.RESCALE
         self.rounding: Rounder | None = fast_rounding(scheme.rounding.item)
+        self.plan = RunPlan.of(root)
 
 
 def rule_context(scheme: Scheme) -> SchemeRuleContext:
@@ -296,7 +310,10 @@ def score_tree(tree: CompiledTree, inputs: Mapping[str, ItemInput]) -> TreeOutco
 
 
 def _leaf(node: CompiledNode, walk: _Walk) -> ItemResult:
-    inp = walk.inputs.get(node.id)
+    return _leaf_of(node, walk, walk.inputs.get(node.id))
+
+
+def _leaf_of(node: CompiledNode, walk: _Walk, inp: ItemInput | None) -> ItemResult:
     if inp is None:
         if node.kind is not ItemKind.NORMAL:
             return node.unclaimed_result
@@ -322,15 +339,15 @@ def _keyed_leaf(node: CompiledNode, walk: _Walk, inp: ItemInput | None) -> ItemR
     """A rule whose result depends on one value (a figure, a level): units with the same value
     share the ItemResult, so the explanation is built once per distinct value."""
     if inp is None or inp.not_applicable:
-        return _leaf(node, walk)
+        return _leaf_of(node, walk, inp)
     key = node.rule.cache_key(inp)  # type: ignore[union-attr]  # keyed leaves have a rule
     if key is None:
-        return _leaf(node, walk)
+        return _leaf_of(node, walk, inp)
     cache = node.cache[0]
     result = cache.get(key)
     if result is None:
         raised = len(walk.flags)
-        result = _leaf(node, walk)
+        result = _leaf_of(node, walk, inp)
         if len(walk.flags) == raised and len(cache) < _RULE_CACHE_LIMIT:
             cache[key] = result
     return result
@@ -350,7 +367,7 @@ def _inner(node: CompiledNode, walk: _Walk) -> ItemResult:
             # hot path, inlined: ~2M items per benchmark campaign (see CompiledNode)
             inp = inputs_get(child.id)
             if inp is None or inp.not_applicable or inp.note:
-                result = _leaf(child, walk)
+                result = _leaf_of(child, walk, inp)
             else:
                 basis = 0
                 value = inp.confirmed_score
@@ -361,7 +378,7 @@ def _inner(node: CompiledNode, walk: _Walk) -> ItemResult:
                         basis = 2
                         value = inp.self_score
                 if value is None:
-                    result = _leaf(child, walk)
+                    result = _leaf_of(child, walk, inp)
                 else:
                     entry = child.by_id[basis].get(id(value))
                     if entry is not None and entry[0] is value:
@@ -372,7 +389,7 @@ def _inner(node: CompiledNode, walk: _Walk) -> ItemResult:
                         normal += cached.score  # type: ignore[operator]  # never None here
                         results.append(cached)
                         continue
-                    result = _leaf(child, walk)
+                    result = _leaf_of(child, walk, inp)
         elif path is _KEYED_RULE:
             inp = inputs_get(child.id)
             cached = None
@@ -396,16 +413,22 @@ def _inner(node: CompiledNode, walk: _Walk) -> ItemResult:
             normal += score
         else:
             extra += score
-    children = tuple(results)
+    return _inner_result(node, walk, tuple(results), normal, extra, na_points, missing)
+
+
+def _inner_result(
+    node: CompiledNode,
+    walk: _Walk,
+    children: tuple[ItemResult, ...],
+    normal: Decimal,
+    extra: Decimal,
+    na_points: Decimal,
+    missing: list[str],
+) -> ItemResult:
+    """An inner node's result from its children's results and their sums (see ``_inner``)."""
     if not (missing or extra or na_points):
         # the common case: a plain sum, whose wording depends on the sum alone
-        key = str(normal)
-        text = _SUM_TEXTS.get(key)
-        if text is None:
-            text = f"下级指标合计 {fmt(normal)}"
-            if len(_SUM_TEXTS) < _CACHE_LIMIT:
-                _SUM_TEXTS[key] = text
-        return new_item_result(node.id, node.name, normal, node.points, text, None, children)
+        return new_item_result(node.id, node.name, normal, node.points, _sum_text(normal), None, children)
     if missing:
         text = _missing_text(missing, normal + extra)
         return new_item_result(node.id, node.name, None, node.points, text, None, children)
@@ -415,6 +438,192 @@ def _inner(node: CompiledNode, walk: _Walk) -> ItemResult:
         )
     score, text = _add_up(node, walk.tree, normal, extra, na_points)
     return new_item_result(node.id, node.name, score, node.points, text, None, children)
+
+
+def _sum_text(normal: Decimal) -> str:
+    key = str(normal)
+    text = _SUM_TEXTS.get(key)
+    if text is None:
+        text = f"下级指标合计 {fmt(normal)}"
+        if len(_SUM_TEXTS) < _CACHE_LIMIT:
+            _SUM_TEXTS[key] = text
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# A unit's inputs as one run in leaf order (score_run)
+# --------------------------------------------------------------------------------------------
+
+_score_of = attrgetter("score")
+_NO_INPUTS: Mapping[str, ItemInput] = {}
+
+
+# an inner node, where its children's results are (a slice, or an itemgetter when they are not
+# side by side) and whether they are all normal items
+_InnerStep = tuple[CompiledNode, slice, Callable[[list[ItemResult]], tuple[ItemResult, ...]] | None, bool]
+
+
+class RunPlan:
+    """A tree's leaves in depth-first order and its inner nodes in post-order, for ``score_run``.
+
+    ``ids`` are the leaf ids in that order; a unit whose inputs come as a run with exactly these
+    item ids (the results loader's order) is scored by ``score_run``. Inner nodes refer to their
+    children by position in one list: the leaves' results first, then each inner node's result
+    as it is made. ``None`` for a tree whose leaf ids repeat (a mapping decides those)."""
+
+    __slots__ = ("ids", "inner", "leaves")
+
+    def __init__(
+        self,
+        leaves: list[CompiledNode],
+        inner: list[_InnerStep],
+    ) -> None:
+        self.leaves = leaves
+        self.ids = [leaf.id for leaf in leaves]
+        self.inner = inner
+
+    @classmethod
+    def of(cls, root: CompiledNode) -> RunPlan | None:
+        leaves: list[CompiledNode] = []
+        inner_nodes: list[CompiledNode] = []
+
+        def visit(node: CompiledNode) -> None:
+            if node.is_leaf:
+                leaves.append(node)
+                return
+            for child in node.children:
+                visit(child)
+            inner_nodes.append(node)  # post-order: after its children
+
+        visit(root)
+        if root.is_leaf or len({leaf.id for leaf in leaves}) != len(leaves):
+            return None
+        index = {id(leaf): position for position, leaf in enumerate(leaves)}
+        index.update({id(node): len(leaves) + position for position, node in enumerate(inner_nodes)})
+        inner: list[_InnerStep] = []
+        for node in inner_nodes:
+            # the children's results: a slice of the list when they sit side by side (always for
+            # leaves), else picked out by an itemgetter (two or more positions: a tuple)
+            refs = [index[id(child)] for child in node.children]
+            contiguous = refs == list(range(refs[0], refs[0] + len(refs)))
+            part = slice(refs[0], refs[0] + len(refs))
+            several: Callable[[list[ItemResult]], tuple[ItemResult, ...]] | None = (
+                None if contiguous else itemgetter(*refs)
+            )
+            plain = all(child.kind is ItemKind.NORMAL for child in node.children)
+            inner.append((node, part, several, plain))
+        return cls(leaves, inner)
+
+
+def score_run(tree: CompiledTree, run: Sequence[ItemInput]) -> TreeOutcome:
+    """Score one unit whose inputs are ``run``, one per leaf in the order of ``tree.plan.ids``:
+    exactly what ``score_tree`` gives for the same inputs as a mapping.
+
+    One flat loop over the leaves and the run side by side (no item-id lookups, no recursion):
+    hand-entered scores and figure-keyed results shared between units are picked up inline, any
+    other item goes through the general path (``_child_result``). Then each inner node, children
+    first: all normal items, all scored → their ``sum`` and the shared wording of a plain sum;
+    anything else → ``_combine``, the tail of ``_inner``."""
+    plan = tree.plan
+    assert plan is not None
+    walk = _Walk(tree, _NO_INPUTS)
+    results: list[ItemResult] = []
+    add = results.append
+    for child, inp in zip(plan.leaves, run, strict=True):
+        path = child.path
+        if path is _KEYED_RULE:
+            # a figure's result shared by value (see _keyed_leaf and the rule's cache_key)
+            figure = child.figure
+            if (
+                figure is not None
+                and not inp.not_applicable
+                and inp.confirmed_score is None
+                and inp.reviewed_score is None
+                and not inp.department_scores
+            ):
+                shown = inp.figures.get(figure)
+                if shown is not None:
+                    cached = child.cache[0].get(str(shown))
+                    if cached is not None:
+                        add(cached)
+                        continue
+        elif path is _FAST_MANUAL and not (inp.not_applicable or inp.note):
+            # the common case, inlined (see _child_result)
+            basis = 0
+            value = inp.confirmed_score
+            if value is None:
+                basis = 1
+                value = inp.reviewed_score
+                if value is None:
+                    basis = 2
+                    value = inp.self_score
+            if value is not None:
+                entry = child.by_id[basis].get(id(value))
+                if entry is not None and entry[0] is value:
+                    add(entry[1])
+                    continue
+        add(_child_result(child, inp, walk))
+    for node, part, several, plain in plan.inner:
+        children = tuple(results[part]) if several is None else several(results)
+        if plain:
+            try:
+                normal = sum(map(_score_of, children), ZERO)
+            except TypeError:  # a child is missing or not applicable: the general wording
+                pass
+            else:
+                results.append(
+                    new_item_result(node.id, node.name, normal, node.points, _sum_text(normal), None, children)
+                )
+                continue
+        results.append(_combine(node, walk, children))
+    return TreeOutcome(results[-1], walk.flags, walk.effects)
+
+
+def _child_result(child: CompiledNode, inp: ItemInput, walk: _Walk) -> ItemResult:
+    """One leaf's result, exactly as ``_inner`` makes it for ``inp``."""
+    path = child.path
+    if path is _FAST_MANUAL:
+        if inp.not_applicable or inp.note:
+            return _leaf_of(child, walk, inp)
+        basis = 0
+        value = inp.confirmed_score
+        if value is None:
+            basis = 1
+            value = inp.reviewed_score
+            if value is None:
+                basis = 2
+                value = inp.self_score
+        if value is None:
+            return _leaf_of(child, walk, inp)
+        entry = child.by_id[basis].get(id(value))
+        if entry is not None and entry[0] is value:
+            return entry[1]
+        cached = child.shared_manual(value, basis)
+        return cached if cached is not None else _leaf_of(child, walk, inp)
+    if path is _KEYED_RULE:
+        return _keyed_leaf(child, walk, inp)
+    return _leaf_of(child, walk, inp)
+
+
+def _combine(node: CompiledNode, walk: _Walk, children: tuple[ItemResult, ...]) -> ItemResult:
+    """An inner node's result from its children's results, adding up as ``_inner`` does."""
+    normal = ZERO
+    extra = ZERO
+    na_points = ZERO
+    missing: list[str] = []
+    normal_kind = ItemKind.NORMAL
+    for child, result in zip(node.children, children, strict=True):
+        score = result.score
+        if score is None:
+            if result.basis is NOT_APPLICABLE:
+                na_points += child.points
+            else:
+                missing.append(child.id)
+        elif child.kind is normal_kind:
+            normal += score
+        else:
+            extra += score
+    return _inner_result(node, walk, children, normal, extra, na_points, missing)
 
 
 def _missing_text(missing: list[str], partial: Decimal) -> str:

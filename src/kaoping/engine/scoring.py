@@ -27,11 +27,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
-from operator import attrgetter
+from operator import attrgetter, is_
 
 from kaoping.engine import conversion, grading, rating
 from kaoping.engine.inputs import ImportedScore, Inputs, ItemInput, Unit
-from kaoping.engine.items import CompiledTree, TreeOutcome, compile_tree, score_tree
+from kaoping.engine.items import CompiledTree, TreeOutcome, compile_tree, score_run, score_tree
 from kaoping.engine.model import (
     GRADE_MODIFIERS,
     Component,
@@ -58,6 +58,12 @@ from kaoping.engine.results import (
 from kaoping.engine.rules import RuleError
 
 ZERO = Decimal(0)
+_unit_of = attrgetter("unit_id")
+_item_of = attrgetter("item_id")
+
+# One unit's item inputs: the run in which they arrived (usually all of them, in the scheme's
+# order), or item id → input when they came in several runs.
+UnitItems = list[ItemInput] | Mapping[str, ItemInput]
 
 
 class ScoringError(ValueError):
@@ -105,15 +111,23 @@ class IndicatorMemo:
 
     def __init__(self) -> None:
         self.scheme: Scheme | None = None
-        self.entries: dict[tuple[str, str], tuple[Mapping[str, ItemInput], TreeOutcome]] = {}
+        self.entries: dict[tuple[str, str], tuple[UnitItems, TreeOutcome]] = {}
         self.ratings: dict[str, tuple[object, tuple[Unit, ...], rating.RatingOutcome]] = {}
         self.hits = 0
         self.misses = 0
 
 
-def _same_inputs(old: Mapping[str, ItemInput], new: Mapping[str, ItemInput]) -> bool:
+def _same_inputs(old: UnitItems, new: UnitItems) -> bool:
     if old is new:
         return True
+    if isinstance(old, list) and isinstance(new, list):
+        # two runs: item by item (equal runs are equal mappings; a reordered run is a miss)
+        if len(old) != len(new):
+            return False
+        if all(map(is_, old, new)):
+            return True
+        return all(before is value or repr(before) == repr(value) for before, value in zip(old, new, strict=True))
+    old, new = _as_mapping(old), _as_mapping(new)
     if len(old) != len(new):
         return False
     for item_id, value in new.items():
@@ -137,7 +151,7 @@ def score(scheme: Scheme, inputs: Inputs, *, memo: IndicatorMemo | None = None) 
     cyclic collector around the call (``gc.disable()`` … ``gc.enable()``; a third of the run time
     at 20,000 units); the engine never switches it."""
     _check_units(scheme, inputs.units)
-    previous: dict[tuple[str, str], tuple[Mapping[str, ItemInput], TreeOutcome]] = {}
+    previous: dict[tuple[str, str], tuple[UnitItems, TreeOutcome]] = {}
     previous_ratings: dict[str, tuple[object, tuple[Unit, ...], rating.RatingOutcome]] = {}
     if memo is not None:
         if memo.scheme is scheme:
@@ -210,17 +224,26 @@ def _compile_trees(scheme: Scheme) -> dict[str, CompiledTree]:
     return trees
 
 
-def _group_items(items: Iterable[ItemInput]) -> dict[str, dict[str, ItemInput]]:
-    """unit id → item id → input. Inputs usually arrive unit by unit, so grouping runs of the
-    same unit is much cheaper than one dict lookup per item."""
-    by_unit: dict[str, dict[str, ItemInput]] = {}
-    for unit_id, run in groupby(items, attrgetter("unit_id")):
-        group = {item.item_id: item for item in run}
-        if unit_id in by_unit:
-            by_unit[unit_id].update(group)
-        else:
+def _group_items(items: Iterable[ItemInput]) -> dict[str, UnitItems]:
+    """unit id → its inputs. Inputs usually arrive unit by unit (the results loader gives each
+    unit's items in the scheme's order), so each unit's run is kept as it came; a unit whose
+    items come in several runs gets item id → input (a later input of an item wins)."""
+    by_unit: dict[str, UnitItems] = {}
+    for unit_id, run in groupby(items, _unit_of):
+        group = list(run)
+        before = by_unit.get(unit_id)
+        if before is None:
             by_unit[unit_id] = group
+        else:
+            by_unit[unit_id] = {**_as_mapping(before), **_as_mapping(group)}
     return by_unit
+
+
+def _as_mapping(items: UnitItems) -> Mapping[str, ItemInput]:
+    """item id → input (the last one of an id, as the run gives them)."""
+    if isinstance(items, list):
+        return dict(zip(map(_item_of, items), items, strict=True))
+    return items
 
 
 def _units_taking(scheme: Scheme, component: Component, units: Sequence[Unit]) -> list[Unit]:
@@ -231,16 +254,21 @@ def _units_taking(scheme: Scheme, component: Component, units: Sequence[Unit]) -
 def _indicator_raws(
     tree: CompiledTree,
     units: Sequence[Unit],
-    item_inputs: Mapping[str, Mapping[str, ItemInput]],
+    item_inputs: dict[str, UnitItems],
     states: Mapping[str, _UnitState],
-    previous: Mapping[tuple[str, str], tuple[Mapping[str, ItemInput], TreeOutcome]] | None = None,
+    previous: Mapping[tuple[str, str], tuple[UnitItems, TreeOutcome]] | None = None,
     memo: IndicatorMemo | None = None,
 ) -> dict[str, _Raw]:
     empty: dict[str, ItemInput] = {}
     raws: dict[str, _Raw] = {}
     component_id = tree.component.id
+    plan = tree.plan
     for unit in units:
         unit_inputs = item_inputs.get(unit.id, empty)
+        # a run in the tree's leaf order is scored as it is; anything else through a mapping
+        as_run = isinstance(unit_inputs, list) and plan is not None and list(map(_item_of, unit_inputs)) == plan.ids
+        if isinstance(unit_inputs, list) and not as_run:
+            unit_inputs = item_inputs[unit.id] = _as_mapping(unit_inputs)
         outcome: TreeOutcome | None = None
         if memo is not None:
             key = (component_id, unit.id)
@@ -251,7 +279,8 @@ def _indicator_raws(
             else:
                 memo.misses += 1
         if outcome is None:
-            outcome = score_tree(tree, unit_inputs)
+            # a list in leaf order, or a mapping (made above)
+            outcome = score_run(tree, unit_inputs) if as_run else score_tree(tree, unit_inputs)  # type: ignore[arg-type]
         if memo is not None:
             memo.entries[(component_id, unit.id)] = (unit_inputs, outcome)
         state = states[unit.id]
