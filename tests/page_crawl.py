@@ -490,6 +490,10 @@ def build_world(client_class: Any) -> World:
     # 结果公示: the district's campaign on notice with a public page, then a correction as 第 2 版.
     _publish_two_versions(honggutan, unit, item, organizer, reviewer)
 
+    # 目标任务与重点工作 (the demo loads seeds 001 and 003): a unit's own target reported with a PDF, and a
+    # key task's progress with evidence and a milestone past due.
+    _goal_reports(nanchang, organizer, pdf_bytes("goal"))
+
     # The organizer's background jobs: an import that finished and one that failed (their pages).
     from kaoping.jobs.models import Job, JobState
 
@@ -513,6 +517,42 @@ def build_world(client_class: Any) -> World:
         more_rater_tokens=[e["token"] for e in batch.entries[1:]],
         pks={"excel": excel.pk, "nanchang": nanchang.pk, "honggutan": honggutan.pk, "session": session.pk},
     )
+
+
+def _goal_reports(campaign: Any, organizer: Any, pdf: bytes) -> None:
+    import datetime
+    from decimal import Decimal
+
+    from kaoping.campaigns.models import CampaignUnit
+    from kaoping.goals import selectors as goals
+    from kaoping.goals import services as goal_services
+    from kaoping.orgs.models import User
+
+    district = CampaignUnit.objects.get(campaign=campaign, organization__code="honggutan")
+    fields = goal_services.TargetFields(name="新增学位", measure="个", target_value=Decimal(3000), unit=district)
+    target = goal_services.target_save(campaign=campaign, actor=organizer, fields=fields)
+    reporter = User.objects.get(username="demo-reporter")
+    goal_services.target_report(
+        target=target,
+        actor=reporter,
+        on=datetime.date(2018, 6, 30),
+        done=Decimal(1200),
+        upload=pdf,
+        original_name="学位台账.pdf",
+    )
+    task = goals.task(campaign, 5)
+    assert task is not None
+    scorer = User.objects.get(username="demo-scorer")
+    goal_services.task_report(
+        task=task,
+        actor=scorer,
+        on=datetime.date(2022, 6, 30),
+        text="已印发行动计划",
+        status="in_progress",
+        upload=pdf,
+        original_name="行动计划.pdf",
+    )
+    goal_services.milestone_add(task=task, actor=organizer, name="出台实施方案", due_on=datetime.date(2022, 3, 31))
 
 
 def _publish_two_versions(campaign: Any, unit: Any, item: Any, organizer: Any, reviewer: Any) -> None:
@@ -554,7 +594,7 @@ def seed_urls(world: World) -> list[str]:
     from kaoping.campaigns.models import Campaign, CampaignUnit
     from kaoping.orgs.models import Department, Organization
 
-    urls: list[str] = ["/", "/account/", "/login/", "/inbox/", "/inbox/?show=unread", "/inbox/?show=read"]
+    urls: list[str] = ["/", "/account/", "/login/", "/inbox/", "/inbox/?show=unread", "/inbox/?show=read", "/goals/"]
     for campaign in Campaign.objects.order_by("pk"):
         pk = campaign.pk
         urls += [
@@ -584,6 +624,21 @@ def seed_urls(world: World) -> list[str]:
                 reverse("rectification:ledger", args=[pk]) + f"?unit={problem.unit_id}",
                 reverse("rectification:new", args=[pk, problem.unit_id]),
             ]
+        urls += [
+            reverse("goals:overview", args=[pk]),
+            reverse("goals:dashboard", args=[pk]),
+            reverse("goals:target_new", args=[pk]),
+            reverse("goals:task_new", args=[pk]),
+        ]
+        from kaoping.goals.models import KeyTask, Target
+
+        for target in Target.objects.filter(campaign=campaign).order_by("-pk")[:2]:
+            urls += [
+                reverse("goals:target", args=[pk, target.number]),
+                reverse("goals:target_edit", args=[pk, target.number]),
+            ]
+        for task in KeyTask.objects.filter(area__campaign=campaign).order_by("number")[:5]:
+            urls += [reverse("goals:task", args=[pk, task.number]), reverse("goals:task_edit", args=[pk, task.number])]
         from kaoping.publication.models import Objection
 
         for objection in Objection.objects.filter(unit__campaign=campaign):

@@ -785,6 +785,7 @@ WORLD_EXTRAS: tuple[Callable[[Any], None], ...] = (
     _zip_ready,
     _inbox_messages,
     _problems,
+    _goals,
 )
 
 
@@ -796,6 +797,7 @@ def cells() -> list[Cell]:
         *_results(),
         *_publication(),
         *_rectification(),
+        *_goals_cells(),
         *_api(),
         *_inbox(),
     ]

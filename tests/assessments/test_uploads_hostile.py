@@ -18,9 +18,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from kaoping.assessments import uploads
 from kaoping.assessments.models import EvidenceFile
 from kaoping.audit.models import AuditEvent
+from kaoping.evidence import uploads
 
 from .hostile_corpus import HOSTILE, NEUTRALISED, Sample, real_pdf
 

@@ -72,6 +72,12 @@ NOT_PAGES = frozenset(
         "rectification:evidence",
         "rectification:ledger_xlsx",
         "rectification:ledger_docx",
+        "goals:target_report",
+        "goals:target_evidence",
+        "goals:task_report",
+        "goals:task_evidence",
+        "goals:milestone_add",
+        "goals:milestone_done",
         # Word and PDF downloads (tests/documents read them back)
         "documents:self_report",
         "documents:batch_download",

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "kaoping.orgs",
     "kaoping.audit",
     "kaoping.campaigns",
+    "kaoping.goals",
     "kaoping.assessments",
     "kaoping.ratings",
     "kaoping.results",

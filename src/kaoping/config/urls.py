@@ -8,6 +8,7 @@ urlpatterns = [
     path("assess/", include("kaoping.assessments.urls")),
     path("results/", include("kaoping.results.urls")),
     path("publication/", include("kaoping.publication.urls")),
+    path("goals/", include("kaoping.goals.urls")),
     path("rectification/", include("kaoping.rectification.urls")),
     path("documents/", include("kaoping.documents.urls")),
     path("jobs/", include("kaoping.jobs.urls")),

@@ -48,6 +48,16 @@ def _actions() -> dict[str, str]:
         "objection.file": _("提出异议"),
         "objection.assign": _("分派异议"),
         "objection.answer": _("答复异议"),
+        "goal.target.create": _("新建目标任务"),
+        "goal.target.update": _("修改目标任务"),
+        "goal.target.report": _("报送目标任务完成情况"),
+        "goal.area.save": _("设置重点工作领域"),
+        "goal.task.create": _("新建重点工作"),
+        "goal.task.update": _("修改重点工作"),
+        "goal.task.report": _("报送重点工作进展"),
+        "goal.milestone.add": _("添加重点工作节点"),
+        "goal.milestone.done": _("完成重点工作节点"),
+        "goal.milestone.undone": _("撤销重点工作节点的完成"),
         "problem.create": _("登记整改问题"),
         "problem.update": _("修改整改要求"),
         "problem.report": _("报送整改进展"),
@@ -165,6 +175,20 @@ def _field_words() -> dict[str, str]:
         "role": _("角色"),
         "department": _("处室"),
         "display_name": _("姓名"),
+        "target": _("目标任务"),
+        "task": _("重点工作"),
+        "area": _("领域"),
+        "measure": _("计量单位"),
+        "target_value": _("目标值"),
+        "responsible": _("责任单位或处室"),
+        "done": _("完成值"),
+        "stated_rate": _("报送的完成率"),
+        "title": _("名称"),
+        "lead": _("牵头处室"),
+        "supporting": _("配合处室"),
+        "due": _("完成时限"),
+        "milestone": _("节点"),
+        "done_on": _("完成日期"),
         "problem": _("整改问题"),
         "source": _("来源"),
         "points_lost": _("扣分"),
@@ -181,13 +205,21 @@ def _field_words() -> dict[str, str]:
 def _value_words() -> dict[str, str]:
     from kaoping.assessments.models import SubmissionStatus
     from kaoping.campaigns.models import Phase
+    from kaoping.goals.models import TaskStatus
     from kaoping.orgs.models import OrgKind, Role
     from kaoping.publication.models import ObjectionState
     from kaoping.rectification.models import ProblemState
 
     words: dict[str, str] = {}
-    # later ones win: "draft" reads 草稿
-    for choices in (ProblemState, ObjectionState, OrgKind, Role, SubmissionStatus, Phase):
+    for choices in (
+        TaskStatus,
+        ProblemState,
+        ObjectionState,
+        OrgKind,
+        Role,
+        SubmissionStatus,
+        Phase,
+    ):  # later ones win: "draft" reads 草稿
         words.update({str(value): str(label) for value, label in choices.choices})
     return words
 

@@ -37,6 +37,7 @@ def nav_items_for(user: object) -> list[NavItem]:
     items = [
         NavItem(_("首页"), reverse("web:home")),
         NavItem(_("考核活动"), reverse("campaigns:list"), also=campaign_pages),
+        NavItem(_("目标任务"), reverse("goals:index")),
     ]
     if access.managed_bureaus(user):
         items += [NavItem(_("单位"), reverse("orgs:tree")), NavItem(_("用户"), reverse("orgs:users"))]

@@ -21,6 +21,7 @@ from kaoping.audit.services import audit_record
 from kaoping.campaigns import services as campaign_services
 from kaoping.campaigns.models import PHASE_ORDER, Campaign, CampaignUnit, Phase
 from kaoping.engine.model import Indicator, Scheme
+from kaoping.goals.demo import load_examples as load_goal_examples
 from kaoping.orgs.models import Department, Membership, Organization, OrgKind, Role, UnitCategory, User
 from kaoping.rectification.demo import load_examples as load_problem_examples
 
@@ -325,9 +326,12 @@ def store_department_scores(
 def load_demo(report: Report = print) -> DemoResult:
     province, city = bureaus()
     result = DemoResult()
-    result.campaigns.append(load_nanchang(city, _actor("demo-organizer", "市局考核办"), report))
+    nanchang = load_nanchang(city, _actor("demo-organizer", "市局考核办"), report)
+    result.campaigns.append(nanchang)
     result.campaigns.append(load_honggutan(province, city, _actor("demo-province", "省厅考核办"), report))
     departments(city, load_scheme_data("nanchang-2018")[1])
+    if load_goal_examples(nanchang, _actor("demo-organizer", "市局考核办")):
+        report("目标任务与重点工作:载入种子 001、003 的示例(examples/goals)")
     result.users = demo_users(report)
     if load_problem_examples(result.campaigns[0], reviewer="demo-reviewer", reporter="demo-school", unit_code="nc1z"):
         report("问题整改:载入几条不同状态的整改问题(整改中、待复查、已销号、已超期)")
