@@ -5,15 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0002_initial'),
+        ("campaigns", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='previous',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='following', to='campaigns.campaign', verbose_name='上一年度'),
+            model_name="campaign",
+            name="previous",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="following",
+                to="campaigns.campaign",
+                verbose_name="上一年度",
+            ),
         ),
     ]
