@@ -186,3 +186,21 @@ def test_a_failing_scanner_does_not_stop_the_others(campaign, organizer, reporte
         scanners._SCANNERS.pop("zz_broken")
     assert result.failed == ("zz_broken",) and result.sent == 3
     assert set(scanners.registered()) >= {"phase_deadlines", "objections_overdue"}
+
+
+def test_a_unit_that_has_submitted_is_not_reminded_of_the_self_assessment_deadline(
+    campaign, organizer, reporter_a, reporter_b
+):
+    from tests.assessments.conftest import fill_unit
+
+    from kaoping.assessments.selectors import scheme_for
+
+    campaigns.campaign_set_phase(campaign=campaign, expected=Phase.DRAFT, target=Phase.SELF_ASSESSMENT, actor=organizer)
+    unit_a = campaign.participants.get(organization__code="nc-dh-1")
+    fill_unit(unit_a, reporter_a)
+    assessments.submission_submit(unit=unit_a, actor=reporter_a, scheme=scheme_for(unit_a.campaign))
+    deadline = datetime.datetime(2026, 3, 20, 17, 0, tzinfo=TZ)
+    PhaseDeadline.objects.create(campaign=campaign, phase=Phase.SELF_ASSESSMENT, deadline=deadline)
+    Message.objects.all().delete()
+    assert scanners.scan(deadline - datetime.timedelta(hours=20)).sent == 2  # school B and county A
+    assert _messages(reporter_a) == [] and len(_messages(reporter_b)) == 1

@@ -12,4 +12,10 @@ class AssessmentsConfig(AppConfig):
         from kaoping.campaigns import hooks
 
         hooks.provide_submission_progress(submission_progress)
+
+        # a self-assessment deadline reminds the units that have not submitted (kaoping.campaigns.reminders)
+        from kaoping.assessments.progress import waiting_units
+        from kaoping.campaigns import reminders
+
+        reminders.provide_waiting_units(waiting_units)
         hooks.provide_carry_over("department_mapping", carry_department_mapping)

@@ -32,6 +32,14 @@ def status_condition(status: str) -> Q:
     return Q(submission__status=status)
 
 
+def waiting_units(units: QuerySet[CampaignUnit], phase: str) -> QuerySet[CampaignUnit]:
+    """The units still owing their part of ``phase`` (a deadline reminder goes to them only): in the
+    self-assessment, those that have not submitted (draft or returned); in other phases, every unit."""
+    if phase == Phase.SELF_ASSESSMENT:
+        return units.filter(status_condition("waiting"))
+    return units
+
+
 @dataclass(frozen=True)
 class StatusCounts:
     total: int

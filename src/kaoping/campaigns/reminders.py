@@ -9,10 +9,11 @@ for deadlines, the deadline itself and how many days before: each is sent once p
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,16 @@ from kaoping.orgs.models import Membership, Role, User
 
 UNIT_PHASES = (Phase.SELF_ASSESSMENT,)  # each unit's own people, with a link to its own page
 BUREAU_ROLES = (Role.ORGANIZER, Role.ADMIN)
+
+# (units, phase) -> those of ``units`` that still owe their part of ``phase``: a deadline reminder goes to
+# them only. Provided by the app that knows (assessments: units that have not submitted their
+# self-assessment, in AssessmentsConfig.ready); without a provider every unit is reminded.
+WaitingUnits = Callable[[QuerySet[CampaignUnit], str], QuerySet[CampaignUnit]]
+_WAITING: list[WaitingUnits] = []
+
+
+def provide_waiting_units(finder: WaitingUnits) -> None:
+    _WAITING[:] = [finder]
 
 
 def organizers(campaign: Campaign) -> list[User]:
@@ -58,10 +69,16 @@ def _bureau_people(campaign: Campaign, phase: str) -> list[User]:
     return []
 
 
-def _audiences(campaign: Campaign, phase: str) -> Iterator[tuple[CampaignUnit | None, list[User], str]]:
-    """(unit or None, people, link) for everyone who works in ``phase``."""
+def _audiences(
+    campaign: Campaign, phase: str, *, waiting: bool = False
+) -> Iterator[tuple[CampaignUnit | None, list[User], str]]:
+    """(unit or None, people, link) for everyone who works in ``phase``; ``waiting``: only the units
+    that still owe their part (a deadline reminder)."""
     if phase in UNIT_PHASES or phase == Phase.NOTICE:
-        for unit in campaign.participants.select_related("organization").order_by("organization__path"):
+        units = campaign.participants.all()
+        if waiting and _WAITING:
+            units = _WAITING[0](units, phase)
+        for unit in units.select_related("organization").order_by("organization__path"):
             people = unit_people(unit, (Role.REPORTER, Role.LEADER) if phase == Phase.NOTICE else (Role.REPORTER,))
             if phase == Phase.NOTICE:
                 link = reverse("publication:notice", args=[campaign.pk])
@@ -120,7 +137,7 @@ def deadline_reminders(now: datetime) -> Iterator[scanners.Reminder]:
             remaining = _("还有 %(n)d 天") % {"n": math.floor(left / timedelta(days=1))}
         else:
             remaining = _("已不足 1 天")
-        for unit, people, link in _audiences(campaign, row.phase):
+        for unit, people, link in _audiences(campaign, row.phase, waiting=True):
             subject = _("「%(c)s」“%(p)s”将于 %(d)s 截止") % {"c": campaign.name, "p": label, "d": _when(row.deadline)}
             if unit is not None:
                 subject += _("(%(u)s)") % {"u": unit.organization.name}

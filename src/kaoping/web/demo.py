@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from kaoping.audit.services import audit_record
+from kaoping.campaigns import reminders as campaign_reminders
 from kaoping.campaigns import services as campaign_services
 from kaoping.campaigns.models import PHASE_ORDER, Campaign, CampaignUnit, Phase
 from kaoping.engine.model import Indicator, Scheme
@@ -116,6 +117,10 @@ def demo_users(report: Report) -> list[DemoUser]:
         organization = Organization.objects.get(code=spec.org_code)
         department = Department.objects.get(bureau=organization, name=spec.department) if spec.department else None
         Membership.objects.get_or_create(user=user, organization=organization, role=spec.role, department=department)
+    # each demo person finds the phase their campaigns are in under 消息 (kaoping.inbox); sent once per person
+    for campaign in Campaign.objects.exclude(phase__in=[Phase.DRAFT, Phase.ARCHIVED]):
+        before = PHASE_ORDER[PHASE_ORDER.index(campaign.phase) - 1]
+        campaign_reminders.phase_opened(campaign, before, campaign.phase)
     return list(DEMO_USERS)
 
 
