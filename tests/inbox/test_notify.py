@@ -154,3 +154,26 @@ def test_mark_read_unread_and_all(reporter_a):
     services.mark_unread(message)
     assert services.mark_all_read(reporter_a) == 2
     assert services.unread_count(reporter_a) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_channel_that_crashes_is_recorded_as_a_failure_and_a_retry_skips_what_succeeded(reporter_a):
+    class Broken:
+        name = "wechat"
+        label = "微信"
+
+        def enabled(self) -> bool:
+            return True
+
+        def send(self, message: Message) -> None:
+            raise RuntimeError("gateway exploded")
+
+    channels.register(Broken())
+    try:
+        [message] = services.notify([reporter_a], Kind.OTHER, "标题", key="k")
+        failed = Delivery.objects.get(channel="wechat")
+        assert not failed.ok and failed.error == "发送失败(渠道内部错误),请查看服务器日志"
+        Delivery.objects.filter(pk=failed.pk).update(ok=True, error="")
+        assert services.deliver([message.pk]) == 0  # already delivered through every channel
+    finally:
+        channels._REGISTRY.pop("wechat")

@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaoping.inbox import channels as registry
 from kaoping.inbox.models import Delivery, Kind, Message
@@ -95,7 +96,7 @@ def deliver(ids: Iterable[int]) -> int:
             except Exception:
                 log.exception("channel %s failed for message %s", channel.name, message.pk)
                 Delivery.objects.create(
-                    message=message, channel=channel.name, ok=False, error="发送失败(渠道内部错误),请查看服务器日志"
+                    message=message, channel=channel.name, ok=False, error=_("发送失败(渠道内部错误),请查看服务器日志")
                 )
             else:
                 Delivery.objects.create(message=message, channel=channel.name, ok=True)
