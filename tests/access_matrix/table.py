@@ -247,6 +247,12 @@ def _rectification() -> list[Cell]:
         *_row("rectification:new", "GET", register),
         *_row("rectification:new", "POST", register, body="source=self_assessment&description=x&deadline=2030-01-01"),
         *_row("rectification:from_review", "POST", managers),
+        # the spot checks of school A and B (the other bureau's unit has none: 404 for everyone)
+        *_row(
+            "rectification:from_spot_check",
+            "POST",
+            {"unit-A": REVIEWERS_OF_A, "unit-B": REVIEWERS, "other-bureau": NOBODY},
+        ),
         *_row(
             "rectification:from_objection", "POST", organizers_of_units, prepare=_file_objections, fixed={"number": 1}
         ),

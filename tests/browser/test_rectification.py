@@ -60,7 +60,9 @@ def test_a_problem_from_a_review_is_reported_rechecked_and_closed(
     reviewer = pages.open(phone=phone)
     login(reviewer, base, "reviewer")
     reviewer.goto(f"{base}/assess/{unit.campaign_id}/review/unit/{unit.pk}/")
-    click_and_wait(reviewer, reviewer.get_by_role("button", name="第 1.2 项登记为整改问题"))
+    axe(reviewer)
+    _shot(reviewer, "review-page", phone)
+    click_and_wait(reviewer, reviewer.get_by_role("button", name="登记整改问题(第 1.2 项)"))
     main = reviewer.inner_text("main")
     assert "已登记为整改问题" in main and "审核扣分" in main and "德育活动记录缺两次" in main
     problem = Problem.objects.get()
@@ -142,3 +144,50 @@ def test_the_ledger_shows_counts_rates_and_the_overdue_flag(
     with page.expect_download() as download:
         page.get_by_role("link", name="下载整改台账(Excel)").click()
     assert download.value.suggested_filename.endswith("问题整改台账.xlsx")
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_the_organizer_registers_an_accepted_objection_as_a_problem(
+    pages: Any, live_server: Any, in_review: Any, axe: Any, phone: bool
+) -> None:
+    from django.utils import timezone
+
+    from kaoping.publication.models import Objection, ObjectionState, PublishedVersion
+    from kaoping.rectification.models import Problem, Source
+
+    unit = in_review
+    today = timezone.localdate()
+    version = PublishedVersion.objects.create(
+        campaign=unit.campaign,
+        number=1,
+        campaign_name=unit.campaign.name,
+        bureau_name="市教育局",
+        digest="0" * 64,
+        data_version="",
+        published_at=timezone.now(),
+        notice_start=today,
+        notice_end=today,
+        public_key="browser-rectification",
+    )
+    Objection.objects.create(
+        version=version,
+        unit=unit,
+        number=1,
+        item_id="1.1",
+        item_name="重点工作考核 · 1.1 制度建设",
+        reasons="制度已于公示前印发",
+        filed_at=timezone.now(),
+        due_on=today,
+        state=ObjectionState.ACCEPTED,
+        answer="异议成立,补记 1 分;制度印发后未及时报备",
+    )
+    page = pages.open(phone=phone)
+    login(page, live_server.url, "organizer")
+    page.goto(f"{live_server.url}/publication/{unit.campaign_id}/unit/{unit.pk}/objections/1/")
+    axe(page)
+    _shot(page, "objection", phone)
+    click_and_wait(page, page.get_by_role("button", name="登记为整改问题"))
+    main = page.inner_text("main")
+    assert "异议成立" in main and "第 1 条异议" in main and "制度印发后未及时报备" in main
+    assert Problem.objects.get().source == Source.OBJECTION
+    axe(page)

@@ -46,6 +46,34 @@ def test_one_click_from_the_review_page_fills_in_item_and_deduction(submitted_a,
     assert "已登记为整改问题" in body and "审核扣分" in body and "德育记录缺" in body
 
 
+def test_one_click_from_a_spot_check(submitted_a, client_for, reviewer):
+    from kaoping.assessments.models import SpotCheck
+
+    spot = SpotCheck.objects.create(
+        unit=submitted_a,
+        checked_on=TODAY,
+        inspectors="王督学、李督学",
+        item_ids=["1.1"],
+        findings="现场查看,安全台账缺第三季度记录",
+    )
+    client = client_for(reviewer)
+    review = client.get(
+        reverse("assessments:review_unit", args=[submitted_a.campaign_id, submitted_a.pk])
+    ).content.decode()
+    url = reverse("rectification:from_spot_check", args=[submitted_a.campaign_id, submitted_a.pk, spot.pk])
+    assert url in review
+    client.post(url)
+    problem = Problem.objects.get()
+    assert (problem.source, problem.item_id, problem.description) == (Source.SPOT_CHECK, "1.1", spot.findings)
+    assert "王督学" in problem.source_note
+    assert (
+        client.post(
+            reverse("rectification:from_spot_check", args=[submitted_a.campaign_id, submitted_a.pk, 999])
+        ).status_code
+        == 404
+    )
+
+
 def test_registering_by_hand_as_an_inspection_and_bad_input(unit_a, client_for, reviewer):
     client = client_for(reviewer)
     url = reverse("rectification:new", args=[unit_a.campaign_id, unit_a.pk])

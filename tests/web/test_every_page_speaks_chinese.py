@@ -66,6 +66,7 @@ NOT_PAGES = frozenset(
         "rectification:settings",
         "rectification:from_review",
         "rectification:from_objection",
+        "rectification:from_spot_check",
         "rectification:edit",
         "rectification:report",
         "rectification:recheck",

@@ -5,3 +5,10 @@ class RectificationConfig(AppConfig):
     name = "kaoping.rectification"
     label = "rectification"
     verbose_name = "问题整改"
+
+    def ready(self) -> None:
+        from kaoping.inbox import scanners
+        from kaoping.rectification import reminders
+
+        scanners.provide("rectification_overdue", reminders.overdue_problems)
+        scanners.provide("rectification_deadlines", reminders.deadlines_coming)

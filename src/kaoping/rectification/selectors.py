@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from kaoping.assessments.models import SpotCheck
 from kaoping.campaigns.access import CampaignAccess, units_for
 from kaoping.campaigns.models import Campaign, CampaignUnit
 from kaoping.orgs.access import as_int
@@ -180,3 +181,10 @@ def problems_from_objection(objection: Objection) -> list[Problem]:
     """Problems already registered from this objection (the objection page links them)."""
     note = f"第 {objection.number} 条异议"
     return list(Problem.objects.filter(unit=objection.unit, source="objection", source_note=note))
+
+
+def spot_check_of(unit: CampaignUnit, spot_check_id: object) -> SpotCheck:
+    found = SpotCheck.objects.filter(unit=unit, pk=as_int(spot_check_id)).select_related("unit__campaign").first()
+    if found is None:
+        raise Http404
+    return found

@@ -25,6 +25,7 @@ from kaoping.campaigns.access import campaign_access
 from kaoping.campaigns.models import Campaign, CampaignUnit
 from kaoping.campaigns.readonly import require_writable
 from kaoping.publication.models import Objection, ObjectionState
+from kaoping.rectification import reminders
 from kaoping.rectification.models import (
     DEFAULT_DAYS,
     Problem,
@@ -151,6 +152,7 @@ def create(*, unit: CampaignUnit, actor: Any, data: ProblemInput, carried_from: 
         },
         reason=problem.description,
     )
+    reminders.created(problem)
     return problem
 
 
@@ -308,6 +310,8 @@ def report(
             new={"state": ProblemState.REPORTED if done else locked.state, "evidence": progress.evidence_name or None},
             reason=text,
         )
+        if done:
+            reminders.reported(locked)
     except BaseException:
         if stored:
             uploads.stored_path(stored).unlink(missing_ok=True)
@@ -354,6 +358,8 @@ def recheck(
         new={"state": changes["state"], "deadline": new_deadline.isoformat() if new_deadline and not close else None},
         reason=opinion,
     )
+    locked.refresh_from_db()
+    reminders.rechecked(locked, closed=close)
     return check
 
 

@@ -14,6 +14,11 @@ urlpatterns = [
     path("<int:campaign_id>/unit/<int:unit_id>/new/", views.new, name="new"),
     path("<int:campaign_id>/unit/<int:unit_id>/review/<str:item_id>/", views.from_review, name="from_review"),
     path("<int:campaign_id>/unit/<int:unit_id>/objection/<int:number>/", views.from_objection, name="from_objection"),
+    path(
+        "<int:campaign_id>/unit/<int:unit_id>/spot-check/<int:spot_check_id>/",
+        views.from_spot_check,
+        name="from_spot_check",
+    ),
     path(_PROBLEM, views.detail, name="problem"),
     path(_PROBLEM + "edit/", views.edit, name="edit"),
     path(_PROBLEM + "report/", views.report, name="report"),

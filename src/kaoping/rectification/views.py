@@ -190,6 +190,23 @@ def from_review(request: HttpRequest, campaign_id: int, unit_id: int, item_id: s
 
 @login_required
 @require_POST
+def from_spot_check(request: HttpRequest, campaign_id: int, unit_id: int, spot_check_id: int) -> HttpResponse:
+    """One click under a spot check on the review page: its findings, date, inspectors and items."""
+    campaign, access = campaign_for(request.user, campaign_id)
+    unit = assessment_selectors.reviewable_unit(request.user, access, unit_id)
+    spot_check = selectors.spot_check_of(unit, spot_check_id)
+    try:
+        problem = services.create_from_spot_check(spot_check=spot_check, actor=request.user)
+    except services.RectificationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("assessments:review_unit", campaign.pk, unit.pk)
+    messages.success(request, _("已登记为整改问题,请补充整改措施与责任科室"))
+    return redirect("rectification:problem", campaign.pk, unit.pk, problem.number)
+
+
+@login_required
+@require_POST
 def from_objection(request: HttpRequest, campaign_id: int, unit_id: int, number: int) -> HttpResponse:
     campaign, access = campaign_for(request.user, campaign_id)
     if not access.organizer:
