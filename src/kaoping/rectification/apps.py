@@ -12,3 +12,8 @@ class RectificationConfig(AppConfig):
 
         scanners.provide("rectification_overdue", reminders.overdue_problems)
         scanners.provide("rectification_deadlines", reminders.deadlines_coming)
+
+        from kaoping.campaigns import hooks
+        from kaoping.rectification.carry import carry_open_problems
+
+        hooks.provide_carry_over("rectification_open_problems", carry_open_problems)

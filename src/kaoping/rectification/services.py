@@ -140,7 +140,7 @@ def create(*, unit: CampaignUnit, actor: Any, data: ProblemInput, carried_from: 
         created_at=timezone.now(),
         **fields,
     )
-    _audit(
+    audit_problem(
         problem,
         "problem.create",
         actor,
@@ -261,7 +261,7 @@ def update(
     if not changed:
         return locked
     Problem.objects.filter(pk=locked.pk).update(version=locked.version + 1, **changed)
-    _audit(
+    audit_problem(
         locked,
         "problem.update",
         actor,
@@ -302,7 +302,7 @@ def report(
         )
         if done and locked.state != ProblemState.REPORTED:
             Problem.objects.filter(pk=locked.pk).update(state=ProblemState.REPORTED, version=locked.version + 1)
-        _audit(
+        audit_problem(
             locked,
             "problem.report",
             actor,
@@ -350,7 +350,7 @@ def recheck(
     elif new_deadline is not None:
         changes["deadline"] = new_deadline
     Problem.objects.filter(pk=locked.pk).update(**changes)
-    _audit(
+    audit_problem(
         locked,
         "problem.close" if close else "problem.reopen",
         actor,
@@ -388,7 +388,9 @@ def save_settings(
     return setting
 
 
-def _audit(problem: Problem, action: str, actor: Any, *, old: Any = None, new: Any = None, reason: str = "") -> None:
+def audit_problem(
+    problem: Problem, action: str, actor: Any, *, old: Any = None, new: Any = None, reason: str = ""
+) -> None:
     audit_record(
         chain=chain_of(problem.campaign_id),
         action=action,
