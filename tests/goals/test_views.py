@@ -146,3 +146,11 @@ def test_an_archived_campaign_shows_and_refuses(campaign, client_for, scorer_x, 
 def test_the_nav_links_the_index(client_for, leader, campaign):
     body = client_for(leader).get(reverse("goals:index")).content.decode()
     assert "目标任务" in body and reverse("goals:overview", args=[campaign.pk]) in body
+
+
+def test_the_campaign_page_links_here_for_the_bureau_and_the_unit(client_for, organizer, reporter_a, campaign):
+    url = reverse("goals:overview", args=[campaign.pk])
+    bureau = client_for(organizer).get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert url in bureau and "重点工作的节点与进展" in bureau
+    unit = client_for(reporter_a).get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert url in unit and "本单位目标任务的完成情况" in unit

@@ -64,6 +64,12 @@ def campaign_links(campaign: Campaign, access: CampaignAccess) -> list[Link]:
         _add(links, "publication:notice", (pk,), _("公示名单"), _("各类别名次、总分与等次,公示期与校验码"))
     if access.organizer or access.leader or access.review_paths or access.own_unit_ids:
         _add(links, "rectification:ledger", (pk,), _("问题整改"), _("问题清单、整改进展、复查销号与整改台账"))
+    goals = (
+        _("各单位、各处室目标任务的完成率,重点工作的节点与进展")
+        if not access.own_unit_ids or access.sees_all_units
+        else _("本单位目标任务的完成情况")
+    )
+    _add(links, "goals:overview", (pk,), _("目标任务与重点工作"), goals)
     links.append(Link(_("考核方案"), reverse("campaigns:scheme", args=[pk]), _("方案内容与历次变更")))
     if access.organizer:
         units_description = _("添加单位并指定类别") if writable else _("参评单位及其类别")
