@@ -191,3 +191,27 @@ def test_the_organizer_registers_an_accepted_objection_as_a_problem(
     assert "异议成立" in main and "第 1 条异议" in main and "制度印发后未及时报备" in main
     assert Problem.objects.get().source == Source.OBJECTION
     axe(page)
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_a_reviewer_registers_an_inspection_finding_by_hand(
+    pages: Any, live_server: Any, in_review: Any, axe: Any, phone: bool
+) -> None:
+    from kaoping.rectification.models import Problem, Source
+
+    unit = in_review
+    page = pages.open(phone=phone)
+    login(page, live_server.url, "reviewer")
+    page.goto(f"{live_server.url}/rectification/{unit.campaign_id}/")
+    click_and_wait(page, page.get_by_role("link", name=f"{unit.organization.name}:登记问题"))
+    page.get_by_label("问题来源").select_option(label="督查检查")
+    page.get_by_label("来源说明").fill("12月3日专项督查")
+    page.get_by_label("关联指标").select_option(value="2")
+    page.get_by_role("textbox", name="问题描述").fill("消防通道堆放杂物")
+    page.get_by_role("combobox", name="责任科室").fill("安全办")
+    axe(page)
+    _shot(page, "new", phone)
+    click_and_wait(page, page.get_by_role("button", name="登记问题"))
+    assert "问题已登记" in page.inner_text("main")
+    problem = Problem.objects.get()
+    assert (problem.source, problem.item_id, problem.responsible_unit) == (Source.INSPECTION, "2", "安全办")

@@ -245,3 +245,12 @@ def test_settings_and_an_archived_campaign(unit_a, client_for, organizer, review
     assert "已归档" in response.content.decode()
     problem.refresh_from_db()
     assert not problem.closed
+
+
+def test_whole_points_lost_read_as_numbers_not_exponents(unit_a, client_for, reviewer):
+    _problem(unit_a, reviewer, points_lost=Decimal("10"))
+    client = client_for(reviewer)
+    ledger = client.get(reverse("rectification:ledger", args=[unit_a.campaign_id])).content.decode()
+    detail = client.get(reverse("rectification:problem", args=[unit_a.campaign_id, unit_a.pk, 1])).content.decode()
+    for page in (ledger, detail):
+        assert ">10<" in page.replace("\n", "") and "1E+1" not in page
