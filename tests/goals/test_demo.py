@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kaoping.goals import demo, selectors
-from kaoping.goals.models import KeyTask, TaskArea
+from kaoping.goals.models import KeyTask, TargetReport, TaskArea
 
 
 def test_the_seed_examples_load_faithfully_and_only_once(campaign, organizer):
@@ -27,4 +27,6 @@ def test_the_seed_examples_load_faithfully_and_only_once(campaign, organizer):
     assert tasks[0].title == "坚定不移抓好理论武装" and tasks[28].title == "统筹做好其他工作"
     assert "计划建成公办幼儿园25个" in tasks[25].description
     assert all("华都" not in t.description for t in tasks)
+    note = TargetReport.objects.get(target=rows["固定资产投资"].target).note
+    assert note == "原文:实际完成投资万元(金额空缺),完成年度任务数的18%"
     assert not demo.load_examples(campaign, organizer)

@@ -154,3 +154,14 @@ def test_the_campaign_page_links_here_for_the_bureau_and_the_unit(client_for, or
     assert url in bureau and "重点工作的节点与进展" in bureau
     unit = client_for(reporter_a).get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
     assert url in unit and "本单位目标任务的完成情况" in unit
+
+
+def test_an_archived_campaign_offers_no_edit_form(campaign, client_for, organizer, dept_target):
+    Campaign.objects.filter(pk=campaign.pk).update(phase=Phase.ARCHIVED)
+    client = client_for(organizer)
+    for url in (
+        reverse("goals:target_edit", args=[campaign.pk, dept_target.number]),
+        reverse("goals:task_new", args=[campaign.pk]),
+    ):
+        body = client.get(url).content.decode()
+        assert "该考核活动已归档" in body and '<form method="post">' not in body

@@ -23,7 +23,10 @@ FOLDER = Path(settings.BASE_DIR) / "examples" / "goals"
 
 def _rows(name: str) -> Iterator[dict[str, str]]:
     with (FOLDER / name).open(encoding="utf-8", newline="") as handle:
-        yield from csv.DictReader(handle)
+        for row in csv.DictReader(handle):
+            if None in row:  # more cells than headings: an unquoted comma in a text
+                raise ValueError(f"{name}: a row has more cells than headings: {row}")
+            yield row
 
 
 def _number(text: str) -> Decimal | None:

@@ -78,7 +78,7 @@ def _target_values(target: Target) -> dict[str, Any]:
         "measure": target.measure,
         "target_value": _text(target.target_value),
         "responsible": target.owner_name,
-        "area": target.area,
+        "category": target.area,
     }
 
 

@@ -145,7 +145,13 @@ def target_edit(request: HttpRequest, campaign_id: int, number: int | None = Non
                 return redirect("goals:target", campaign.pk, saved.number)
         else:
             status = 400
-    context = {"campaign": campaign, "form": form, "target": target, "measures": MEASURES}
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "target": target,
+        "measures": MEASURES,
+        "archived": is_archived(campaign),
+    }
     return render(request, "goals/target_form.html", context, status=status)
 
 
@@ -293,7 +299,8 @@ def task_edit(request: HttpRequest, campaign_id: int, number: int | None = None)
                 return redirect("goals:task", campaign.pk, saved.number)
         else:
             status = 400
-    return render(request, "goals/task_form.html", {"campaign": campaign, "form": form, "task": task}, status=status)
+    context = {"campaign": campaign, "form": form, "task": task, "archived": is_archived(campaign)}
+    return render(request, "goals/task_form.html", context, status=status)
 
 
 def _area(campaign: Campaign, actor: Any, areas: list[TaskArea], data: dict[str, Any]) -> TaskArea:
