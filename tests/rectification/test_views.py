@@ -254,3 +254,22 @@ def test_whole_points_lost_read_as_numbers_not_exponents(unit_a, client_for, rev
     detail = client.get(reverse("rectification:problem", args=[unit_a.campaign_id, unit_a.pk, 1])).content.decode()
     for page in (ledger, detail):
         assert ">10<" in page.replace("\n", "") and "1E+1" not in page
+
+
+def test_a_recused_reviewer_neither_registers_nor_rechecks(unit_a, client_for, reviewer, organizer):
+    from kaoping.assessments.models import Recusal
+
+    problem = _problem(unit_a, organizer)
+    Recusal.objects.create(campaign=unit_a.campaign, unit=unit_a, user=reviewer, reason="亲属在该校任职")
+    client = client_for(reviewer)
+    args = [unit_a.campaign_id, unit_a.pk, problem.number]
+    assert client.get(reverse("rectification:new", args=[unit_a.campaign_id, unit_a.pk])).status_code == 404
+    assert (
+        client.post(reverse("rectification:recheck", args=args), {"decision": "close", "opinion": "x"}).status_code
+        == 404
+    )
+    assert "提交复查" not in client.get(reverse("rectification:problem", args=args)).content.decode()
+    with pytest.raises(services.RectificationError):
+        services.recheck(problem=problem, actor=reviewer, close=True, opinion="x")
+    problem.refresh_from_db()
+    assert not problem.closed

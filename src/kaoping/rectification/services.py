@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.assessments import uploads
 from kaoping.assessments.models import SpotCheck
+from kaoping.assessments.selectors import recused_unit_ids
 from kaoping.audit.services import audit_record
 from kaoping.campaigns.access import campaign_access
 from kaoping.campaigns.models import Campaign, CampaignUnit
@@ -79,9 +80,12 @@ def default_deadline(campaign: Campaign, today: datetime.date | None = None) -> 
 
 
 def may_manage(user: Any, unit: CampaignUnit) -> bool:
-    """Creates problems, edits them and re-checks them: the organizers and the unit's reviewers."""
+    """Creates problems, edits them and re-checks them: the organizers and the unit's reviewers,
+    unless recused from the unit (回避)."""
     access = campaign_access(user, unit.campaign)
-    return access.can_review_unit(unit.organization)
+    if not access.can_review_unit(unit.organization):
+        return False
+    return unit.pk not in recused_unit_ids(user, unit.campaign)
 
 
 def may_report(user: Any, unit: CampaignUnit) -> bool:

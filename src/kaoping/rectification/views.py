@@ -50,7 +50,7 @@ def ledger(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "units": units,
         "book": book,
         "rows": [{"p": p, "status": selectors.status_label(p), "overdue": selectors.overdue(p)} for p in rows],
-        "can_create": writable and [u for u in units if _may_create(access, u)],
+        "can_create": writable and [u for u in units if _may_create(request.user, access, u)],
         "settings": services.settings_of(campaign),
         "settings_form": SettingsForm(initial=_settings_initial(campaign)) if access.organizer and writable else None,
         "query": f"?unit={unit.pk}" if unit else "",
@@ -63,8 +63,13 @@ def _settings_initial(campaign: Campaign) -> dict[str, Any]:
     return {"concluded_on": setting.concluded_on, "days": setting.days}
 
 
-def _may_create(access: CampaignAccess, unit: CampaignUnit) -> bool:
-    return access.can_review_unit(unit.organization) or access.can_report_for(unit.organization)
+def _may_create(user: Any, access: CampaignAccess, unit: CampaignUnit) -> bool:
+    """A unit's reporter (单位自查), or its reviewers and the organizers unless recused (the recusals are
+    read once per request and campaign)."""
+    if access.can_report_for(unit.organization):
+        return True
+    recused = assessment_selectors.recused_unit_ids(user, access.campaign)
+    return access.can_review_unit(unit.organization) and unit.pk not in recused
 
 
 def _items(campaign: Campaign, unit: CampaignUnit) -> list[tuple[str, str]]:
@@ -115,7 +120,7 @@ def settings(request: HttpRequest, campaign_id: int) -> HttpResponse:
 def new(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpResponse:
     campaign, access = campaign_for(request.user, campaign_id)
     unit = selectors.unit_of(access, unit_id)
-    manager = access.can_review_unit(unit.organization)
+    manager = services.may_manage(request.user, unit)
     if not (manager or access.can_report_for(unit.organization)):
         raise Http404
     choices = Source.choices if manager else [(Source.SELF_ASSESSMENT.value, Source.SELF_ASSESSMENT.label)]
@@ -249,7 +254,7 @@ def _detail_page(
 ) -> HttpResponse:
     campaign = problem.campaign
     writable = not is_archived(campaign) and not problem.closed
-    manager = access.can_review_unit(problem.unit.organization)
+    manager = services.may_manage(request.user, problem.unit)
     reporter = access.can_report_for(problem.unit.organization)
     initial = {
         "responsible_unit": problem.responsible_unit,
@@ -284,7 +289,7 @@ def _refuse_archived(request: HttpRequest, problem: Problem) -> HttpResponse | N
 @require_POST
 def edit(request: HttpRequest, campaign_id: int, unit_id: int, number: int) -> HttpResponse:
     problem, access = _problem(request, campaign_id, unit_id, number)
-    if not access.can_review_unit(problem.unit.organization):
+    if not services.may_manage(request.user, problem.unit):
         raise Http404
     refused = _refuse_archived(request, problem)
     if refused:
@@ -337,7 +342,7 @@ def report(request: HttpRequest, campaign_id: int, unit_id: int, number: int) ->
 @require_POST
 def recheck(request: HttpRequest, campaign_id: int, unit_id: int, number: int) -> HttpResponse:
     problem, access = _problem(request, campaign_id, unit_id, number)
-    if not access.can_review_unit(problem.unit.organization):
+    if not services.may_manage(request.user, problem.unit):
         raise Http404
     refused = _refuse_archived(request, problem)
     if refused:
