@@ -61,6 +61,21 @@ def _users(memberships: Any) -> list[User]:
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 
 
+def _people_by_organization(organization_ids: Sequence[int], roles: Sequence[str]) -> dict[int, list[User]]:
+    """The active people holding ``roles`` at each organization, in one query (2,000 units, not 2,000 queries)."""
+    found: dict[int, list[User]] = {}
+    memberships = (
+        Membership.objects.filter(organization_id__in=organization_ids, role__in=roles, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    for membership in memberships:
+        people = found.setdefault(membership.organization_id, [])
+        if membership.user not in people:
+            people.append(membership.user)
+    return found
+
+
 def _bureau_people(campaign: Campaign, phase: str) -> list[User]:
     if phase == Phase.REVIEW:
         return reviewers(campaign)
@@ -75,11 +90,14 @@ def _audiences(
     """(unit or None, people, link) for everyone who works in ``phase``; ``waiting``: only the units
     that still owe their part (a deadline reminder)."""
     if phase in UNIT_PHASES or phase == Phase.NOTICE:
-        units = campaign.participants.all()
+        participants = campaign.participants.all()
         if waiting and _WAITING:
-            units = _WAITING[0](units, phase)
-        for unit in units.select_related("organization").order_by("organization__path"):
-            people = unit_people(unit, (Role.REPORTER, Role.LEADER) if phase == Phase.NOTICE else (Role.REPORTER,))
+            participants = _WAITING[0](participants, phase)
+        units = list(participants.select_related("organization").order_by("organization__path"))
+        roles = (Role.REPORTER, Role.LEADER) if phase == Phase.NOTICE else (Role.REPORTER,)
+        by_org = _people_by_organization([u.organization_id for u in units], roles)
+        for unit in units:
+            people = by_org.get(unit.organization_id, [])
             if phase == Phase.NOTICE:
                 link = reverse("publication:notice", args=[campaign.pk])
             else:
@@ -100,7 +118,7 @@ def phase_opened(campaign: Campaign, old: str, new: str) -> int:
         return 0
     deadline = PhaseDeadline.objects.filter(campaign=campaign, phase=new).first()
     label = Phase(new).label
-    sent = 0
+    found: list[inbox.Reminder] = []
     for unit, people, link in _audiences(campaign, new):
         subject = _("「%(c)s」进入“%(p)s”阶段") % {"c": campaign.name, "p": label}
         if unit is not None:
@@ -109,8 +127,8 @@ def phase_opened(campaign: Campaign, old: str, new: str) -> int:
         if deadline:
             body += _("本阶段截止时间:%(d)s。") % {"d": _when(deadline.deadline)}
         key = f"phase:{campaign.pk}:{new}" + (f":u{unit.pk}" if unit else "")
-        sent += len(inbox.notify(people, inbox.Kind.PHASE, subject, body, link, key=key))
-    return sent
+        found.append(inbox.Reminder(people, inbox.Kind.PHASE, subject, body, link, key))
+    return len(inbox.notify_many(found))
 
 
 def deadline_reminders(now: datetime) -> Iterator[scanners.Reminder]:

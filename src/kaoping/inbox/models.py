@@ -31,6 +31,8 @@ class Message(models.Model):
     link = models.CharField(_("链接"), max_length=500, blank=True)  # a path inside the site
     key = models.CharField(max_length=200)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    # the token of the notify call that stored the row: how that call knows which of its rows were new
+    batch = models.CharField(max_length=32, blank=True, default="", editable=False, db_index=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
     class Meta:

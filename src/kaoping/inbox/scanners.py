@@ -17,10 +17,9 @@ Registered now: campaigns (phase deadlines, 3 and 1 days before by default), pub
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -31,15 +30,7 @@ from kaoping.inbox import services
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Reminder:
-    recipients: Sequence[Any]
-    kind: str
-    subject: str
-    body: str
-    link: str
-    key: str
-
+Reminder = services.Reminder
 
 Scanner = Callable[[datetime], Iterable[Reminder]]
 
@@ -76,17 +67,9 @@ def scan(now: datetime | None = None) -> ScanResult:
     for name, scanner in sorted(_SCANNERS.items()):
         try:
             with transaction.atomic():
-                for reminder in scanner(now):
-                    result.reminders += 1
-                    created = services.notify(
-                        reminder.recipients,
-                        reminder.kind,
-                        reminder.subject,
-                        reminder.body,
-                        reminder.link,
-                        key=reminder.key,
-                    )
-                    result.sent += len(created)
+                found = list(scanner(now))
+                result.reminders += len(found)
+                result.sent += len(services.notify_many(found))
         except Exception:
             log.exception("reminder scanner %s failed", name)
             failed.append(name)
