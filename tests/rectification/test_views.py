@@ -273,3 +273,15 @@ def test_a_recused_reviewer_neither_registers_nor_rechecks(unit_a, client_for, r
         services.recheck(problem=problem, actor=reviewer, close=True, opinion="x")
     problem.refresh_from_db()
     assert not problem.closed
+
+
+def test_the_ledger_filters_by_status_and_counts_stay_whole(unit_a, unit_b, client_for, reviewer):
+    _problem(unit_a, reviewer, deadline=TODAY - datetime.timedelta(days=2))
+    _problem(unit_b, reviewer)
+    client = client_for(reviewer)
+    url = reverse("rectification:ledger", args=[unit_a.campaign_id])
+    overdue = client.get(url + "?show=overdue").content.decode()
+    listed = overdue.split('id="list-head"')[1].split('id="unit-head"')[0]
+    assert unit_a.organization.name in listed and unit_b.organization.name not in listed.split("登记问题")[0]
+    assert client.get(url + "?show=closed").content.decode().count("暂无整改问题") == 1
+    assert client.get(url + "?show=nonsense").status_code == 200

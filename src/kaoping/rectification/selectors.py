@@ -188,3 +188,23 @@ def spot_check_of(unit: CampaignUnit, spot_check_id: object) -> SpotCheck:
     if found is None:
         raise Http404
     return found
+
+
+SHOW = ("open", "overdue", "closed")
+
+
+def show_choices() -> list[tuple[str, str]]:
+    """The ledger's filters: all, 整改中 (incl. 待复查), 已超期, 已整改."""
+    from django.utils.translation import gettext as _
+
+    return [("", _("全部")), ("open", _("整改中")), ("overdue", _("已超期")), ("closed", _("已整改"))]
+
+
+def matches(problem: Problem, show: str, today: datetime.date | None = None) -> bool:
+    if show == "closed":
+        return problem.state == ProblemState.CLOSED
+    if show == "overdue":
+        return overdue(problem, today)
+    if show == "open":
+        return problem.state != ProblemState.CLOSED and not overdue(problem, today)
+    return True

@@ -43,13 +43,17 @@ def ledger(request: HttpRequest, campaign_id: int) -> HttpResponse:
     rows = selectors.visible_problems(access, unit)
     book = selectors.ledger(rows, units)
     writable = not is_archived(campaign)
+    show = request.GET.get("show", "")
+    shown = [p for p in rows if selectors.matches(p, show)] if show in selectors.SHOW else rows
     context = {
         "campaign": campaign,
         "access": access,
         "unit": unit,
         "units": units,
         "book": book,
-        "rows": [{"p": p, "status": selectors.status_label(p), "overdue": selectors.overdue(p)} for p in rows],
+        "rows": [{"p": p, "status": selectors.status_label(p), "overdue": selectors.overdue(p)} for p in shown],
+        "show": show if show in selectors.SHOW else "",
+        "filters": selectors.show_choices(),
         "can_create": writable and [u for u in units if _may_create(request.user, access, u)],
         "settings": services.settings_of(campaign),
         "settings_form": SettingsForm(initial=_settings_initial(campaign)) if access.organizer and writable else None,
