@@ -5,3 +5,10 @@ class GoalsConfig(AppConfig):
     name = "kaoping.goals"
     label = "goals"
     verbose_name = "目标任务与重点工作"
+
+    def ready(self) -> None:
+        # next year's campaign (campaigns, a layer below) takes over the key tasks not finished
+        from kaoping.campaigns import hooks
+        from kaoping.goals.carry import carry_unfinished_tasks
+
+        hooks.provide_carry_over("goals_unfinished_tasks", carry_unfinished_tasks)

@@ -130,6 +130,10 @@ class KeyTask(models.Model):
     supporting = models.ManyToManyField(Department, blank=True, related_name="+", verbose_name=_("配合处室"))
     status = models.CharField(_("状态"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
     due_on = models.DateField(_("完成时限"), null=True, blank=True)
+    # last year's task this one continues ("开始下一年度考核" carries what was not finished)
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("上年结转自")
+    )
 
     class Meta:
         verbose_name = _("重点工作")
