@@ -84,7 +84,14 @@ def _load_component(
     campaign: Campaign, component_id: str, name: str, rows: list[_Row], units: dict[str, CampaignUnit], actor: Any
 ) -> RatingSession:
     with transaction.atomic():
-        session = services.session_create(campaign=campaign, component_id=component_id, name=name, actor=actor)
+        session = services.session_create(
+            campaign=campaign,
+            component_id=component_id,
+            name=name,
+            # 五大重点工作测评: the raters see each unit's targets and the key tasks (docs/goals.md)
+            show_goals="重点工作" in name,
+            actor=actor,
+        )
         services.session_go_live(session=session, actor=actor)
         session.refresh_from_db()
         sheets = _sheets(rows, units)

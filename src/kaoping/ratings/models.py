@@ -60,6 +60,9 @@ class RatingSession(models.Model):
     revote_policy = models.CharField(
         _("改票规则"), max_length=16, choices=RevotePolicy.choices, default=RevotePolicy.CHANGEABLE
     )
+    # Read-only context on the phone page (kaoping.ratings.goal_progress): the units' targets and the
+    # campaign's key tasks. The same for every rater of a unit; nothing of it enters a ballot.
+    show_goals = models.BooleanField(_("向评委展示被评单位的目标任务与重点工作进展"), default=False)
     status = models.CharField(_("状态"), max_length=8, choices=SessionStatus.choices, default=SessionStatus.OPEN)
     # Starts at 1 and grows when test ballots are cleared or the session goes live: phones keep their
     # drafts under it, so a rehearsal's draft and receipt never block the real vote.

@@ -54,6 +54,7 @@ __all__ = [
     "session_create",
     "session_destroy_links",
     "session_go_live",
+    "session_set_show_goals",
     "session_writable",
     "unit_close",
     "unit_open",
@@ -79,6 +80,7 @@ def session_create(
     name: str,
     revote_policy: str = RevotePolicy.CHANGEABLE,
     unit_order: list[int] | None = None,
+    show_goals: bool = False,
     actor: Any = None,
 ) -> RatingSession:
     """A session in test mode over the campaign's units (in ``unit_order`` if given)."""
@@ -92,6 +94,7 @@ def session_create(
         component_id=component_id,
         name=name,
         revote_policy=revote_policy,
+        show_goals=show_goals,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     try:
@@ -111,23 +114,53 @@ def session_create(
             SessionUnit.objects.bulk_create(
                 SessionUnit(session=session, campaign_unit=units[pk], position=i) for i, pk in enumerate(order, 1)
             )
-            _audit(session, "rating_session_created", actor, new={"component": component_id, "units": len(order)})
+            _audit(
+                session,
+                "rating_session_created",
+                actor,
+                new={"component": component_id, "units": len(order), "show_goals": show_goals},
+            )
     except BaseException:
         keys.session_key_destroy(session.public_id)
         raise
     return session
 
 
-def _audit(session: RatingSession, action: str, actor: Any, *, new: Any = None, object_id: object = None) -> str:
+def _audit(
+    session: RatingSession, action: str, actor: Any, *, new: Any = None, old: Any = None, object_id: object = None
+) -> str:
     event = audit_record(
         chain=session.chain,
         action=action,
         object_type="rating_session",
         object_id=object_id if object_id is not None else session.pk,
         actor=actor,
+        old=old,
         new=new,
     )
     return event.hash
+
+
+def session_set_show_goals(*, session: RatingSession, show_goals: bool, actor: Any = None) -> None:
+    """Show (or stop showing) the units' targets and the key tasks on the raters' phones; audited.
+
+    Refused on an archived campaign and on a closed session; setting the value it has already is a
+    no-op that records nothing."""
+    _writable(session.campaign_id)  # first, so an archived campaign is refused for that reason alone
+    with transaction.atomic():
+        locked = _locked_open(session)
+        if locked.show_goals == show_goals:
+            session.show_goals = show_goals
+            return
+        RatingSession.objects.filter(pk=session.pk).update(show_goals=show_goals)
+        _audit(
+            session,
+            "rating_session_settings",
+            actor,
+            old={"show_goals": locked.show_goals},
+            new={"show_goals": show_goals},
+        )
+    session.show_goals = show_goals
 
 
 def _writable(campaign_id: int) -> None:

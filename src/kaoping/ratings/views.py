@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -27,7 +28,7 @@ from kaoping.campaigns import selectors as campaign_selectors
 from kaoping.campaigns.access import campaign_for
 from kaoping.campaigns.readonly import is_archived
 from kaoping.campaigns.selectors import current_scheme
-from kaoping.ratings import ballots, keys, ratelimit, selectors, services, slips, tokens
+from kaoping.ratings import ballots, goal_progress, keys, ratelimit, selectors, services, slips, tokens
 from kaoping.ratings.models import RaterCredential, RatingSession, RevotePolicy, SessionStatus, SessionUnit, SlipBatch
 
 # --------------------------------------------------------------------------------------------
@@ -67,6 +68,7 @@ def _create_session(request: HttpRequest, campaign: Any, components: list[Any]) 
     if policy not in RevotePolicy.values:
         policy = RevotePolicy.CHANGEABLE
     order = _unit_order(campaign, request.POST.get("order", ""))
+    show_goals = request.POST.get("show_goals") == "1"
     try:
         if isinstance(order, str):
             raise services.RatingError(400, order)
@@ -76,6 +78,7 @@ def _create_session(request: HttpRequest, campaign: Any, components: list[Any]) 
             name=name,
             revote_policy=policy,
             unit_order=order,
+            show_goals=show_goals,
             actor=request.user,
         )
     except services.RatingError as error:
@@ -160,11 +163,19 @@ def _credential_list(request: HttpRequest, session: RatingSession, groups: dict[
     }
 
 
-_SESSION_ACTIONS = {
+_SESSION_ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
     "go_live": (services.session_go_live, _("已切换为正式模式,测试选票已清除")),
     "clear_test": (services.session_clear_test, _("测试选票已清除")),
     "close": (services.session_close, _("本场测评已结束")),
     "destroy_links": (services.session_destroy_links, _("评分码名单已销毁")),
+    "show_goals": (
+        functools.partial(services.session_set_show_goals, show_goals=True),
+        _("评委手机页将展示被评单位的目标任务与重点工作进展"),
+    ),
+    "hide_goals": (
+        functools.partial(services.session_set_show_goals, show_goals=False),
+        _("评委手机页不再展示目标任务与重点工作进展"),
+    ),
 }
 
 
@@ -472,6 +483,12 @@ def rater(request: HttpRequest) -> HttpResponse:
     if credential.session.status == SessionStatus.CLOSED:
         return _rater_error(request, _("本场测评已结束,感谢参与"), 403)
     context = selectors.rater_page(credential, signed.sheet, signed.own_unit_id)
+    if credential.session.show_goals:
+        # Read-only and the same for every rater of a unit; the 3-second status poll never reads it.
+        goals = goal_progress.session_goals(credential.session)
+        for unit in context["units"]:
+            unit["targets"] = goals.targets.get(unit["id"], [])
+        context["goals"] = goals
     context["config"] = {
         "session": str(credential.session.public_id),
         "round": credential.session.round,

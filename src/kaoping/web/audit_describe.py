@@ -101,6 +101,7 @@ def _actions() -> dict[str, str]:
         "rating_links_destroyed": _("销毁评分链接"),
         "rating_credentials_issued": _("发放评分条"),
         "rating_credential_reissued": _("补发评分条"),
+        "rating_session_settings": _("更改现场测评设置"),
     }
 
 
@@ -122,6 +123,7 @@ def _object_actions() -> dict[tuple[str, str], str]:
 def _field_words() -> dict[str, str]:
     return {
         "self_score": _("自评分"),
+        "show_goals": _("向评委展示目标任务与重点工作进展"),
         "note": _("得失分说明"),
         "figures": _("数据"),
         "not_applicable": _("不适用"),
