@@ -14,17 +14,19 @@ of the unit's own total, and neither is a conversion that depends on other units
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from kaoping.assessments import selectors
 from kaoping.assessments.models import SelfAssessment
+from kaoping.campaigns import hooks
 from kaoping.campaigns.models import CampaignUnit
 from kaoping.engine.inputs import ItemInput
 from kaoping.engine.items import NOT_APPLICABLE, compile_tree, score_tree
 from kaoping.engine.model import Modifier, Rounding, Scheme
 from kaoping.engine.results import ItemResult
 from kaoping.engine.rules import RuleError
+from kaoping.engine.sources import source_of
 
 ZERO = Decimal(0)
 ZERO_COMPONENT = Modifier.ZERO_COMPONENT  # the engine's effect of a triggered veto on a component
@@ -93,6 +95,19 @@ def _round(value: Decimal | None, rounding: Rounding | None) -> Decimal | None:
     return value if value is None or rounding is None else rounding.apply(value)
 
 
+def _fill_sourced_figures(unit: CampaignUnit, scheme: Scheme, inputs: dict[str, ItemInput]) -> None:
+    """Figures a rule reads from a platform record (last year's 整改台账), as the results will."""
+    read: dict[str, dict[str, Decimal]] = {}
+    for ref in selectors.leaf_items(scheme, unit.category):
+        source = source_of(ref.item.rule)
+        if source is None:
+            continue
+        if source.name not in read:
+            read[source.name] = hooks.figure_source(source.name).figures(unit.campaign, [unit]).get(unit.pk, {})
+        entered = inputs.get(ref.item.id) or ItemInput(unit_id="unit", item_id=ref.item.id)
+        inputs[ref.item.id] = replace(entered, figures=read[source.name])
+
+
 def self_preview(
     unit: CampaignUnit, scheme: Scheme, entries: Mapping[str, SelfAssessment] | None = None
 ) -> Preview | None:
@@ -100,6 +115,7 @@ def self_preview(
     if entries is None:
         entries = selectors.entries_by_item(unit)
     inputs = {item_id: _input(entry) for item_id, entry in entries.items()}
+    _fill_sourced_figures(unit, scheme, inputs)
     sections: dict[tuple[str, str], Total] = {}
     points = ZERO
     total: Decimal | None = ZERO

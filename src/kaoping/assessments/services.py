@@ -41,6 +41,7 @@ from kaoping.engine.model import Indicator, Scheme
 from kaoping.engine.numbers import fmt
 from kaoping.engine.rules import figure_names as rule_figure_names
 from kaoping.engine.rules import is_computed, takes_no_score
+from kaoping.engine.sources import source_of
 from kaoping.inbox import services as inbox
 from kaoping.orgs.models import Department, Role, User
 
@@ -121,8 +122,15 @@ def parse_figures(raw: Mapping[str, object], names: Sequence[tuple[str, str]]) -
 
 
 def figure_names(item: Indicator) -> list[tuple[str, str]]:
-    """(figure name, label) pairs the item's rule reads, in the rule's order (the engine's rule)."""
-    return rule_figure_names(item)
+    """(figure name, label) pairs the unit reports for the item's rule, in the rule's order (the
+    engine's rule). None for a rule whose figures come from a platform record (``source``)."""
+    return [] if source_of(item.rule) is not None else rule_figure_names(item)
+
+
+def figure_source_title(item: Indicator) -> str:
+    """Where the item's figures come from when the platform fills them in ("" when the unit does)."""
+    source = source_of(item.rule)
+    return source.title if source is not None else ""
 
 
 def level_choices(item: Indicator) -> list[str]:

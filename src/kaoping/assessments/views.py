@@ -54,6 +54,7 @@ class ItemRow:
     figures: list[tuple[str, str, str]] = field(default_factory=list)  # (name, label, value)
     levels: list[str] = field(default_factory=list)
     modifier: bool = False
+    source: str = ""  # the platform record the item's figures come from (the unit types none)
     error: str = ""
     errors: dict[str, str] = field(default_factory=dict)
     back_suffix: str = ""  # query and anchor an evidence form returns to: the page stays at this item
@@ -92,6 +93,7 @@ def _item_row(unit: CampaignUnit, ref: selectors.ItemRef, entry: SelfAssessment 
         figures=[(name, label, values.get(name, "")) for name, label in services.figure_names(ref.item)],
         levels=services.level_choices(ref.item),
         modifier=services.is_modifier(ref.item),
+        source=services.figure_source_title(ref.item),
         back_suffix="?" + urlencode({"item": ref.id}) + "#" + quote(f"item-{unit.pk}-{ref.id}"),
     )
 

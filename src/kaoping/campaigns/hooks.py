@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -43,6 +44,20 @@ PhaseListener = Callable[[Campaign, str, str, Any], None]
 CarryOver = Callable[[Campaign, Campaign, Any], list[str]]
 
 
+@dataclass(frozen=True)
+class FigureSourceProvider:
+    """Fills in the figures of a rule's ``source`` (``kaoping.engine.sources``) from an app's records.
+
+    ``figures(campaign, units)``: campaign unit pk → figure name → value, for the units the record
+    knows (a unit it does not know is left out: its figures are missing, never 0).
+    ``version(campaign)``: a short text that changes whenever those figures may have changed, so a
+    stored result computed before the change is known to be out of date.
+    """
+
+    figures: Callable[[Campaign, Sequence[CampaignUnit]], dict[int, dict[str, Decimal]]]
+    version: Callable[[Campaign], str]
+
+
 @dataclass
 class _Providers:
     submission_progress: SubmissionCounter | None = None
@@ -51,6 +66,7 @@ class _Providers:
     final_check: FinalCheck | None = None
     phase_listener: PhaseListener | None = None
     carry_overs: dict[str, CarryOver] = field(default_factory=dict)
+    figure_sources: dict[str, FigureSourceProvider] = field(default_factory=dict)
 
 
 _PROVIDERS = _Providers()
@@ -81,6 +97,23 @@ def carry_over(previous: Campaign, campaign: Campaign, actor: Any) -> list[str]:
     for name in sorted(_PROVIDERS.carry_overs):
         lines += _PROVIDERS.carry_overs[name](previous, campaign, actor)
     return lines
+
+
+def provide_figure_source(name: str, provider: FigureSourceProvider) -> None:
+    """``name`` is the engine's name of the source (``engine.sources.FIGURE_SOURCES``)."""
+    _PROVIDERS.figure_sources[name] = provider
+
+
+def figure_source(name: str) -> FigureSourceProvider:
+    provider = _PROVIDERS.figure_sources.get(name)
+    if provider is None:
+        raise RuntimeError(f"no app provides the figure source {name!r}")
+    return provider
+
+
+def figure_sources_version(campaign: Campaign, names: Sequence[str]) -> str:
+    """What the figures of these sources are at now, for the campaign's data version."""
+    return ";".join(f"{name}={figure_source(name).version(campaign)}" for name in sorted(names))
 
 
 def submission_progress(units: QuerySet[CampaignUnit]) -> SubmissionProgress:

@@ -17,3 +17,8 @@ class RectificationConfig(AppConfig):
         from kaoping.rectification.carry import carry_open_problems
 
         hooks.provide_carry_over("rectification_open_problems", carry_open_problems)
+
+        from kaoping.engine.sources import PREVIOUS_PROBLEMS
+        from kaoping.rectification.figures import PREVIOUS_PROBLEMS as LEDGER
+
+        hooks.provide_figure_source(PREVIOUS_PROBLEMS.name, LEDGER)

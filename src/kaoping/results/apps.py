@@ -23,4 +23,14 @@ def _campaign_changed(sender: object, instance: object, created: bool, **kwargs:
     if created and chain.startswith("campaign:"):
         from kaoping.results.services import request_after_commit
 
-        request_after_commit(int(chain.partition(":")[2]))
+        campaign = int(chain.partition(":")[2])
+        request_after_commit(campaign)
+        if getattr(instance, "object_type", "") in _READ_BY_NEXT_YEAR:
+            from kaoping.campaigns.models import Campaign
+
+            for following in Campaign.objects.filter(previous_id=campaign).values_list("pk", flat=True):
+                request_after_commit(following)
+
+
+# Records of a campaign that the rules of the next year's campaign read (``engine.sources``).
+_READ_BY_NEXT_YEAR = frozenset({"problem"})

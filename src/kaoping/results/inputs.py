@@ -9,6 +9,7 @@ from the ratings app and scores assessed elsewhere (折算 components) from the 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -18,10 +19,12 @@ from django.db.models.sql.constants import MULTI
 
 from kaoping.assessments import selectors as assess
 from kaoping.assessments.models import DepartmentScore, ReviewScore, SelfAssessment
+from kaoping.campaigns import hooks
 from kaoping.campaigns.models import Campaign, CampaignUnit
 from kaoping.engine import stored
 from kaoping.engine.inputs import Ballot, ImportedScore, Inputs, ItemInput, Unit
 from kaoping.engine.model import Scheme
+from kaoping.engine.sources import source_of
 from kaoping.external.selectors import engine_imported_scores
 from kaoping.ratings.selectors import engine_ballots
 
@@ -147,7 +150,36 @@ def item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -
                 for facts in items_by_category.get(unit.category, ())
             ]
         )
+    _fill_sourced_figures(campaign, units, items_by_category, by_unit)
     return by_unit
+
+
+def _fill_sourced_figures(
+    campaign: Campaign,
+    units: list[CampaignUnit],
+    items_by_category: dict[str, list[stored.ItemFacts]],
+    by_unit: dict[int, tuple[ItemInput, ...]],
+) -> None:
+    """Items whose rule reads a platform record (``source``, e.g. last year's 整改台账) take their
+    figures from it, whatever the unit typed; a unit the record does not know has none (missing)."""
+    places: dict[str, list[tuple[int, str]]] = {}
+    for category, facts_list in items_by_category.items():
+        for index, facts in enumerate(facts_list):
+            source = source_of(facts.item.rule)
+            if source is not None:
+                places.setdefault(category, []).append((index, source.name))
+    if not places:
+        return
+    names = {name for found in places.values() for _index, name in found}
+    values = {name: hooks.figure_source(name).figures(campaign, units) for name in names}
+    for unit in units:
+        found = places.get(unit.category)
+        if not found:
+            continue
+        row = list(by_unit[unit.pk])
+        for index, name in found:
+            row[index] = replace(row[index], figures=values[name].get(unit.pk, {}))
+        by_unit[unit.pk] = tuple(row)
 
 
 def _value_rows(queryset: QuerySet[Any], *fields: str) -> Iterator[Sequence[Any]]:

@@ -1,9 +1,10 @@
 """A campaign's data version: what a stored result was computed from, and what changed since.
 
 Every change to a score, status, file or the scheme appends to the campaign's audit chain, so the
-chain head (seq and hash), the scheme version number and a fingerprint of the counted live-rating
-ballots make the version. Three small queries, read by every results page to tell whether the
-stored result is current.
+chain head (seq and hash), the scheme version number, a fingerprint of the counted live-rating
+ballots and one of the records of other campaigns that rules read (last year's 整改台账,
+``engine.sources``) make the version. A few small queries (two more for a campaign that follows
+last year's), read by every results page to tell whether the stored result is current.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kaoping.audit.models import AuditEvent
+from kaoping.campaigns import hooks
 from kaoping.campaigns.models import Campaign
+from kaoping.engine.sources import FIGURE_SOURCES
 from kaoping.ratings.selectors import ballots_version
 
 # Audit object types whose object_id names the unit ("<unit pk>:<item id>" or "<unit pk>"), and
@@ -27,10 +30,11 @@ class Version:
     digest: str
     scheme_number: int
     ballots: str
+    sources: str = ""  # records other than the campaign's own that rules read (last year's 整改台账)
 
     @property
     def key(self) -> str:
-        return f"{self.seq}:{self.digest}:{self.scheme_number}:{self.ballots}"
+        return f"{self.seq}:{self.digest}:{self.scheme_number}:{self.ballots}:{self.sources}"
 
 
 def chain_name(campaign: Campaign | int) -> str:
@@ -41,14 +45,17 @@ def current_version(campaign: Campaign) -> Version:
     head = AuditEvent.objects.filter(chain=chain_name(campaign)).order_by("-seq").values_list("seq", "hash")
     seq, digest = head.first() or (0, "")
     number = campaign.scheme_versions.order_by("-number").values_list("number", flat=True).first() or 0
-    return Version(seq, digest[:16], number, ballots_version(campaign))
+    sources = hooks.figure_sources_version(campaign, tuple(FIGURE_SOURCES))
+    return Version(seq, digest[:16], number, ballots_version(campaign), sources)
 
 
 def changed_units(campaign: Campaign, old: Version, new: Version, *, limit: int) -> set[int] | None:
     """Units whose stored inputs may differ between two versions, or None: reload everything
     (the scheme or the ballots changed, an event names no unit, the chain was replaced, or more
     than ``limit`` units changed)."""
-    if old.scheme_number != new.scheme_number or old.ballots != new.ballots or new.seq < old.seq:
+    if old.scheme_number != new.scheme_number or old.ballots != new.ballots or old.sources != new.sources:
+        return None
+    if new.seq < old.seq:
         return None
     events = AuditEvent.objects.filter(chain=chain_name(campaign), seq__gte=old.seq, seq__lte=new.seq)
     units: set[int] = set()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from kaoping.engine.model import MODIFIER_KINDS, Indicator, ItemKind, RuleSpec, ScoreBasis
 from kaoping.engine.rules.base import (
@@ -31,7 +32,9 @@ from kaoping.engine.rules.modifiers import DowngradeType, NotExcellentType, Veto
 from kaoping.engine.rules.n_of_m import NOfMType
 from kaoping.engine.rules.overrides import overridable
 from kaoping.engine.rules.ratio import RatioToTargetType
+from kaoping.engine.rules.sourced import SourcedRule
 from kaoping.engine.rules.threshold import ThresholdType
+from kaoping.engine.sources import source_of, source_problems, with_source_labels
 
 __all__ = [
     "EMPTY_INPUT",
@@ -90,9 +93,14 @@ def _parse(spec: RuleSpec, item: Indicator, ctx: RuleContext) -> tuple[CompiledR
     rule_type = REGISTRY.get(spec.kind)
     if rule_type is None:
         return None, [f"未知的计分规则 '{spec.kind}'(可用:{'、'.join(REGISTRY)})"]
-    reader = ParamReader(spec.kind, spec.params)
+    reader = ParamReader(spec.kind, with_source_labels(spec.params))
+    reader.raw("source")  # checked below, for every figure rule alike
     compiled = rule_type.parse(reader, item, ctx)
     problems = reader.problems
+    named = [name for name, _label in _figure_names(spec.params)]
+    problems += [f"计分规则 {spec.kind}:{problem}" for problem in source_problems(spec.params, named)]
+    if spec.params.get("source") is not None and not named:
+        problems.append(f"计分规则 {spec.kind}:不读取数据的规则不能指定数据来源 'source'")
     if spec.kind in MODIFIER_KINDS and item.kind is not ItemKind.NORMAL:
         problems.append(f"计分规则 {spec.kind}:加分项或减分项不能用作否决/降等类指标")
     if item.points < 0:
@@ -114,6 +122,9 @@ def compile_rule(item: Indicator, ctx: RuleContext) -> CompiledRule:
     compiled, problems = _parse(spec, item, ctx)
     if problems or compiled is None:
         raise RuleError([f"指标 {item.id} {item.name}:{problem}" for problem in problems])
+    source = source_of(spec)
+    if source is not None:
+        compiled = SourcedRule(compiled, source)
     if is_computed(spec):
         return overridable(compiled, item, ctx)
     return compiled
@@ -130,7 +141,10 @@ def figure_names(item: Indicator) -> list[tuple[str, str]]:
     A label defaults to the figure's name."""
     if item.rule is None:
         return []
-    params = item.rule.params
+    return _figure_names(with_source_labels(item.rule.params))
+
+
+def _figure_names(params: Mapping[str, Any]) -> list[tuple[str, str]]:
     names: list[tuple[str, str]] = []
     if isinstance(params.get("figure"), str):
         names.append((params["figure"], str(params.get("label") or params["figure"])))
