@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.campaigns.models import PHASE_ORDER, Phase
+from kaoping.inbox import scanners
 from kaoping.orgs.models import OrgKind
 
 SCHEME_MAX_BYTES = 5 * 1024 * 1024
@@ -68,6 +69,22 @@ class DeadlinesForm(forms.Form):
                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
                 input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
             )
+        self.fields["reminder_days"] = forms.CharField(
+            label=_("截止前提醒天数"),
+            required=False,
+            max_length=40,
+            help_text=_("截止前几天提醒相关人员,用逗号分隔,如 7,3,1;留空按系统设置(%(days)s)")
+            % {"days": ",".join(str(d) for d in scanners.deadline_days())},
+        )
+
+    def clean_reminder_days(self) -> str:
+        text = str(self.cleaned_data.get("reminder_days") or "").strip()
+        if not text:
+            return ""
+        try:
+            return ",".join(str(d) for d in scanners.parse_days(text))
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
 
 
 class _UnitIdsField(forms.MultipleChoiceField):

@@ -36,6 +36,8 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     # the campaign this one was started from ("开始下一年度考核"); at most one follows each
+    # days before a phase's or a problem's deadline to remind ("3,1"); blank: the site's setting
+    reminder_days = models.CharField(_("截止前提醒天数"), max_length=40, blank=True, default="")
     previous = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="following", verbose_name=_("上一年度")
     )

@@ -64,7 +64,13 @@ def _start(previous: Campaign, name: str, year: int | None, actor: Any) -> tuple
     version = previous.current_version()
     assert version is not None  # refusal() says so otherwise
     campaign = Campaign.objects.create(
-        owner_id=previous.owner_id, name=name, year=year, phase=Phase.DRAFT, previous=previous, created_by=actor
+        owner_id=previous.owner_id,
+        name=name,
+        year=year,
+        phase=Phase.DRAFT,
+        previous=previous,
+        created_by=actor,
+        reminder_days=previous.reminder_days,
     )
     SchemeVersion.objects.create(
         campaign=campaign,

@@ -132,12 +132,10 @@ def phase_opened(campaign: Campaign, old: str, new: str) -> int:
 
 
 def deadline_reminders(now: datetime) -> Iterator[scanners.Reminder]:
-    """The current phase's deadline, ``INBOX_DEADLINE_DAYS`` (3 and 1) days before: the nearest step
-    reached only, so a first scan 20 hours before sends the 1-day reminder, not both."""
-    days = scanners.deadline_days()
-    if not days:
-        return
-    horizon = now + timedelta(days=max(days))
+    """The current phase's deadline, the campaign's reminder days before (``Campaign.reminder_days``,
+    else ``INBOX_DEADLINE_DAYS``: 3 and 1): the nearest step reached only, so a first scan 20 hours
+    before sends the 1-day reminder, not both."""
+    horizon = now + timedelta(days=scanners.MAX_REMINDER_DAYS)
     due = (
         PhaseDeadline.objects.filter(deadline__gt=now, deadline__lte=horizon)
         .exclude(campaign__phase=Phase.ARCHIVED)
@@ -147,7 +145,9 @@ def deadline_reminders(now: datetime) -> Iterator[scanners.Reminder]:
         campaign = row.campaign
         if row.phase != campaign.phase:
             continue  # only the phase people are working in now
-        reached = [d for d in days if now >= row.deadline - timedelta(days=d)]
+        reached = [d for d in scanners.deadline_days(campaign.reminder_days) if now >= row.deadline - timedelta(days=d)]
+        if not reached:
+            continue  # further away than this campaign reminds
         step = min(reached)
         left = row.deadline - now
         label = Phase(row.phase).label

@@ -376,6 +376,29 @@ def campaign_set_deadlines(
 
 
 @transaction.atomic
+def campaign_set_reminder_days(*, campaign: Campaign, days: str, actor: Any) -> bool:
+    """Set how many days before a deadline to remind ("7,3,1", as ``DeadlinesForm`` cleans it; ""
+    for the site's setting). Returns whether it changed."""
+    require_writable(campaign, error=CampaignError)
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.reminder_days == days:
+        return False
+    Campaign.objects.filter(pk=campaign.pk).update(reminder_days=days)
+    audit_record(
+        chain=chain_of(campaign),
+        action="campaign.reminder_days",
+        object_type="campaign",
+        object_id=campaign.pk,
+        actor=actor,
+        field="reminder_days",
+        old=locked.reminder_days or None,
+        new=days or None,
+    )
+    campaign.reminder_days = days
+    return True
+
+
+@transaction.atomic
 def campaign_publish_results(
     *, campaign: Campaign, published: bool, actor: Any, reason: str = "", incomplete_confirmed: bool = False
 ) -> Campaign:

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -114,7 +115,7 @@ def _organizer_forms(campaign: Any) -> dict[str, Any]:
         "previous_phase": preceding,
         "next_label": Phase(following).label if following else "",
         "previous_label": Phase(preceding).label if preceding else "",
-        "deadlines_form": DeadlinesForm(initial=deadlines),
+        "deadlines_form": DeadlinesForm(initial={**deadlines, "reminder_days": campaign.reminder_days}),
         "can_publish": campaign.phase in (Phase.NOTICE, Phase.FINAL),
         "archiving_next": following == Phase.ARCHIVED,
         **_readiness(campaign, following),
@@ -176,13 +177,20 @@ def campaign_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
         for field, errors in form.errors.items():
             messages.error(request, f"{form.fields[field].label}:{' '.join(str(e) for e in errors)}")
         return redirect("campaigns:detail", pk)
+    deadlines = dict(form.cleaned_data)
+    days = deadlines.pop("reminder_days")
     try:
-        changed = services.campaign_set_deadlines(campaign=campaign, deadlines=form.cleaned_data, actor=request.user)
+        with transaction.atomic():
+            changed = services.campaign_set_deadlines(campaign=campaign, deadlines=deadlines, actor=request.user)
+            days_changed = services.campaign_set_reminder_days(campaign=campaign, days=days, actor=request.user)
     except services.CampaignError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("已更新 %(count)d 个截止时间") % {"count": len(changed)})
+        if changed or not days_changed:
+            messages.success(request, _("已更新 %(count)d 个截止时间") % {"count": len(changed)})
+        if days_changed:
+            messages.success(request, _("截止前提醒天数已改为:%(days)s") % {"days": days or _("按系统设置")})
     return redirect("campaigns:detail", pk)
 
 

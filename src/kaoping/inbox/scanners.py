@@ -17,6 +17,7 @@ Registered now: campaigns (phase deadlines, 3 and 1 days before by default), pub
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaoping.inbox import services
 
@@ -46,10 +48,38 @@ def registered() -> list[str]:
     return sorted(_SCANNERS)
 
 
-def deadline_days() -> tuple[int, ...]:
-    """How many days before a deadline to remind (``INBOX_DEADLINE_DAYS``, default 3 and 1), largest first."""
+# A campaign may remind at most this many days before a deadline, and on at most this many days.
+MAX_REMINDER_DAYS = 30
+MAX_REMINDER_STEPS = 5
+
+
+def deadline_days(custom: str = "") -> tuple[int, ...]:
+    """How many days before a deadline to remind, largest first: a campaign's own setting ("3,1",
+    ``Campaign.reminder_days``) or else the site's (``INBOX_DEADLINE_DAYS``, default 3 and 1)."""
+    if custom.strip():
+        try:
+            return parse_days(custom)
+        except ValueError:
+            pass  # refused when saved; an unreadable stored value falls back to the site's
     days = getattr(settings, "INBOX_DEADLINE_DAYS", (3, 1))
     return tuple(sorted({int(d) for d in days if int(d) > 0}, reverse=True))
+
+
+def parse_days(text: str) -> tuple[int, ...]:
+    """ "7, 3，1" → (7, 3, 1); ValueError with a Chinese message naming what is wrong."""
+    parts = [part.strip() for part in re.split(r"[,，、\s]+", text.strip()) if part.strip()]
+    if not parts:
+        raise ValueError(_("请填写提醒天数,如 3,1"))
+    days: set[int] = set()
+    for part in parts:
+        if not re.fullmatch(r"[0-9]{1,3}", part) or not 1 <= int(part) <= MAX_REMINDER_DAYS:
+            raise ValueError(
+                _("提醒天数“%(part)s”应为 1 到 %(max)s 之间的整数") % {"part": part[:10], "max": MAX_REMINDER_DAYS}
+            )
+        days.add(int(part))
+    if len(days) > MAX_REMINDER_STEPS:
+        raise ValueError(_("最多设置 %(n)s 个提醒天数") % {"n": MAX_REMINDER_STEPS})
+    return tuple(sorted(days, reverse=True))
 
 
 @dataclass

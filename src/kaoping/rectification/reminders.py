@@ -110,14 +110,15 @@ def overdue_problems(now: datetime.datetime) -> Iterator[scanners.Reminder]:
 
 
 def deadlines_coming(now: datetime.datetime) -> Iterator[scanners.Reminder]:
-    """Open problems due within the reminder days: the nearest step reached is sent once per deadline."""
+    """Open problems due within their campaign's reminder days: the nearest step reached is sent once
+    per deadline."""
     today = timezone.localdate(now)
-    days = scanners.deadline_days()
-    if not days:
-        return
-    last = today + datetime.timedelta(days=max(days))
+    last = today + datetime.timedelta(days=scanners.MAX_REMINDER_DAYS)
     for problem in _open(today).filter(deadline__gte=today, deadline__lte=last):
         left = (problem.deadline - today).days
+        days = scanners.deadline_days(problem.unit.campaign.reminder_days)
+        if not days or left > max(days):
+            continue  # further away than this campaign reminds
         step = min(d for d in days if d >= left)
         names = {**_names(problem), "k": left}
         yield scanners.Reminder(

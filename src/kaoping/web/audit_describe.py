@@ -39,6 +39,7 @@ def _actions() -> dict[str, str]:
         "campaign.followed": _("开始下一年度考核"),
         "campaign.phase": _("切换阶段"),
         "campaign.deadline": _("设置截止时间"),
+        "campaign.reminder_days": _("设置截止前提醒天数"),
         "campaign.publish": _("公布结果"),
         "campaign.unpublish": _("撤回结果公布"),
         "publication.publish": _("发布公示"),
@@ -123,6 +124,7 @@ def _object_actions() -> dict[tuple[str, str], str]:
 def _field_words() -> dict[str, str]:
     return {
         "self_score": _("自评分"),
+        "reminder_days": _("截止前提醒天数"),
         "show_goals": _("向评委展示目标任务与重点工作进展"),
         "note": _("得失分说明"),
         "figures": _("数据"),
