@@ -71,7 +71,11 @@ def test_the_figure_takes_the_sources_chinese_label_unless_the_scheme_gives_one(
 @pytest.mark.parametrize(
     ("params", "problem"),
     [
-        ({"source": "ledger"}, "参数 'source' 应为 previous_problems(上年问题清单(整改台账)) 之一,实际为 'ledger'"),
+        (
+            {"source": "ledger"},
+            "参数 'source' 应为 previous_problems(上年问题清单(整改台账))、target(目标任务)、key_task(重点工作) 之一,"
+            "实际为 'ledger'",
+        ),
         ({"figure": "closed"}, "数据来源 上年问题清单(整改台账) 没有数据 'closed'(可用:problems、fixed、open)"),
     ],
 )
@@ -102,3 +106,40 @@ def test_ratio_to_target_over_the_ledger_reads_both_figures() -> None:
         ItemInput("u", "54", figures=_ledger(13, 11))
     )
     assert score == Decimal("1.27") and "完成率 84.62%" in text
+
+
+@pytest.mark.parametrize(
+    ("params", "problem"),
+    [
+        ({"figure": "done", "standard": 1, "source": "target"}, "数据来源 目标任务 须用 'source_key' 写明目标任务名称"),
+        (
+            {"figure": "done", "standard": 1, "source": "key_task", "source_key": "二十六"},
+            "参数 'source_key' 应为重点工作编号(正整数),实际为 '二十六'",
+        ),
+        (
+            {"figure": "open", "standard": 1, "source": "previous_problems", "source_key": "x"},
+            "数据来源 上年问题清单(整改台账) 不需要参数 'source_key'",
+        ),
+        (
+            {"figure": "x", "standard": 1, "source_key": "招商引资"},
+            "参数 'source_key' 只能与数据来源 'source' 一起使用",
+        ),
+    ],
+)
+def test_which_record_a_keyed_source_reads_is_checked(params: dict[str, object], problem: str) -> None:
+    spec = RuleSpec(kind="threshold", params=params)
+    assert validate_rule(spec, _item(spec)) == [f"计分规则 threshold:{problem}"]
+
+
+def test_a_key_tasks_status_and_milestones_are_explained_in_words() -> None:
+    spec = RuleSpec(kind="threshold", params={"figure": "done", "standard": 1, "source": "key_task", "source_key": 26})
+    rule = compile_rule(_item(spec), SchemeRuleContext())
+    figures = {
+        "done": Decimal(0),
+        "milestones": Decimal(2),
+        "milestones_done": Decimal(1),
+        "milestone_rate": Decimal(50),
+    }
+    score, text, _basis, _flag = rule.evaluate(ItemInput("u", "54", figures=figures))
+    assert score == Decimal(0)
+    assert text.startswith("重点工作第 26 项:是否完成 否,节点数 2,已完成节点数 1,节点完成率 50%;")

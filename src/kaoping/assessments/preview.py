@@ -26,7 +26,7 @@ from kaoping.engine.items import NOT_APPLICABLE, compile_tree, score_tree
 from kaoping.engine.model import Modifier, Rounding, Scheme
 from kaoping.engine.results import ItemResult
 from kaoping.engine.rules import RuleError
-from kaoping.engine.sources import source_of
+from kaoping.engine.sources import source_key, source_of
 
 ZERO = Decimal(0)
 ZERO_COMPONENT = Modifier.ZERO_COMPONENT  # the engine's effect of a triggered veto on a component
@@ -97,15 +97,17 @@ def _round(value: Decimal | None, rounding: Rounding | None) -> Decimal | None:
 
 def _fill_sourced_figures(unit: CampaignUnit, scheme: Scheme, inputs: dict[str, ItemInput]) -> None:
     """Figures a rule reads from a platform record (last year's 整改台账), as the results will."""
-    read: dict[str, dict[str, Decimal]] = {}
+    read: dict[tuple[str, str], dict[str, Decimal]] = {}
     for ref in selectors.leaf_items(scheme, unit.category):
         source = source_of(ref.item.rule)
         if source is None:
             continue
-        if source.name not in read:
-            read[source.name] = hooks.figure_source(source.name).figures(unit.campaign, [unit]).get(unit.pk, {})
+        record = (source.name, source_key(ref.item.rule))
+        if record not in read:
+            provider = hooks.figure_source(source.name)
+            read[record] = provider.figures(unit.campaign, [unit], record[1]).get(unit.pk, {})
         entered = inputs.get(ref.item.id) or ItemInput(unit_id="unit", item_id=ref.item.id)
-        inputs[ref.item.id] = replace(entered, figures=read[source.name])
+        inputs[ref.item.id] = replace(entered, figures=read[record])
 
 
 def self_preview(

@@ -41,7 +41,7 @@ from kaoping.engine.model import Indicator, Scheme
 from kaoping.engine.numbers import fmt
 from kaoping.engine.rules import figure_names as rule_figure_names
 from kaoping.engine.rules import is_computed, takes_no_score
-from kaoping.engine.sources import source_of
+from kaoping.engine.sources import source_key, source_of, title_of
 from kaoping.inbox import services as inbox
 from kaoping.orgs.models import Department, Role, User
 
@@ -130,7 +130,7 @@ def figure_names(item: Indicator) -> list[tuple[str, str]]:
 def figure_source_title(item: Indicator) -> str:
     """Where the item's figures come from when the platform fills them in ("" when the unit does)."""
     source = source_of(item.rule)
-    return source.title if source is not None else ""
+    return title_of(source, source_key(item.rule)) if source is not None else ""
 
 
 def level_choices(item: Indicator) -> list[str]:

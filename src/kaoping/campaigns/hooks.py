@@ -48,13 +48,14 @@ CarryOver = Callable[[Campaign, Campaign, Any], list[str]]
 class FigureSourceProvider:
     """Fills in the figures of a rule's ``source`` (``kaoping.engine.sources``) from an app's records.
 
-    ``figures(campaign, units)``: campaign unit pk → figure name → value, for the units the record
-    knows (a unit it does not know is left out: its figures are missing, never 0).
+    ``figures(campaign, units, key)``: campaign unit pk → figure name → value, for the units the
+    record knows (a unit it does not know is left out: its figures are missing, never 0); ``key`` is
+    the rule's ``source_key`` (a target's name, a key task's number), "" for a source without one.
     ``version(campaign)``: a short text that changes whenever those figures may have changed, so a
     stored result computed before the change is known to be out of date.
     """
 
-    figures: Callable[[Campaign, Sequence[CampaignUnit]], dict[int, dict[str, Decimal]]]
+    figures: Callable[[Campaign, Sequence[CampaignUnit], str], dict[int, dict[str, Decimal]]]
     version: Callable[[Campaign], str]
 
 

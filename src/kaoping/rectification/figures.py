@@ -28,7 +28,9 @@ def _problem_rows(campaign: Campaign) -> list[tuple[int, int, str, int | None, i
     return list(rows.order_by("pk").values_list("pk", "organization_id", "state", "carried_from_id", "campaign_id"))
 
 
-def previous_problem_figures(campaign: Campaign, units: Sequence[CampaignUnit]) -> dict[int, dict[str, Decimal]]:
+def previous_problem_figures(
+    campaign: Campaign, units: Sequence[CampaignUnit], key: str = ""
+) -> dict[int, dict[str, Decimal]]:
     if campaign.previous_id is None:
         return {}
     last_year = CampaignUnit.objects.filter(campaign_id=campaign.previous_id)

@@ -24,7 +24,7 @@ from kaoping.campaigns.models import Campaign, CampaignUnit
 from kaoping.engine import stored
 from kaoping.engine.inputs import Ballot, ImportedScore, Inputs, ItemInput, Unit
 from kaoping.engine.model import Scheme
-from kaoping.engine.sources import source_of
+from kaoping.engine.sources import source_key, source_of
 from kaoping.external.selectors import engine_imported_scores
 from kaoping.ratings.selectors import engine_ballots
 
@@ -162,23 +162,23 @@ def _fill_sourced_figures(
 ) -> None:
     """Items whose rule reads a platform record (``source``, e.g. last year's 整改台账) take their
     figures from it, whatever the unit typed; a unit the record does not know has none (missing)."""
-    places: dict[str, list[tuple[int, str]]] = {}
+    places: dict[str, list[tuple[int, tuple[str, str]]]] = {}
     for category, facts_list in items_by_category.items():
         for index, facts in enumerate(facts_list):
             source = source_of(facts.item.rule)
             if source is not None:
-                places.setdefault(category, []).append((index, source.name))
+                places.setdefault(category, []).append((index, (source.name, source_key(facts.item.rule))))
     if not places:
         return
-    names = {name for found in places.values() for _index, name in found}
-    values = {name: hooks.figure_source(name).figures(campaign, units) for name in names}
+    wanted = {record for found in places.values() for _index, record in found}
+    values = {(name, key): hooks.figure_source(name).figures(campaign, units, key) for name, key in wanted}
     for unit in units:
         found = places.get(unit.category)
         if not found:
             continue
         row = list(by_unit[unit.pk])
-        for index, name in found:
-            row[index] = replace(row[index], figures=values[name].get(unit.pk, {}))
+        for index, record in found:
+            row[index] = replace(row[index], figures=values[record].get(unit.pk, {}))
         by_unit[unit.pk] = tuple(row)
 
 

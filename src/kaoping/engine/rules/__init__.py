@@ -34,7 +34,7 @@ from kaoping.engine.rules.overrides import overridable
 from kaoping.engine.rules.ratio import RatioToTargetType
 from kaoping.engine.rules.sourced import SourcedRule
 from kaoping.engine.rules.threshold import ThresholdType
-from kaoping.engine.sources import source_of, source_problems, with_source_labels
+from kaoping.engine.sources import source_key, source_of, source_problems, with_source_labels
 
 __all__ = [
     "EMPTY_INPUT",
@@ -94,7 +94,8 @@ def _parse(spec: RuleSpec, item: Indicator, ctx: RuleContext) -> tuple[CompiledR
     if rule_type is None:
         return None, [f"未知的计分规则 '{spec.kind}'(可用:{'、'.join(REGISTRY)})"]
     reader = ParamReader(spec.kind, with_source_labels(spec.params))
-    reader.raw("source")  # checked below, for every figure rule alike
+    reader.raw("source")  # these two are checked below, for every figure rule alike
+    reader.raw("source_key")
     compiled = rule_type.parse(reader, item, ctx)
     problems = reader.problems
     named = [name for name, _label in _figure_names(spec.params)]
@@ -124,7 +125,7 @@ def compile_rule(item: Indicator, ctx: RuleContext) -> CompiledRule:
         raise RuleError([f"指标 {item.id} {item.name}:{problem}" for problem in problems])
     source = source_of(spec)
     if source is not None:
-        compiled = SourcedRule(compiled, source)
+        compiled = SourcedRule(compiled, source, source_key(spec))
     if is_computed(spec):
         return overridable(compiled, item, ctx)
     return compiled

@@ -9,24 +9,27 @@ from __future__ import annotations
 
 from kaoping.engine.inputs import ItemInput
 from kaoping.engine.rules.base import CompiledRule, Outcome
-from kaoping.engine.sources import FigureSource, describe
+from kaoping.engine.sources import FigureSource, describe, title_of
 
 
 class SourcedRule:
-    __slots__ = ("effect", "inner", "names", "source", "value_is_deduction")
+    __slots__ = ("effect", "inner", "key", "names", "source", "value_is_deduction")
 
-    def __init__(self, inner: CompiledRule, source: FigureSource) -> None:
+    def __init__(self, inner: CompiledRule, source: FigureSource, key: str = "") -> None:
         self.inner = inner
         self.source = source
+        self.key = key
         self.names = tuple(source.figures)
         self.value_is_deduction = inner.value_is_deduction
         self.effect = inner.effect
 
     def evaluate(self, inp: ItemInput) -> Outcome:
         score, text, basis, flag = self.inner.evaluate(inp)
-        if score is None and not any(name in inp.figures for name in self.names):
-            return score, f"{text}({self.source.title}中没有这个单位的记录)", basis, flag
-        return score, f"{describe(self.source, inp.figures)};{text}", basis, flag
+        if score is None:  # "缺失:…" first, as for every missing item
+            if not any(name in inp.figures for name in self.names):
+                return score, f"{text}({title_of(self.source, self.key)}中没有这个单位的记录)", basis, flag
+            return score, f"{text}({describe(self.source, inp.figures, self.key)})", basis, flag
+        return score, f"{describe(self.source, inp.figures, self.key)};{text}", basis, flag
 
     def cache_key(self, inp: ItemInput) -> str | None:
         """Every figure of the source: the explanation names them all."""
