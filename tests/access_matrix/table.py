@@ -753,6 +753,7 @@ def _goals_cells() -> list[Cell]:
     return [
         *_row("goals:overview", "GET", {"unit-A": ANYONE_OF_CITY, **other}),
         *_row("goals:dashboard", "GET", {"unit-A": bureau, **other}, prepare=_goals),
+        *_row("goals:xlsx", "GET", {"unit-A": ANYONE_OF_CITY, **other}, prepare=_goals),
         *_row("goals:target_new", "GET", managers),
         *_row("goals:target_new", "POST", managers),
         *_row("goals:target", "GET", targets, **target),

@@ -89,6 +89,15 @@ def test_the_organizer_creates_a_target_the_department_reports_and_the_rate_show
     assert leader.get_by_role("button", name="新建目标任务").count() == 0  # leaders read
     axe(leader)
     _shot(leader, "overview", phone)
+    with leader.expect_download() as info:
+        leader.get_by_role("link", name="下载目标任务与重点工作情况表(Excel)").click()
+    assert info.value.suggested_filename == f"{campaign.name}目标任务与重点工作.xlsx"
+    from openpyxl import load_workbook
+
+    saved = tmp_path / "goals.xlsx"
+    info.value.save_as(saved)
+    rows = list(load_workbook(saved).worksheets[0].iter_rows(values_only=True))
+    assert any(row[2] == "招商引资" and row[6] == 5310 for row in rows)
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])

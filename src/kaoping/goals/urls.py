@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaoping.goals import views
+from kaoping.goals import downloads, views
 
 app_name = "goals"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<int:campaign_id>/", views.overview, name="overview"),
     path("<int:campaign_id>/dashboard/", views.dashboard_page, name="dashboard"),
+    path("<int:campaign_id>/goals.xlsx", downloads.goals_xlsx, name="xlsx"),
     path("<int:campaign_id>/targets/new/", views.target_edit, name="target_new"),
     path("<int:campaign_id>/targets/<int:number>/", views.target_detail, name="target"),
     path("<int:campaign_id>/targets/<int:number>/edit/", views.target_edit, name="target_edit"),
