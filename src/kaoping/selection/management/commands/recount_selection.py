@@ -1,0 +1,32 @@
+"""manage.py recount_selection <campaign id> <number>: recount a closed 评选 vote from its anonymous
+ballots and compare with the tally stored when the vote closed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from kaoping.selection.models import Selection
+from kaoping.selection.services import recount
+
+
+class Command(BaseCommand):
+    help = "重新计票:从匿名选票重新统计评选得票,并与投票结束时保存的计票结果比对"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("campaign_id", type=int)
+        parser.add_argument("number", type=int)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        selection = Selection.objects.filter(campaign_id=options["campaign_id"], number=options["number"]).first()
+        if selection is None:
+            raise CommandError("没有这项评选")
+        check = recount(selection)
+        names = dict(selection.nominations.values_list("number", "nominee_name"))
+        for number, votes in sorted(check.counts.items(), key=lambda item: (-item[1], item[0])):
+            stored = check.stored.get(number)
+            self.stdout.write(f"{names.get(number, number)}:重新计票 {votes} 票,保存的结果 {stored} 票")
+        if not check.ok:
+            raise CommandError(check.message)
+        self.stdout.write(check.message)

@@ -1,0 +1,164 @@
+"""评选 in the browser, on desktop and a 390×844 phone, with axe and screenshots: a unit's reporter
+nominates (组织推荐); the organizer reviews, issues voting slips and opens the vote; a voter on a
+phone ticks more than N and is refused before anything is sent, then votes; the organizer closes the
+vote, sees the tie at the N-th place flagged, records the decision, publishes the 公示 and gets a
+certificate PDF."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_journey import PASSWORD, click_and_wait, confirm_and_wait, login
+
+
+@pytest.fixture
+def people(transactional_db: Any, cast: Any, settings: Any, tmp_path: Any) -> Any:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.RATING_KEY_DIR = tmp_path / "keys"
+    for name in ("organizer", "reporter_a"):
+        user = cast.users[name]
+        user.set_password(PASSWORD)
+        user.save()
+    return cast
+
+
+def _shot(page: Any, name: str, phone: bool) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"selection-{name}-{'phone' if phone else 'desktop'}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_nominate_review_vote_tie_notice_certificate(
+    pages: Any, live_server: Any, people: Any, axe: Any, phone: bool
+) -> None:
+    from kaoping.ratings import tokens
+    from kaoping.selection import rules, services, votes
+    from kaoping.selection.models import Ballot, Selection
+
+    campaign, base = people.campaign, live_server.url
+    organizer_user = people.users["organizer"]
+    today = timezone.localdate()
+    selection = services.selection_create(
+        campaign=campaign,
+        actor=organizer_user,
+        fields=services.SelectionFields(
+            title="育人成才先锋党员评选",
+            quota=2,
+            nomination_start=today - datetime.timedelta(days=2),
+            nomination_end=today + datetime.timedelta(days=5),
+            rules=rules.build(party_member=True, min_years=5, no_discipline=True),
+        ),
+    )
+    detail = f"{base}/selection/{campaign.pk}/{selection.number}/"
+
+    # a unit's reporter nominates for the unit
+    reporter = pages.open(phone=phone)
+    login(reporter, base, "reporter_a")
+    reporter.goto(detail)
+    click_and_wait(reporter, reporter.get_by_role("button", name="推荐或自荐"))
+    reporter.get_by_label("组织推荐").check()
+    reporter.get_by_label("被推荐人姓名").fill("林晓红")
+    reporter.get_by_label("主要事迹").fill("扎根农村学校十八年,所带班级连续五年获评先进班集体。")
+    reporter.get_by_label("中共党员").check()
+    reporter.get_by_label("教龄(年)").fill("18")
+    axe(reporter)
+    _shot(reporter, "nominate", phone)
+    click_and_wait(reporter, reporter.get_by_role("button", name="提交推荐"))
+    main = reporter.inner_text("main")
+    assert "推荐已提交" in main and "须为中共党员:是中共党员" in main and "教龄不少于 5 年:教龄 18 年" in main
+
+    # three more, one of them not eligible
+    for name, years in (("陈国华", 22), ("王丽娟", 12), ("张建平", 25), ("马俊", 3)):
+        fields = services.NominationFields(
+            nominee_name=name, organization=people.school_b, kind="self", statement="事迹", party_member=True,
+            teaching_years=years,
+        )  # fmt: skip
+        services.nominate(selection=selection, fields=fields, actor=None)
+
+    # the organizer reviews: admits 林晓红 in the page, sees 马俊's reason
+    organizer = pages.open(phone=phone)
+    login(organizer, base, "organizer")
+    organizer.goto(detail)
+    assert "教龄不少于 5 年:教龄 3 年,不足 5 年" in organizer.inner_text("main")
+    click_and_wait(organizer, organizer.get_by_role("link", name="林晓红"))
+    organizer.get_by_label("通过", exact=True).check()
+    click_and_wait(organizer, organizer.get_by_role("button", name="保存审核结果"))
+    for nomination in selection.nominations.exclude(nominee_name="林晓红"):
+        failed = rules.failures(selection.rules, nomination)
+        services.review(nomination=nomination, admit=not failed, reason=";".join(failed), actor=organizer_user)
+    organizer.goto(detail)
+    axe(organizer)
+    _shot(organizer, "review", phone)
+
+    # slips, then the vote opens
+    click_and_wait(organizer, organizer.get_by_role("button", name="发放与打印投票条"))
+    organizer.get_by_label("投票人名单(每行一人)").fill("张一\n张二\n张三")
+    click_and_wait(organizer, organizer.get_by_role("button", name="发放投票条"))
+    assert "已发放 3 张投票条" in organizer.inner_text("main")
+    assert organizer.locator(".slip img").count() == 3
+    axe(organizer)
+    _shot(organizer, "slips", phone)
+    organizer.goto(detail)
+    click_and_wait(organizer, organizer.get_by_role("button", name="开始投票"))
+    assert "投票已开始" in organizer.inner_text("main")
+
+    # a voter on a phone: three ticks with N = 2 are refused before sending, two are taken
+    entries = services.slip_entries(selection)
+    voter = pages.open(phone=True)
+    voter.goto(f"{base}/selection/t/{entries[0]['token']}/")
+    assert voter.url.endswith("/selection/vote/")
+    for name in ("林晓红", "陈国华", "王丽娟"):
+        voter.get_by_label(name).check()
+    over = voter.locator("#over")
+    assert over.is_visible() and "最多只能选 2 人" in over.inner_text()
+    voter.get_by_role("button", name="提交选票").click(force=True)  # aria-disabled: a tap is still refused
+    assert voter.url.endswith("/selection/vote/") and Ballot.objects.count() == 0
+    axe(voter)
+    _shot(voter, "vote-over", phone)
+    voter.get_by_label("王丽娟").uncheck()
+    assert not over.is_visible()
+    click_and_wait(voter, voter.get_by_role("button", name="提交选票"))
+    assert "已提交,谢谢" in voter.inner_text("main") and Ballot.objects.count() == 1
+    axe(voter)
+    _shot(voter, "vote-done", phone)
+
+    # two more voters: 林晓红 3 votes, 陈国华, 王丽娟 and 张建平 1 each, a tie at the 2nd place
+    numbers = {n.nominee_name: n.number for n in selection.nominations.all()}
+    for entry, chosen in zip(entries[1:], (["林晓红", "王丽娟"], ["林晓红", "张建平"]), strict=True):
+        signed = services.voter_exchange(token=entry["token"])
+        cookie = votes.VoterCookie(signed.voter.pk, signed.sheet, str(selection.public_id))
+        votes.ballot_submit(
+            cookie=cookie, choices=[numbers[c] for c in chosen], idem_key=str(uuid.uuid4()), receipt=tokens.new_token()
+        )
+
+    organizer.goto(detail)
+    confirm_and_wait(organizer, organizer.get_by_role("button", name="结束投票并计票"))
+    main = organizer.inner_text("main")
+    assert "投票已结束,计票完成" in main and "重新计票一致:3 张选票" in main
+    assert "第 2 名处得票并列" in main and main.count("并列") >= 3
+    axe(organizer)
+    _shot(organizer, "tie", phone)
+    organizer.get_by_label("王丽娟(", exact=False).check()
+    organizer.get_by_label("决定理由(例如加试投票结果或会议决定)").fill("加试投票 3 比 0")
+    click_and_wait(organizer, organizer.get_by_role("button", name="记录决定"))
+    assert "并列的决定已记录" in organizer.inner_text("main")
+    click_and_wait(organizer, organizer.get_by_role("button", name="发布公示"))
+    assert "评选结果已公示" in organizer.inner_text("main")
+
+    # the 公示, open without signing in, and a certificate
+    click_and_wait(organizer, organizer.get_by_role("link", name="公示页面(无需登录)"))
+    public = organizer.inner_text("main")
+    assert "林晓红" in public and "王丽娟" in public and "陈国华" not in public and "加试投票 3 比 0" in public
+    axe(organizer)
+    _shot(organizer, "notice", phone)
+    organizer.goto(detail)
+    with organizer.expect_download() as download:
+        organizer.get_by_role("link", name="荣誉证书").first.click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    assert Selection.objects.get(pk=selection.pk).public_key
