@@ -610,10 +610,29 @@ def seed_urls(world: World) -> list[str]:
             reverse("ratings:session_list", args=[pk]),
             reverse("publication:manage", args=[pk]),
             reverse("publication:notice", args=[pk]),
+            reverse("analytics:analysis", args=[pk]),
         ]
         for number in campaign.published_versions.values_list("number", flat=True):
             urls.append(reverse("publication:version", args=[pk, number]))
         urls.append(reverse("publication:objections", args=[pk]))
+        # 表彰名单: the campaign's lists and each list (a unit gets 404 for a draft)
+        urls.append(reverse("commendation:index", args=[pk]))
+        for number in campaign.commendation_lists.values_list("number", flat=True):
+            urls += [
+                reverse("commendation:detail", args=[pk, number]),
+                reverse("commendation:docx", args=[pk, number]),
+                reverse("commendation:xlsx", args=[pk, number]),
+            ]
+        # 评选: the list, each selection, its nomination form, slips page and first nominations
+        urls.append(reverse("selection:list", args=[pk]))
+        for selection in campaign.selections.order_by("number"):
+            urls += [
+                reverse("selection:detail", args=[pk, selection.number]),
+                reverse("selection:nominate", args=[pk, selection.number]),
+                reverse("selection:voters", args=[pk, selection.number]),
+            ]
+            for number in selection.nominations.order_by("number").values_list("number", flat=True)[:2]:
+                urls.append(reverse("selection:nomination", args=[pk, selection.number, number]))
         # 问题整改: the ledger, each problem, a unit's ledger and the form that registers one
         from kaoping.rectification.models import Problem
 
@@ -624,6 +643,14 @@ def seed_urls(world: World) -> list[str]:
                 reverse("rectification:ledger", args=[pk]) + f"?unit={problem.unit_id}",
                 reverse("rectification:new", args=[pk, problem.unit_id]),
             ]
+        # 督查检查: the groups and progress, the group forms and each unit's record (the demo has one submitted)
+        from kaoping.inspection.models import Assignment
+
+        urls += [reverse("inspection:overview", args=[pk]), reverse("inspection:group_new", args=[pk])]
+        for number in campaign.inspection_groups.values_list("number", flat=True):
+            urls.append(reverse("inspection:group_edit", args=[pk, number]))
+        for assignment in Assignment.objects.filter(campaign=campaign).order_by("-submitted_at", "pk")[:3]:
+            urls.append(reverse("inspection:record", args=[pk, assignment.unit_id]))
         urls += [
             reverse("goals:overview", args=[pk]),
             reverse("goals:dashboard", args=[pk]),
@@ -691,6 +718,10 @@ def crawl_every_role(world: World, client_class: Any, *, per_pattern: int = PER_
             f"{reverse('publication:verify')}?digest={version.digest}",
         ]
     public.append(reverse("publication:verify"))
+    from kaoping.selection.models import Selection
+
+    for selection in Selection.objects.exclude(public_key="").order_by("pk"):
+        public.append(reverse("selection:public", args=[selection.public_key]))  # 评选结果公示
     for role, username in ROLES.items():
         client = client_class(raise_request_exception=False)  # a 500 is a finding, the crawl goes on
         role_starts = ["/"]

@@ -785,6 +785,222 @@ def _goals_cells() -> list[Cell]:
     ]
 
 
+def _inspection(world: Any) -> None:
+    """督查组: in the city's campaign 第一组 (组长 the city's reviewer) visits unit-A, unit-B and county A, each
+    record with 发现的问题 1 and a photo (``inspection_photo_id``); the other bureau's 第一组 (组长 its organizer)
+    visits its school."""
+    from django.utils import timezone
+
+    from kaoping.campaigns.models import CampaignUnit
+    from kaoping.evidence import uploads
+    from kaoping.inspection.models import Assignment, Finding, Group, Photo
+
+    from .world import pdf_bytes
+
+    leaders = {
+        world.cast.campaign.pk: world.user("reviewer"),
+        world.cast.other_campaign.pk: world.user("other_organizer"),
+    }
+    for target in ("unit-A", "unit-B", "unit-county-A", "other-bureau"):
+        unit = CampaignUnit.objects.get(pk=world.targets[target]["unit_id"])
+        group, _created = Group.objects.get_or_create(
+            campaign_id=unit.campaign_id, number=1, defaults={"name": "第一组", "leader": leaders[unit.campaign_id]}
+        )
+        assignment, created = Assignment.objects.get_or_create(
+            unit=unit, defaults={"campaign_id": unit.campaign_id, "group": group}
+        )
+        if created:
+            Finding.objects.create(assignment=assignment, number=1, text="制度未上墙", created_at=timezone.now())
+            stored, facts = uploads.store_upload(pdf_bytes("inspection"), "现场.pdf")
+            Photo.objects.create(
+                assignment=assignment,
+                name=facts.original_name,
+                stored=stored,
+                content_type=facts.content_type,
+                sha256=facts.sha256,
+                uploaded_at=timezone.now(),
+            )
+        world.targets[target]["inspection_photo_id"] = assignment.photos.values_list("pk", flat=True).first()
+
+
+def _inspection_cells() -> list[Cell]:
+    """督查检查: the bureau's managers and leader see every group; a group's members (the city's reviewer leads
+    第一组) see and write their units' records, its leader schedules and submits; only managers set groups,
+    draw, assign and reopen. A unit's people read their record only once submitted (not in this world)."""
+    other = {"other-bureau": frozenset({"other_organizer"})}
+    units = ("unit-A", "unit-B", "unit-county-A")
+    managers = {"unit-A": MANAGERS, **other}
+    members = {**{u: frozenset({"reviewer"}) for u in units}, **other}
+    readers = {**{u: MANAGERS | {"leader", "reviewer"} for u in units}, **other}
+    planners = {**{u: MANAGERS | {"reviewer"} for u in units}, **other}
+    reopeners = {**{u: MANAGERS for u in units}, **other}
+    prepared = {"prepare": _inspection}
+    return [
+        *_row("inspection:overview", "GET", {"unit-A": BUREAU | {"reviewer_county_a"}, **other}),
+        *_row("inspection:group_new", "GET", managers),
+        *_row("inspection:group_new", "POST", managers, body="name=x"),
+        *_row("inspection:group_edit", "GET", managers, fixed={"number": 1}, **prepared),
+        *_row("inspection:group_edit", "POST", managers, fixed={"number": 1}, body="name=x", **prepared),
+        *_row("inspection:draw", "POST", managers),
+        *_row("inspection:checklist", "POST", managers, body="checklist=x"),
+        *_row("inspection:plan", "POST", planners, body="planned_on=2030-01-01", **prepared),
+        *_row("inspection:record", "GET", readers, **prepared),
+        *_row("inspection:record", "POST", members, body="comment=x", **prepared),
+        *_row("inspection:photo", "POST", members, **prepared),
+        *_row("inspection:photo_file", "GET", readers, aliases={"photo_id": "inspection_photo_id"}, **prepared),
+        *_row("inspection:finding", "POST", members, body="text=x", **prepared),
+        *_row("inspection:finding_problem", "POST", planners, fixed={"number": 1}, **prepared),
+        *_row("inspection:submit", "POST", members, **prepared),
+        *_row("inspection:reopen", "POST", reopeners, body="reason=x", **prepared),
+    ]
+
+
+def _selection_world(world: Any) -> None:
+    """评选 in both campaigns: 第 1 项 open for nominations, nomination 1 (school A's in the city's,
+    with a PDF) admitted and voting slips issued; 第 2 项 voted, closed and published (its public key
+    ``matrix-selection``), nomination 1 selected; in the city's a 第 3 项 with the vote open, whose
+    voting code is ``selection_voter_token`` of unit-A (the fuzz's rater persona signs in with it)."""
+    import datetime
+    import uuid
+
+    from django.utils import timezone
+
+    from kaoping.ratings import tokens
+    from kaoping.selection import services, votes
+    from kaoping.selection.models import Selection
+
+    from .world import pdf_bytes
+
+    today = timezone.localdate()
+    start, end = today - datetime.timedelta(days=1), today + datetime.timedelta(days=9)
+    for campaign, actor, org, key in (
+        (world.cast.campaign, world.user("organizer"), world.cast.school_a, "matrix-selection"),
+        (world.cast.other_campaign, world.user("other_organizer"), world.cast.other_school, "matrix-selection-other"),
+    ):
+        if Selection.objects.filter(campaign=campaign).exists():
+            continue
+        for number in (1, 2):
+            selection = services.selection_create(
+                campaign=campaign,
+                actor=actor,
+                fields=services.SelectionFields(
+                    title=f"评选{number}", quota=1, nomination_start=start, nomination_end=end
+                ),
+            )
+            fields = services.NominationFields(
+                nominee_name="候选人", organization=org, kind="recommend", statement="事迹"
+            )
+            nomination = services.nominate(
+                selection=selection, fields=fields, actor=actor, upload=pdf_bytes("selection"), upload_name="事迹.pdf"
+            )
+            services.review(nomination=nomination, admit=True, reason="", actor=actor)
+            services.voters_issue(selection=selection, labels=["投票人"], actor=actor)
+            if number == 2:
+                services.vote_open(selection=selection, actor=actor)
+                entry = services.slip_entries(selection)[0]
+                signed = services.voter_exchange(token=entry["token"])
+                cookie = votes.VoterCookie(signed.voter.pk, signed.sheet, str(selection.public_id))
+                votes.ballot_submit(cookie=cookie, choices=[1], idem_key=str(uuid.uuid4()), receipt=tokens.new_token())
+                services.vote_close(selection=selection, actor=actor)
+                services.publish(selection=selection, actor=actor)
+                Selection.objects.filter(pk=selection.pk).update(public_key=key)
+        if campaign == world.cast.campaign:  # 第 3 项 voting: the fuzz's rater persona holds its voting slip
+            selection = services.selection_create(
+                campaign=campaign,
+                actor=actor,
+                fields=services.SelectionFields(title="评选3", quota=1, nomination_start=start, nomination_end=end),
+            )
+            fields = services.NominationFields(
+                nominee_name="候选人", organization=org, kind="recommend", statement="事迹"
+            )
+            nomination = services.nominate(selection=selection, fields=fields, actor=actor)
+            services.review(nomination=nomination, admit=True, reason="", actor=actor)
+            services.voters_issue(selection=selection, labels=["投票人"], actor=actor)
+            services.vote_open(selection=selection, actor=actor)
+            world.targets["unit-A"]["selection_voter_token"] = services.slip_entries(selection)[0]["token"]
+
+
+def _selection_cells() -> list[Cell]:
+    """评选: everyone with a role in the campaign reads the selections; a participating unit's people
+    nominate (its reporters for the unit, anyone of it for themself) and read their unit's nominations;
+    the organizer reviews, issues slips, runs the vote and publishes; the bureau's leader reads all and
+    the certificates. The 公示 is public under its key; a made-up voting token opens nothing."""
+    other = {"other-bureau": frozenset({"other_organizer"})}
+    managers = {"unit-A": MANAGERS, **other}
+    readers = {"unit-A": ANYONE_OF_CITY, **other}
+    nominators = {"unit-A": UNIT_PEOPLE, "other-bureau": NOBODY}
+    nomination_readers = {"unit-A": MANAGERS | {"leader", "reporter_a", "leader_school_a"}, **other}
+    first: dict[str, Any] = {"prepare": _selection_world, "fixed": {"number": 1}}
+    nomination: dict[str, Any] = {"prepare": _selection_world, "fixed": {"number": 1, "nomination_number": 1}}
+    closed: dict[str, Any] = {"prepare": _selection_world, "fixed": {"number": 2, "nomination_number": 1}}
+    notice: dict[str, Any] = {"prepare": _selection_world, "fixed": {"key": "matrix-selection"}}
+    return [
+        *_row("selection:list", "GET", readers),
+        *_row("selection:list", "POST", managers),
+        *_row("selection:detail", "GET", readers, **first),
+        *_row("selection:detail", "GET", readers, prepare=_selection_world, fixed={"number": 2}),
+        *_row("selection:nominate", "GET", nominators, **first),
+        *_row("selection:nominate", "POST", nominators, **first),
+        *_row("selection:nomination", "GET", nomination_readers, **nomination),
+        *_row("selection:nomination", "POST", managers, **nomination),
+        *_row("selection:evidence", "GET", nomination_readers, **nomination),
+        *_row("selection:voters", "GET", managers, **first),
+        *_row("selection:voters", "POST", managers, **first),
+        *_row("selection:slips_pdf", "GET", managers, **first),
+        *_row("selection:action", "POST", managers, prepare=_selection_world, fixed={"number": 1, "name": "open"}),
+        *_row("selection:tie", "POST", managers, **first),
+        *_row("selection:certificate", "GET", {"unit-A": MANAGERS | {"leader"}, **other}, **closed),
+        *_row("selection:public", "GET", {"unit-A": EVERYONE}, public=True, **notice),
+        *_row("selection:exchange", "GET", {"unit-A": NOBODY}, public=True, fixed={"token": "not-a-real-token"}),
+    ]
+
+
+def _commendation_world(world: Any) -> None:
+    """表彰名单 1 (published) and 2 (a draft) of both campaigns."""
+    from django.utils import timezone
+
+    from kaoping.commendation.models import CommendationList
+
+    for campaign in (world.cast.campaign, world.cast.other_campaign):
+        for number, state in ((1, "published"), (2, "draft")):
+            CommendationList.objects.get_or_create(
+                campaign=campaign,
+                number=number,
+                defaults={
+                    "title": f"表彰名单{number}",
+                    "basis": "top_n",
+                    "top_n": 1,
+                    "categories": ["school"],
+                    "state": state,
+                    "created_at": timezone.now(),
+                },
+            )
+
+
+def _commendation_cells() -> list[Cell]:
+    """表彰名单: everyone in the campaign reads the published lists; drafts, drawing up, decisions, approval
+    and publication are for the organizers and administrators."""
+    other = {"other-bureau": frozenset({"other_organizer"})}
+    everyone = {"unit-A": ANYONE_OF_CITY, **other}
+    managers = {"unit-A": MANAGERS, **other}
+    published: dict[str, Any] = {"prepare": _commendation_world, "fixed": {"number": 1}}
+    draft: dict[str, Any] = {"prepare": _commendation_world, "fixed": {"number": 2}}
+    body = "title=x&basis=top_n&top_n=1&categories=school"
+    return [
+        *_row("commendation:index", "GET", everyone),
+        *_row("commendation:index", "POST", managers, body=body),
+        *_row("commendation:detail", "GET", everyone, **published),
+        *_row("commendation:docx", "GET", everyone, **published),
+        *_row("commendation:xlsx", "GET", everyone, **published),
+        *_row("commendation:detail", "GET", managers, **draft),
+        *_row("commendation:xlsx", "GET", managers, **draft),
+        *_row("commendation:draw", "POST", managers, **draft),
+        *_row("commendation:decide", "POST", managers, body="unit={unit_id}&decision=exclude&reason=x", **draft),
+        *_row("commendation:approve", "POST", managers, **draft),
+        *_row("commendation:publish", "POST", managers, **published),
+    ]
+
+
 # Objects some cells need that the world does not hold; the fuzz world creates them all up front.
 WORLD_EXTRAS: tuple[Callable[[Any], None], ...] = (
     _publish_version,
@@ -793,7 +1009,16 @@ WORLD_EXTRAS: tuple[Callable[[Any], None], ...] = (
     _inbox_messages,
     _problems,
     _goals,
+    _inspection,
+    _selection_world,
+    _commendation_world,
 )
+
+
+def _analytics_cells() -> list[Cell]:
+    # 评委与结果分析: the campaign's organizers and administrators only
+    managers = {"unit-A": MANAGERS, "other-bureau": frozenset({"other_organizer"})}
+    return [*_row("analytics:analysis", "GET", managers), *_row("analytics:compute", "POST", managers)]
 
 
 def cells() -> list[Cell]:
@@ -805,6 +1030,10 @@ def cells() -> list[Cell]:
         *_publication(),
         *_rectification(),
         *_goals_cells(),
+        *_inspection_cells(),
+        *_analytics_cells(),
+        *_selection_cells(),
+        *_commendation_cells(),
         *_api(),
         *_inbox(),
     ]

@@ -105,6 +105,9 @@ def make_clients(world: World, rater_cookie: str) -> dict[str, Client]:
         client = Client(raise_request_exception=True)
         if role == "rater":
             client.cookies[tokens.COOKIE_NAME] = rater_cookie
+            voting = world.targets["unit-A"].get("selection_voter_token")  # 评选: the voter's cookie too
+            if voting:
+                client.get(reverse("selection:exchange", kwargs={"token": voting}))
         elif role != "anonymous":
             client.force_login(world.user(role))
         clients[role] = client

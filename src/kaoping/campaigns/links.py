@@ -64,12 +64,19 @@ def campaign_links(campaign: Campaign, access: CampaignAccess) -> list[Link]:
         _add(links, "publication:notice", (pk,), _("公示名单"), _("各类别名次、总分与等次,公示期与校验码"))
     if access.organizer or access.leader or access.review_paths or access.own_unit_ids:
         _add(links, "rectification:ledger", (pk,), _("问题整改"), _("问题清单、整改进展、复查销号与整改台账"))
+    if access.organizer or access.leader or access.review_paths:
+        _add(links, "inspection:overview", (pk,), _("督查检查"), _("督查组、随机抽签、检查安排与进度、现场检查记录"))
+    if access.organizer:
+        _add(links, "analytics:analysis", (pk,), _("评委与结果分析"), _("评委一致性、偏离选票、名次稳健性与指标区分度"))
+    if access.organizer or (access.any and campaign.phase in (Phase.FINAL, Phase.ARCHIVED)):
+        _add(links, "commendation:index", (pk,), _("表彰名单"), _("依据确定后的结果拟定、审批、发布表彰名单"))
     goals = (
         _("各单位、各处室目标任务的完成率,重点工作的节点与进展")
         if not access.own_unit_ids or access.sees_all_units
         else _("本单位目标任务的完成情况")
     )
     _add(links, "goals:overview", (pk,), _("目标任务与重点工作"), goals)
+    _add(links, "selection:list", (pk,), _("评选"), _("推荐与自荐、资格审核、投票、公示与荣誉证书"))
     links.append(Link(_("考核方案"), reverse("campaigns:scheme", args=[pk]), _("方案内容与历次变更")))
     if access.organizer:
         units_description = _("添加单位并指定类别") if writable else _("参评单位及其类别")

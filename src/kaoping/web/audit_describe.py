@@ -59,12 +59,39 @@ def _actions() -> dict[str, str]:
         "goal.milestone.add": _("添加重点工作节点"),
         "goal.milestone.done": _("完成重点工作节点"),
         "goal.milestone.undone": _("撤销重点工作节点的完成"),
+        "selection.create": _("新建评选"),
+        "selection.nominate": _("推荐评选候选人"),
+        "selection.review": _("审核评选推荐"),
+        "selection.voters_issued": _("发放评选投票条"),
+        "selection.vote_open": _("开始评选投票"),
+        "selection.vote_close": _("结束评选投票并计票"),
+        "selection.tie_resolved": _("决定评选并列名次"),
+        "selection.published": _("公示评选结果"),
         "problem.create": _("登记整改问题"),
         "problem.update": _("修改整改要求"),
         "problem.report": _("报送整改进展"),
         "problem.close": _("复查销号"),
         "problem.reopen": _("复查退回重新整改"),
         "problem.settings": _("设置整改期限"),
+        "inspection.group.create": _("新建督查组"),
+        "inspection.group.update": _("修改督查组"),
+        "inspection.checklist": _("设置督查检查项目"),
+        "inspection.draw": _("督查随机抽签"),
+        "inspection.assign": _("人工分配督查单位"),
+        "inspection.schedule": _("安排督查检查日期"),
+        "inspection.record.save": _("填写督查检查记录"),
+        "inspection.photo": _("上传督查现场照片"),
+        "inspection.finding": _("记录督查发现的问题"),
+        "inspection.finding.problem": _("督查发现的问题登记为整改问题"),
+        "inspection.record.submit": _("提交督查检查记录"),
+        "inspection.record.reopen": _("退回督查检查记录"),
+        "commendation.create": _("拟定表彰名单"),
+        "commendation.draw": _("生成表彰名单"),
+        "commendation.exclude": _("表彰名单手工排除单位"),
+        "commendation.include": _("表彰名单列入并列单位"),
+        "commendation.restore": _("表彰名单撤销排除"),
+        "commendation.approve": _("审批表彰名单"),
+        "commendation.publish": _("发布表彰名单"),
         "scheme.version": _("上传新版考核方案"),
         "unit.add": _("添加参评单位"),
         "unit.category": _("更改参评单位类别"),
@@ -123,9 +150,13 @@ def _object_actions() -> dict[tuple[str, str], str]:
 
 def _field_words() -> dict[str, str]:
     return {
+        "listed": _("列入名单"),
+        "tied": _("并列待定"),
+        "excluded": _("排除"),
         "self_score": _("自评分"),
         "reminder_days": _("截止前提醒天数"),
         "show_goals": _("向评委展示目标任务与重点工作进展"),
+        "selection": _("评选"),
         "note": _("得失分说明"),
         "figures": _("数据"),
         "not_applicable": _("不适用"),
@@ -203,12 +234,21 @@ def _field_words() -> dict[str, str]:
         "state": _("状态"),
         "concluded_on": _("考核结论日期"),
         "days": _("整改天数"),
+        "seed": _("抽签种子"),
+        "groups": _("各组单位数"),
+        "visited_on": _("检查日期"),
+        "checked": _("已填检查项目"),
+        "comment": _("点评"),
+        "finding": _("发现的问题"),
+        "leader": _("组长"),
+        "members": _("组员"),
     }
 
 
 def _value_words() -> dict[str, str]:
     from kaoping.assessments.models import SubmissionStatus
     from kaoping.campaigns.models import Phase
+    from kaoping.commendation.models import ListState
     from kaoping.goals.models import TaskStatus
     from kaoping.orgs.models import OrgKind, Role
     from kaoping.publication.models import ObjectionState
@@ -216,6 +256,7 @@ def _value_words() -> dict[str, str]:
 
     words: dict[str, str] = {}
     for choices in (
+        ListState,
         TaskStatus,
         ProblemState,
         ObjectionState,
@@ -250,7 +291,7 @@ def _int(text: object) -> int | None:
 
 
 def _unit_ids(event: AuditEvent) -> Iterable[int]:
-    if event.object_type == "campaign_unit":
+    if event.object_type in ("campaign_unit", "inspection_unit"):
         found = _int(event.object_id)
         if found is not None:
             yield found
@@ -370,6 +411,17 @@ class _Describer:
         if event.object_type == "objection":
             unit, _sep, number = event.object_id.partition("#")
             return _("%(unit)s 第 %(number)s 条异议") % {"unit": self.unit(unit), "number": number}
+        if event.object_type == "commendation":
+            return _("第 %(number)s 份表彰名单") % {"number": event.object_id}
+        if event.object_type == "selection":
+            number, _sep, nomination = event.object_id.partition("#")
+            if nomination:
+                return _("第 %(number)s 项评选 第 %(n)s 号推荐") % {"number": number, "n": nomination}
+            return _("第 %(number)s 项评选") % {"number": number}
+        if event.object_type == "inspection_unit":
+            return _("%(unit)s 督查检查") % {"unit": self.unit(event.object_id)}
+        if event.object_type == "inspection_group":
+            return _("第 %(number)s 督查组") % {"number": event.object_id}
         if event.object_type == "problem":
             unit, _sep, number = event.object_id.partition("#")
             return _("%(unit)s 整改问题 %(number)s") % {"unit": self.unit(unit), "number": number}

@@ -21,10 +21,13 @@ from kaoping.audit.services import audit_record
 from kaoping.campaigns import reminders as campaign_reminders
 from kaoping.campaigns import services as campaign_services
 from kaoping.campaigns.models import PHASE_ORDER, Campaign, CampaignUnit, Phase
+from kaoping.commendation.demo import load_example as load_commendation_example
 from kaoping.engine.model import Indicator, Scheme
 from kaoping.goals.demo import load_examples as load_goal_examples
+from kaoping.inspection.demo import load_examples as load_inspection_examples
 from kaoping.orgs.models import Department, Membership, Organization, OrgKind, Role, UnitCategory, User
 from kaoping.rectification.demo import load_examples as load_problem_examples
+from kaoping.selection.demo import load_example as load_selection_example
 
 DEMO_PASSWORD = "kaoping-demo"
 EXAMPLES = Path(settings.BASE_DIR) / "examples"
@@ -340,6 +343,18 @@ def load_demo(report: Report = print) -> DemoResult:
     result.users = demo_users(report)
     if load_problem_examples(result.campaigns[0], reviewer="demo-reviewer", reporter="demo-school", unit_code="nc1z"):
         report("问题整改:载入几条不同状态的整改问题(整改中、待复查、已销号、已超期)")
+    if load_inspection_examples(
+        result.campaigns[0],
+        organizer="demo-organizer",
+        leader="demo-reviewer",
+        password=DEMO_PASSWORD,
+        recused_code="nc1z",
+    ):
+        report("督查检查:三个指导检查组抽签分配各学校(含一条回避),一家学校的检查记录已提交")
+    if load_commendation_example(result.campaigns[0], organizer="demo-organizer"):
+        report("表彰名单:载入 2018 年度考核优秀单位名单(结果确定后生成,否则为草稿)")
+    if load_selection_example(result.campaigns[0], organizer="demo-organizer"):
+        report("评选:载入种子 002 的“育人成才先锋党员”评选(14 人推荐与自荐、审核、投票、第 10 名并列的决定、公示)")
     return result
 
 
