@@ -111,3 +111,63 @@ def test_the_organizer_draws_and_a_member_records_a_visit_on_the_phone(
     _shot(member, "submitted", True)
     organizer.goto(f"{base}/inspection/{campaign.pk}/")
     assert "已检查" in organizer.inner_text("main")
+
+
+@pytest.fixture
+def eleven_groups(transactional_db: Any, cast: Any, settings: Any) -> Any:
+    """Seed 002's set-up: 11 指导检查组, each led by its own 督学, over 42 schools; one 督学 declared a
+    conflict with school A."""
+    from kaoping.assessments.models import Recusal
+    from kaoping.campaigns.models import Campaign, CampaignUnit, Phase
+    from kaoping.inspection import services
+    from kaoping.orgs.models import Membership, Organization, OrgKind, Role, User
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    Campaign.objects.filter(pk=cast.campaign.pk).update(phase=Phase.REVIEW)
+    cast.campaign.refresh_from_db()
+    organizer = cast.users["organizer"]
+    organizer.set_password(PASSWORD)
+    organizer.save()
+    for n in range(40):
+        name = f"临海第{n + 1}小学"
+        school = Organization.objects.create(name=name, code=f"lh{n}", kind=OrgKind.SCHOOL, parent=cast.city)
+        CampaignUnit.objects.create(campaign=cast.campaign, organization=school, category="school")
+    leaders = []
+    for n in range(11):
+        leader = User.objects.create(username=f"dx{n}", display_name=f"第{n + 1}组督学")
+        Membership.objects.create(user=leader, organization=cast.city, role=Role.REVIEWER)
+        services.save_group(
+            campaign=cast.campaign,
+            actor=organizer,
+            data=services.GroupInput(name=f"第{n + 1}指导检查组", leader=leader, members=[]),
+        )
+        leaders.append(leader)
+    Recusal.objects.create(
+        campaign=cast.campaign, unit=cast.campaign_units["school_a"], user=leaders[0], reason="其子女在该校就读"
+    )
+    return cast
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_eleven_groups_are_drawn_over_every_school_with_recusal_and_balance(
+    pages: Any, live_server: Any, eleven_groups: Any, axe: Any, phone: bool
+) -> None:
+    from collections import Counter
+
+    from kaoping.inspection.models import Assignment
+
+    campaign = eleven_groups.campaign
+    page = pages.open(phone=phone)
+    login(page, live_server.url, "organizer")
+    page.goto(f"{live_server.url}/inspection/{campaign.pk}/")
+    page.locator("#draw-category").select_option(label="学校")
+    click_and_wait(page, page.get_by_role("button", name="抽签"))
+    main = page.inner_text("main")
+    assert "抽签完成:42 个单位" in main, main[:800]
+    assert "已回避:第1指导检查组:第1组督学 申报回避(其子女在该校就读)" in main
+    sizes = Counter(Assignment.objects.filter(unit__campaign=campaign).values_list("group__name", flat=True))
+    assert len(sizes) == 11 and sorted(set(sizes.values())) == [3, 4]  # 42 over 11: within one
+    school_a = eleven_groups.campaign_units["school_a"]
+    assert Assignment.objects.get(unit=school_a).group.name != "第1指导检查组"
+    axe(page)
+    _shot(page, "eleven-groups", phone)
