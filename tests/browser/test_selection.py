@@ -162,3 +162,111 @@ def test_nominate_review_vote_tie_notice_certificate(
         organizer.get_by_role("link", name="荣誉证书").first.click()
     assert download.value.suggested_filename.endswith(".pdf")
     assert Selection.objects.get(pk=selection.pk).public_key
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_graded_selection_scores_by_weighted_groups(
+    pages: Any, live_server: Any, people: Any, axe: Any, phone: bool
+) -> None:
+    """评分(分组加权): the organizer creates it with 评委:60、群众代表:40 and issues slips per group;
+    a voter on a phone is refused before sending while a candidate has no grade, then grades all;
+    the result shows each candidate's weighted score with the engine's explanation."""
+    from kaoping.ratings import tokens
+    from kaoping.selection import services, votes
+    from kaoping.selection.models import Ballot, Selection
+
+    campaign, base = people.campaign, live_server.url
+    organizer_user = people.users["organizer"]
+    today = timezone.localdate()
+    organizer = pages.open(phone=phone)
+    login(organizer, base, "organizer")
+    organizer.goto(f"{base}/selection/campaign/{campaign.pk}/")
+    organizer.get_by_label("评选名称").fill("优秀党务工作者评选")
+    organizer.get_by_label("评选名额(人)").fill("1")
+    organizer.get_by_label("推荐开始日期").fill((today - datetime.timedelta(days=1)).isoformat())
+    organizer.get_by_label("推荐截止日期").fill((today + datetime.timedelta(days=3)).isoformat())
+    organizer.get_by_label("评分(分组加权)").check()
+    organizer.get_by_label("评议组及权重(评分方式时填写)").fill("评委:60、群众代表:30")
+    click_and_wait(organizer, organizer.get_by_role("button", name="创建评选"))
+    assert "各组权重合计应为 100,现为 90" in organizer.inner_text("main")
+    axe(organizer)
+    _shot(organizer, "graded-create", phone)
+    organizer.get_by_label("评议组及权重(评分方式时填写)").fill("评委:60、群众代表:40")
+    click_and_wait(organizer, organizer.get_by_role("button", name="创建评选"))
+    assert "评选已创建" in organizer.inner_text("main")
+    selection = Selection.objects.get(campaign=campaign, title="优秀党务工作者评选")
+    assert selection.method == "graded"
+    detail = f"{base}/selection/{campaign.pk}/{selection.number}/"
+
+    for name in ("林晓红", "陈国华", "王丽娟"):
+        fields = services.NominationFields(
+            nominee_name=name, organization=people.school_b, kind="self", statement="事迹", party_member=True,
+            teaching_years=12,
+        )  # fmt: skip
+        nomination = services.nominate(selection=selection, fields=fields, actor=None)
+        services.review(nomination=nomination, admit=True, reason="", actor=organizer_user)
+
+    # slips per group: 评委 through the page, 群众代表 through the service
+    organizer.goto(f"{detail}voters/")
+    organizer.get_by_label("评议组").select_option(label="评委")
+    organizer.get_by_label("投票人名单(每行一人)").fill("评委一\n评委二")
+    click_and_wait(organizer, organizer.get_by_role("button", name="发放投票条"))
+    assert "已发放 2 张投票条" in organizer.inner_text("main") and "评委一 · 评委" in organizer.inner_text("main")
+    axe(organizer)
+    _shot(organizer, "graded-slips", phone)
+    services.voters_issue(selection=selection, labels=["群众一", "群众二"], actor=organizer_user, group="g2")
+    organizer.goto(detail)
+    click_and_wait(organizer, organizer.get_by_role("button", name="开始投票"))
+
+    # the phone: one candidate left without a grade is refused before sending, then all are graded
+    entries = services.slip_entries(selection)
+    voter = pages.open(phone=True)
+    voter.goto(f"{base}/selection/t/{entries[0]['token']}/")
+    assert voter.url.endswith("/selection/vote/")
+    voter.get_by_role("group", name="林晓红").get_by_label("优秀").check()
+    voter.get_by_role("group", name="陈国华").get_by_label("良好").check()
+    voter.get_by_role("button", name="提交选票").click()
+    over = voter.locator("#over")
+    assert over.is_visible() and "尚未选择:王丽娟" in over.inner_text()
+    assert voter.url.endswith("/selection/vote/") and Ballot.objects.count() == 0
+    axe(voter)
+    _shot(voter, "graded-missing", phone)
+    voter.get_by_role("group", name="王丽娟").get_by_label("不了解").check()
+    assert not over.is_visible()
+    click_and_wait(voter, voter.get_by_role("button", name="提交选票"))
+    assert "已提交,谢谢" in voter.inner_text("main") and Ballot.objects.count() == 1
+    assert Ballot.objects.get().group == "g1"
+    axe(voter)
+    _shot(voter, "graded-done", phone)
+
+    # 评委 林晓红 100, 85 → 92.5; 群众代表 70, 50 → 60 → 92.5×0.6 + 60×0.4 = 79.50
+    # 陈国华 评委 85, 85; 群众代表 85, 100 → 85×0.6 + 92.5×0.4 = 88.00; 王丽娟 群众代表 only: 70 → 70.00
+    numbers = {n.nominee_name: n.number for n in selection.nominations.all()}
+    sheets = (
+        {"林晓红": "良好", "陈国华": "良好", "王丽娟": "abstain"},
+        {"林晓红": "一般", "陈国华": "良好", "王丽娟": "一般"},
+        {"林晓红": "较差", "陈国华": "优秀", "王丽娟": "一般"},
+    )
+    for entry, sheet in zip(entries[1:], sheets, strict=True):
+        signed = services.voter_exchange(token=entry["token"])
+        cookie = votes.VoterCookie(signed.voter.pk, signed.sheet, str(selection.public_id))
+        votes.ballot_submit(
+            cookie=cookie,
+            grades={numbers[name]: value for name, value in sheet.items()},
+            idem_key=str(uuid.uuid4()),
+            receipt=tokens.new_token(),
+        )
+    organizer.goto(detail)
+    confirm_and_wait(organizer, organizer.get_by_role("button", name="结束投票并计票"))
+    main = organizer.inner_text("main")
+    assert "重新计票一致:4 张选票" in main and "按加权得分从高到低" in main
+    assert "88.00" in main and "79.50" in main and "70.00" in main
+    assert "评委 2票 均分 92.50 × 60%" in main
+    axe(organizer)
+    _shot(organizer, "graded-result", phone)
+    click_and_wait(organizer, organizer.get_by_role("button", name="发布公示"))
+    click_and_wait(organizer, organizer.get_by_role("link", name="公示页面(无需登录)"))
+    public = organizer.inner_text("main")
+    assert "陈国华" in public and "88.00" in public and "林晓红" not in public and "得分" in public
+    axe(organizer)
+    _shot(organizer, "graded-notice", phone)

@@ -18,7 +18,9 @@ def _key_dir(settings: Any, tmp_path: Any) -> None:
     settings.RATING_KEY_DIR = tmp_path / "selection-keys"
 
 
-def make_selection(campaign: Any, organizer: Any, *, quota: int = 2, days: int = 3) -> Selection:
+def make_selection(
+    campaign: Any, organizer: Any, *, quota: int = 2, days: int = 3, method: str = "approval", groups: str = ""
+) -> Selection:
     today = timezone.localdate()
     return services.selection_create(
         campaign=campaign,
@@ -29,6 +31,8 @@ def make_selection(campaign: Any, organizer: Any, *, quota: int = 2, days: int =
             nomination_start=today - datetime.timedelta(days=days),
             nomination_end=today + datetime.timedelta(days=days),
             rules=rules.build(party_member=True, min_years=5, no_discipline=True),
+            method=method,
+            rater_groups=groups,
         ),
     )
 
@@ -72,4 +76,24 @@ def cookie_for(selection: Selection, index: int) -> votes.VoterCookie:
 def cast(cookie: votes.VoterCookie, choices: list[int], key: str | None = None, receipt: str | None = None) -> Any:
     return votes.ballot_submit(
         cookie=cookie, choices=choices, idem_key=key or str(uuid.uuid4()), receipt=receipt or tokens.new_token()
+    )
+
+
+@pytest.fixture
+def graded_voting(campaign: Any, organizer: Any, reporter_a: Any, school_a: Any, school_b: Any) -> Selection:
+    """评分(分组加权), quota 1: 甲 乙 丙 (numbers 1–3); 评委 60% with slips 0–1, 群众代表 40% with 2–4."""
+    selection = make_selection(campaign, organizer, quota=1, method="graded", groups="评委:60、群众代表:40")
+    for index, name in enumerate(("甲", "乙", "丙")):
+        nomination = nominate(selection, reporter_a, school_a if index % 2 == 0 else school_b, name)
+        services.review(nomination=nomination, admit=True, reason="", actor=organizer)
+    services.voters_issue(selection=selection, labels=["评委一", "评委二"], actor=organizer, group="g1")
+    services.voters_issue(selection=selection, labels=["群众一", "群众二", "群众三"], actor=organizer, group="g2")
+    services.vote_open(selection=selection, actor=organizer)
+    selection.refresh_from_db()
+    return selection
+
+
+def grade(cookie: votes.VoterCookie, grades: dict[int, str], key: str | None = None, receipt: str | None = None) -> Any:
+    return votes.ballot_submit(
+        cookie=cookie, grades=grades, idem_key=key or str(uuid.uuid4()), receipt=receipt or tokens.new_token()
     )

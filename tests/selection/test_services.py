@@ -119,7 +119,7 @@ def test_ballots_carry_nothing_of_the_voter(
     voting: Selection, organizer: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     columns = {f.attname for f in Ballot._meta.concrete_fields}
-    assert columns == {"id", "selection_id", "tag", "choices", "idem_key", "digest", "receipt_hash"}
+    assert columns == {"id", "selection_id", "tag", "choices", "group", "grades", "idem_key", "digest", "receipt_hash"}
     for index in range(3):
         cast(cookie_for(voting, index), [1 + index % 2])
     ids_before = set(Ballot.objects.values_list("id", flat=True))

@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.selection.models import Kind
+from kaoping.selection import graded
+from kaoping.selection.models import Kind, Method
 
 
 class SelectionForm(forms.Form):
@@ -21,6 +22,31 @@ class SelectionForm(forms.Form):
         label=_("教龄不少于(年,可空)"), min_value=1, max_value=60, required=False, initial=5
     )
     rule_discipline = forms.BooleanField(label=_("近三年无处分"), required=False, initial=True)
+    method = forms.ChoiceField(
+        label=_("投票方式"),
+        choices=Method.choices,
+        initial=Method.APPROVAL,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    rater_groups = forms.CharField(
+        label=_("评议组及权重(评分方式时填写)"),
+        max_length=500,
+        required=False,
+        help_text=_("例如:评委:60、党员代表:25、群众代表:15(权重为百分比,合计 100)"),
+    )
+
+    def clean_method(self) -> str:
+        return str(self.cleaned_data.get("method") or Method.APPROVAL)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("method") == Method.GRADED:
+            try:
+                graded.parse_groups(data.get("rater_groups") or "")
+            except graded.GroupsInvalid as invalid:
+                self.add_error("rater_groups", str(invalid))
+        return data
 
 
 class NominationForm(forms.Form):
@@ -56,4 +82,16 @@ class ReviewForm(forms.Form):
 
 
 class VotersForm(forms.Form):
+    group = forms.ChoiceField(label=_("评议组"), required=False)
     names = forms.CharField(label=_("投票人名单(每行一人)"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args: Any, groups: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        """``groups`` (id, name) for a graded selection: the slips are issued per rater group."""
+        super().__init__(*args, **kwargs)
+        group = self.fields["group"]
+        assert isinstance(group, forms.ChoiceField)
+        if groups:
+            group.choices = groups
+            group.required = True
+        else:
+            del self.fields["group"]

@@ -22,6 +22,11 @@ class Phase(models.TextChoices):
     CLOSED = "closed", _("投票已结束")
 
 
+class Method(models.TextChoices):
+    APPROVAL = "approval", _("投票(最多选 N 人)")
+    GRADED = "graded", _("评分(分组加权)")
+
+
 class Selection(models.Model):
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="selections")
     number = models.PositiveIntegerField()  # 1, 2, … within the campaign (the URL's id)
@@ -33,8 +38,13 @@ class Selection(models.Model):
     nomination_start = models.DateField(_("推荐开始日期"))
     nomination_end = models.DateField(_("推荐截止日期"))
     phase = models.CharField(max_length=12, choices=Phase.choices, default=Phase.NOMINATING)
+    method = models.CharField(_("投票方式"), max_length=10, choices=Method.choices, default=Method.APPROVAL)
+    # graded: [{"id": "g1", "name": "评委", "weight": "60"}, …], weights in percent adding up to 100
+    rater_groups = models.JSONField(default=list, blank=True)
     sealed_slips = models.TextField(blank=True)  # slip list (names, tokens) sealed; forgotten at close
-    tally = models.JSONField(null=True, blank=True)  # {"counts": {number: n}, "ballots": n} at close
+    # at close: approval {"counts": {number: n}, "ballots": n}; graded {"scores": {number: "88.30" | None},
+    # "explanations": {number: text}, "flags": [text], "ballots": n}
+    tally = models.JSONField(null=True, blank=True)
     ballot_digest = models.CharField(max_length=64, blank=True)
     tie_chosen = models.JSONField(null=True, blank=True)  # nomination numbers the organizer chose
     tie_reason = models.TextField(blank=True)
@@ -101,17 +111,21 @@ class Voter(models.Model):
     label = models.CharField(max_length=100)
     token_lookup = models.CharField(max_length=64, unique=True)
     sealed_sheet = models.TextField(blank=True)  # forgotten when the vote closes
+    group = models.CharField(max_length=20, blank=True)  # graded: the rater group's id
     revoked = models.BooleanField(default=False)
 
 
 class Ballot(models.Model):
-    """An approval ballot: the chosen nominations' numbers. No credential, no time."""
+    """An approval ballot (the chosen nominations' numbers) or a graded one (the rater group's id and
+    a grade or null for 不了解 per nomination number). No credential, no time, no voter."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="ballots")
     # HMAC(sheet key) while the vote is open; NULL once closed (NULLs never collide in the unique constraint)
     tag = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
-    choices = models.JSONField(default=list)  # sorted nomination numbers
+    choices = models.JSONField(default=list)  # approval: sorted nomination numbers
+    group = models.CharField(max_length=20, blank=True)  # graded: the rater group's id (never the voter)
+    grades = models.JSONField(default=dict, blank=True)  # graded: {number: grade | None}
     idem_key = models.UUIDField(null=True, blank=True, unique=True)  # None once closed
     digest = models.CharField(max_length=64, blank=True)
     receipt_hash = models.CharField(max_length=64, blank=True)

@@ -18,6 +18,7 @@ import secrets
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import OperationalError, connection, transaction
@@ -31,8 +32,8 @@ from kaoping.campaigns.readonly import CampaignArchived, require_writable
 from kaoping.evidence import uploads
 from kaoping.orgs.models import Organization
 from kaoping.ratings import keys, tokens
-from kaoping.selection import rules
-from kaoping.selection.models import Ballot, Kind, Nomination, Phase, Review, Selection, Voter
+from kaoping.selection import graded, rules
+from kaoping.selection.models import Ballot, Kind, Method, Nomination, Phase, Review, Selection, Voter
 
 
 class SelectionError(Exception):
@@ -81,6 +82,8 @@ class SelectionFields:
     nomination_end: datetime.date
     eligible_text: str = ""
     rules: list[dict[str, Any]] = field(default_factory=list)
+    method: str = Method.APPROVAL
+    rater_groups: str = ""  # graded: "评委:60、党员代表:25、群众代表:15" (graded.parse_groups)
 
 
 @transaction.atomic
@@ -93,6 +96,14 @@ def selection_create(*, campaign: Campaign, fields: SelectionFields, actor: Any)
         problems.append(_("评选名额至少为 1"))
     if fields.nomination_end < fields.nomination_start:
         problems.append(_("推荐截止日期不能早于开始日期"))
+    groups: list[dict[str, str]] = []
+    if fields.method not in Method.values:
+        problems.append(_("投票方式不正确"))
+    elif fields.method == Method.GRADED:
+        try:
+            groups = graded.parse_groups(fields.rater_groups)
+        except graded.GroupsInvalid as invalid:
+            problems.append(str(invalid))
     if problems:
         raise SelectionError(400, *problems)
     number = (Selection.objects.filter(campaign=campaign).aggregate(m=Max("number"))["m"] or 0) + 1
@@ -105,6 +116,8 @@ def selection_create(*, campaign: Campaign, fields: SelectionFields, actor: Any)
         rules=fields.rules,
         nomination_start=fields.nomination_start,
         nomination_end=fields.nomination_end,
+        method=fields.method,
+        rater_groups=groups,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     keys.session_key_create(selection.public_id)
@@ -117,6 +130,8 @@ def selection_create(*, campaign: Campaign, fields: SelectionFields, actor: Any)
             "quota": selection.quota,
             "rules": [rules.describe(r) for r in selection.rules],
             "window": f"{selection.nomination_start}—{selection.nomination_end}",
+            "method": selection.get_method_display(),
+            **({"rater_groups": graded.describe_groups(groups)} if groups else {}),
         },
     )
     return selection
@@ -249,12 +264,18 @@ def _sealer(selection: Selection) -> keys.Sealer:
 
 
 @transaction.atomic
-def voters_issue(*, selection: Selection, labels: list[str], actor: Any) -> int:
-    """One credential per voter; the clear tokens only in the sealed slip list."""
+def voters_issue(*, selection: Selection, labels: list[str], actor: Any, group: str = "") -> int:
+    """One credential per voter; the clear tokens only in the sealed slip list. A graded selection
+    issues slips per rater group (``group`` is the group's id) and each voter carries it."""
     _writable(selection.campaign_id)
     selection = _locked(selection)
     if selection.phase == Phase.CLOSED:
         raise SelectionError(409, _("投票已结束,不能再发放投票码"))
+    names = graded.group_names(selection.rater_groups)
+    if selection.method == Method.GRADED and group not in names:
+        raise SelectionError(400, _("请选择投票人所在的评议组"))
+    if selection.method != Method.GRADED:
+        group = ""
     labels = [label.strip() for label in labels if label.strip()]
     if not labels:
         raise SelectionError(400, _("没有要发放的投票人"))
@@ -272,12 +293,16 @@ def voters_issue(*, selection: Selection, labels: list[str], actor: Any) -> int:
             label=labels[index],
             token_lookup=tokens.lookup_hmac(token),
             sealed_sheet=sealer.seal("sheet", secrets.token_hex(32).encode()),
+            group=group,
         )
-        entries[index] = {"label": labels[index], "group": _("投票人"), "unit": "", "token": token}
+        entries[index] = {"label": labels[index], "group": names.get(group) or _("投票人"), "unit": "", "token": token}
     previous = sealer.unseal_json("slips", selection.sealed_slips) if selection.sealed_slips else []
     selection.sealed_slips = sealer.seal_json("slips", previous + entries)
     selection.save(update_fields=["sealed_slips"])
-    _audit(selection, "selection.voters_issued", actor, new={"count": len(labels)})
+    issued: dict[str, Any] = {"count": len(labels)}
+    if group:
+        issued["rater_group"] = names[group]
+    _audit(selection, "selection.voters_issued", actor, new=issued)
     return len(labels)
 
 
@@ -337,9 +362,12 @@ def vote_open(*, selection: Selection, actor: Any) -> None:
 
 
 def ballot_set_digest(choices: list[list[int]]) -> str:
-    """A digest of the ballots as a multiset (order-free), for the recount and the audit log."""
-    canonical = sorted(json.dumps(sorted(c)) for c in choices)
-    return hashlib.sha256("\n".join(canonical).encode()).hexdigest()
+    """A digest of the approval ballots as a multiset (order-free), for the recount and the audit log."""
+    return _multiset_digest(json.dumps(sorted(c)) for c in choices)
+
+
+def _multiset_digest(canonical: Any) -> str:
+    return hashlib.sha256("\n".join(sorted(canonical)).encode()).hexdigest()
 
 
 def count(choices: list[list[int]], numbers: list[int]) -> dict[int, int]:
@@ -347,6 +375,43 @@ def count(choices: list[list[int]], numbers: list[int]) -> dict[int, int]:
     for chosen in choices:
         counter.update(set(chosen))
     return {number: counter.get(number, 0) for number in numbers}
+
+
+_BALLOT_FIELDS = ("id", "choices", "group", "grades", "receipt_hash")
+
+
+def _tally(selection: Selection, rows: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
+    """The tally kept at close (and recomputed by the recount) and the digest of the ballot multiset.
+
+    Approval: the count per candidate. Graded: the engine's weighted score per candidate
+    (``graded.score``) with its explanation."""
+    nominations = admitted(selection)
+    if selection.method == Method.GRADED:
+        scored = graded.score(
+            title=selection.title,
+            groups=selection.rater_groups,
+            nominees=[(n.number, n.nominee_name) for n in nominations],
+            ballots=[(str(row["id"]), row["group"], row["grades"]) for row in rows],
+        )
+        tally = {
+            "scores": {str(k): None if v is None else str(v) for k, v in scored.scores.items()},
+            "explanations": {str(k): v for k, v in scored.explanations.items()},
+            "flags": scored.flags,
+            "ballots": len(rows),
+        }
+        return tally, _multiset_digest(graded.canonical(row["group"], row["grades"]) for row in rows)
+    choices = [list(row["choices"]) for row in rows]
+    counts = count(choices, [n.number for n in nominations])
+    return {"counts": {str(k): v for k, v in counts.items()}, "ballots": len(rows)}, ballot_set_digest(choices)
+
+
+def _scores(tally: dict[str, Any] | None) -> dict[int, Decimal | None]:
+    scores = (tally or {}).get("scores") or {}
+    return {int(k): None if v is None else Decimal(str(v)) for k, v in scores.items()}
+
+
+def _counts(tally: dict[str, Any] | None) -> dict[int, int]:
+    return {int(k): int(v) for k, v in ((tally or {}).get("counts") or {}).items()}
 
 
 def vote_close(*, selection: Selection, actor: Any) -> str:
@@ -358,31 +423,36 @@ def vote_close(*, selection: Selection, actor: Any) -> str:
         selection = _locked(selection)
         if selection.phase != Phase.VOTING:
             raise SelectionError(409, _("投票尚未开始或已经结束"))
-        rows = list(Ballot.objects.filter(selection=selection).values_list("choices", "receipt_hash"))
-        choices = [list(row[0]) for row in rows]
-        numbers = [n.number for n in admitted(selection)]
-        counts = count(choices, numbers)
+        rows = list(Ballot.objects.filter(selection=selection).values(*_BALLOT_FIELDS))
+        tally, digest = _tally(selection, rows)
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA secure_delete = ON")
         Ballot.objects.filter(selection=selection).delete()
         fresh = [
-            Ballot(id=uuid.uuid4(), selection=selection, choices=sorted(c), receipt_hash=receipt)
-            for c, (_choices, receipt) in zip(choices, rows, strict=True)
+            Ballot(
+                id=uuid.uuid4(),
+                selection=selection,
+                choices=sorted(row["choices"]),
+                group=row["group"],
+                grades=row["grades"],
+                receipt_hash=row["receipt_hash"],
+            )
+            for row in rows
         ]
         random.SystemRandom().shuffle(fresh)
         Ballot.objects.bulk_create(fresh, batch_size=1000)
         Voter.objects.filter(selection=selection).update(sealed_sheet="")
         selection.sealed_slips = ""
         selection.phase = Phase.CLOSED
-        selection.tally = {"counts": {str(k): v for k, v in counts.items()}, "ballots": len(choices)}
-        selection.ballot_digest = ballot_set_digest(choices)
+        selection.tally = tally
+        selection.ballot_digest = digest
         selection.save(update_fields=["sealed_slips", "phase", "tally", "ballot_digest"])
         head = _audit(
             selection,
             "selection.vote_close",
             actor,
-            new={"ballots": len(choices), "ballot_digest": selection.ballot_digest},
+            new={"ballots": len(rows), "ballot_digest": selection.ballot_digest},
         )
         public_id = selection.public_id
         transaction.on_commit(lambda: _after_close(public_id))
@@ -399,31 +469,37 @@ def _after_close(public_id: Any) -> None:
 @dataclass(frozen=True)
 class Recount:
     ok: bool
-    counts: dict[int, int]
+    counts: dict[int, int]  # approval
     stored: dict[int, int]
     ballots: int
     message: str
+    scores: dict[int, Decimal | None] = field(default_factory=dict)  # graded
+    stored_scores: dict[int, Decimal | None] = field(default_factory=dict)
 
 
 def recount(selection: Selection) -> Recount:
-    """Count the stored ballots again, in plain Python, and compare with the tally kept at close."""
-    choices = [list(c) for c in Ballot.objects.filter(selection=selection).values_list("choices", flat=True)]
-    numbers = [n.number for n in admitted(selection)]
-    counts = count(choices, numbers)
-    tally = selection.tally or {}
-    stored = {int(k): int(v) for k, v in (tally.get("counts") or {}).items()}
+    """Count the stored ballots again (approval in plain Python, graded through the engine) and
+    compare with the tally kept at close."""
+    rows = list(Ballot.objects.filter(selection=selection).values(*_BALLOT_FIELDS))
+    tally, digest = _tally(selection, rows)
+    stored_tally = selection.tally or {}
     problems = []
     if selection.phase != Phase.CLOSED:
         problems.append(_("投票尚未结束,没有可核对的计票结果"))
-    if stored != counts:
+    counts, stored = _counts(tally), _counts(stored_tally)
+    scores, stored_scores = _scores(tally), _scores(stored_tally)
+    if selection.method == Method.GRADED:
+        if scores != stored_scores:
+            problems.append(_("重新计分的得分与保存的计票结果不一致"))
+    elif stored != counts:
         problems.append(_("重新计票的票数与保存的计票结果不一致"))
-    if int(tally.get("ballots") or 0) != len(choices):
+    if int(stored_tally.get("ballots") or 0) != len(rows):
         problems.append(_("选票张数与保存的不一致"))
-    if selection.ballot_digest and ballot_set_digest(choices) != selection.ballot_digest:
+    if selection.ballot_digest and digest != selection.ballot_digest:
         problems.append(_("选票摘要与投票结束时记录的不一致"))
     ok = not problems
-    message = _("重新计票一致:%(n)d 张选票") % {"n": len(choices)} if ok else ";".join(problems)
-    return Recount(ok, counts, stored, len(choices), message)
+    message = _("重新计票一致:%(n)d 张选票") % {"n": len(rows)} if ok else ";".join(problems)
+    return Recount(ok, counts, stored, len(rows), message, scores, stored_scores)
 
 
 # -- the result --------------------------------------------------------------------------------------
@@ -432,10 +508,18 @@ def recount(selection: Selection) -> Recount:
 @dataclass
 class Row:
     nomination: Nomination
-    votes: int
-    rank: int
+    votes: int  # approval: the count
+    rank: int = 0
     selected: bool = False
     tied: bool = False
+    score: Decimal | None = None  # graded: the weighted score (None: nobody graded the nominee)
+    explanation: str = ""  # graded: the engine's words
+    graded: bool = False
+
+    @property
+    def value(self) -> Decimal | int | None:
+        """What ranks the row: the score (graded) or the count (approval); None ranks last."""
+        return self.score if self.graded else self.votes
 
 
 @dataclass
@@ -447,46 +531,72 @@ class Result:
     tie_open: bool  # … and the organizer has not decided it yet
     tied_places: int  # how many of the tied are to be selected
     selected: list[Row]
+    graded: bool = False
+    flags: list[str] = field(default_factory=list)
+
+
+def _place(rows: list[Row], quota: int, tie_chosen: list[int] | None) -> tuple[list[Row], bool, int]:
+    """Rank the rows by value (ties share a rank), select the top ``quota`` of those with a value
+    above 0, and flag a tie at the boundary (the organizer's ``tie_chosen`` picks among the tied).
+    Returns the ordered rows, whether there is a tie and how many of the tied are to be selected."""
+    valued = [row.value for row in rows if row.value is not None]
+    ordered = sorted(rows, key=lambda r: (r.value is None, -(r.value or 0), r.nomination.number))
+    for row in ordered:
+        value = row.value
+        row.rank = 1 + (len(valued) if value is None else sum(1 for other in valued if other > value))
+    electable = [row for row in ordered if row.value is not None and row.value > 0]
+    if len(electable) <= quota:
+        for row in electable:
+            row.selected = True
+        return ordered, False, 0
+    boundary = electable[quota - 1].value
+    above = [row for row in electable if row.value is not None and boundary is not None and row.value > boundary]
+    at = [row for row in electable if row.value == boundary]
+    for row in above:
+        row.selected = True
+    tied_places = quota - len(above)
+    if len(at) == tied_places:
+        for row in at:
+            row.selected = True
+        return ordered, False, 0
+    chosen = set(tie_chosen or [])
+    for row in at:
+        row.tied = True
+        row.selected = row.nomination.number in chosen
+    return ordered, True, tied_places
 
 
 def result(selection: Selection) -> Result | None:
-    """Approval counts in order; the top N; a tie at the N-th place flagged, never broken here."""
+    """Counts (approval) or weighted scores (graded) in order; the top N; a tie at the N-th place
+    flagged, never broken here."""
     if selection.phase != Phase.CLOSED or not selection.tally:
         return None
-    counts = {int(k): int(v) for k, v in selection.tally.get("counts", {}).items()}
+    tally = selection.tally
     nominations = admitted(selection)
-    ordered = sorted(nominations, key=lambda n: (-counts.get(n.number, 0), n.number))
-    rows: list[Row] = []
-    for nomination in ordered:
-        votes = counts.get(nomination.number, 0)
-        rank = 1 + sum(1 for other in ordered if counts.get(other.number, 0) > votes)
-        rows.append(Row(nomination, votes, rank))
-    quota = selection.quota
-    with_votes = [row for row in rows if row.votes > 0]
-    tie, tied_places = False, 0
-    if len(with_votes) <= quota:
-        for row in with_votes:
-            row.selected = True
+    if selection.method == Method.GRADED:
+        scores = _scores(tally)
+        words = tally.get("explanations") or {}
+        rows = [
+            Row(n, 0, score=scores.get(n.number), explanation=str(words.get(str(n.number), "")), graded=True)
+            for n in nominations
+        ]
     else:
-        boundary = with_votes[quota - 1].votes
-        above = [row for row in with_votes if row.votes > boundary]
-        at = [row for row in with_votes if row.votes == boundary]
-        for row in above:
-            row.selected = True
-        tied_places = quota - len(above)
-        if len(at) == tied_places:
-            for row in at:
-                row.selected = True
-            tied_places = 0
-        else:
-            tie = True
-            chosen = set(selection.tie_chosen or [])
-            for row in at:
-                row.tied = True
-                row.selected = row.nomination.number in chosen
+        counts = _counts(tally)
+        rows = [Row(n, counts.get(n.number, 0)) for n in nominations]
+    rows, tie, tied_places = _place(rows, selection.quota, selection.tie_chosen)
     tie_open = tie and not selection.tie_chosen
     selected = [row for row in rows if row.selected]
-    return Result(rows, quota, int(selection.tally.get("ballots", 0)), tie, tie_open, tied_places, selected)
+    return Result(
+        rows,
+        selection.quota,
+        int(tally.get("ballots", 0)),
+        tie,
+        tie_open,
+        tied_places,
+        selected,
+        graded=selection.method == Method.GRADED,
+        flags=[str(flag) for flag in tally.get("flags") or []],
+    )
 
 
 @transaction.atomic

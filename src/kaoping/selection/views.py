@@ -26,9 +26,9 @@ from kaoping.evidence import uploads
 from kaoping.orgs.models import Organization
 from kaoping.ratings import ratelimit, slips
 from kaoping.selection import access as rights
-from kaoping.selection import certificate, rules, services, votes
+from kaoping.selection import certificate, graded, rules, services, votes
 from kaoping.selection.forms import NominationForm, ReviewForm, SelectionForm, VotersForm
-from kaoping.selection.models import Kind, Nomination, Phase, Selection
+from kaoping.selection.models import Kind, Method, Nomination, Phase, Selection
 
 
 def _selection(request: HttpRequest, campaign_id: int, number: int) -> tuple[Selection, CampaignAccess]:
@@ -96,6 +96,8 @@ def selection_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
                 rules=rules.build(
                     party_member=data["rule_party"], min_years=data["rule_years"], no_discipline=data["rule_discipline"]
                 ),
+                method=data["method"],
+                rater_groups=data["rater_groups"],
             )
             try:
                 selection = services.selection_create(campaign=campaign, fields=fields, actor=request.user)
@@ -130,6 +132,8 @@ def detail(request: HttpRequest, campaign_id: int, number: int) -> HttpResponse:
         "campaign": selection.campaign,
         "selection": selection,
         "rules": [rules.describe(r) for r in selection.rules],
+        "groups_text": graded.describe_groups(selection.rater_groups),
+        "grade_scale": _grade_scale(),
         "nominations": shown,
         "organizer": access.organizer and writable,
         "sees_all": rights.sees_all(access),
@@ -145,6 +149,12 @@ def detail(request: HttpRequest, campaign_id: int, number: int) -> HttpResponse:
     if access.organizer and selection.phase == Phase.CLOSED:
         context["recount"] = services.recount(selection)
     return render(request, "selection/detail.html", context)
+
+
+def _grade_scale() -> str:
+    """优秀 100、良好 85、一般 70、较差 50,不了解不计"""
+    scale = "、".join(f"{name} {value}" for name, value in graded.GRADES)
+    return _("%(scale)s;“%(abstain)s”不计") % {"scale": scale, "abstain": graded.ABSTAIN}
 
 
 def _public_url(request: HttpRequest, selection: Selection) -> str:
@@ -293,7 +303,8 @@ def voters(request: HttpRequest, campaign_id: int, number: int) -> HttpResponse:
     """Issue voting slips and print them (names, QR codes, codes) until the vote closes."""
     selection = _organized(request, campaign_id, number)
     writable = not is_archived(selection.campaign) and selection.phase != Phase.CLOSED
-    form = VotersForm(request.POST or None) if writable else None
+    groups = list(graded.group_names(selection.rater_groups).items()) if selection.method == Method.GRADED else []
+    form = VotersForm(request.POST or None, groups=groups) if writable else None
     status = 200
     if request.method == "POST":
         if form is None:
@@ -301,7 +312,10 @@ def voters(request: HttpRequest, campaign_id: int, number: int) -> HttpResponse:
         if form.is_valid():
             try:
                 issued = services.voters_issue(
-                    selection=selection, labels=form.cleaned_data["names"].splitlines(), actor=request.user
+                    selection=selection,
+                    labels=form.cleaned_data["names"].splitlines(),
+                    actor=request.user,
+                    group=form.cleaned_data.get("group") or "",
                 )
             except services.SelectionError as error:
                 for message in error.messages:
@@ -319,7 +333,7 @@ def voters(request: HttpRequest, campaign_id: int, number: int) -> HttpResponse:
         entries = []
     url = _token_url(request)
     rows = [{**entry, "url": url(entry["token"]), "qr": _qr_data_uri(url(entry["token"]))} for entry in entries]
-    context = {"campaign": selection.campaign, "selection": selection, "form": form, "slips": rows}
+    context = {"campaign": selection.campaign, "selection": selection, "form": form, "slips": rows, "groups": groups}
     return render(request, "selection/voters.html", context, status=status)
 
 
@@ -500,29 +514,45 @@ def vote(request: HttpRequest) -> HttpResponse:
     if cookie is None or selection is None:
         return _voter_error(request, _("请扫描投票条上的二维码进入投票"), 403)
     status, receipt, error = 200, "", ""
-    chosen = votes.current_choices(cookie) if selection.phase == Phase.VOTING else []
+    is_graded = selection.method == Method.GRADED
+    open_vote = selection.phase == Phase.VOTING
+    chosen = votes.current_choices(cookie) if open_vote and not is_graded else []
+    marks = votes.current_grades(cookie) if open_vote and is_graded else {}
+    voted = bool(chosen or marks)
     if request.method == "POST":
         picked = [int(v) for v in request.POST.getlist("chosen") if v.isascii() and v.isdigit() and len(v) < 9]
+        posted = {
+            int(k[6:]): str(v)[:20]
+            for k, v in request.POST.items()
+            if k.startswith("grade-") and k[6:].isascii() and k[6:].isdigit() and len(k) < 15
+        }
         try:
             cast = votes.ballot_submit(
                 cookie=cookie,
                 choices=picked,
+                grades=posted,
                 idem_key=request.POST.get("idem", ""),
                 receipt=request.POST.get("receipt", ""),
             )
         except services.SelectionError as refused:
-            status, error, chosen = refused.status, refused.messages[0], picked
+            status, error, chosen, marks, voted = refused.status, refused.messages[0], picked, posted, False
         else:
-            status, receipt, chosen = cast.status, cast.receipt, sorted(set(picked))
+            status, receipt, chosen, marks, voted = cast.status, cast.receipt, sorted(set(picked)), posted, True
+    candidates = services.admitted(selection) if open_vote else []
+    for candidate in candidates:
+        candidate.mark = marks.get(candidate.number, "")  # type: ignore[attr-defined]
     context = {
         "selection": selection,
-        "candidates": services.admitted(selection) if selection.phase == Phase.VOTING else [],
+        "graded": is_graded,
+        "candidates": candidates,
+        "grade_options": [*[(name, name) for name, _value in graded.GRADES], (graded.ABSTAIN_VALUE, graded.ABSTAIN)],
         "chosen": chosen,
-        "voted": bool(chosen) and not error,
+        "voted": voted,
         "receipt": receipt,
         "error": error,
         "idem": uuid.uuid4(),
         "fresh_receipt": secrets.token_urlsafe(18),
         "over_quota": votes.over_quota_message(selection.quota),
+        "ungraded": votes.ungraded_prompt(),
     }
     return _unlogged(render(request, "selection/vote.html", context, status=status))

@@ -242,6 +242,9 @@ def _field_words() -> dict[str, str]:
         "finding": _("发现的问题"),
         "leader": _("组长"),
         "members": _("组员"),
+        "method": _("投票方式"),
+        "rater_groups": _("评议组及权重"),
+        "rater_group": _("评议组"),
     }
 
 
