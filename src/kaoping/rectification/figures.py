@@ -13,19 +13,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import QuerySet
 
+from kaoping.audit.models import AuditEvent
 from kaoping.campaigns.hooks import FigureSourceProvider
 from kaoping.campaigns.models import Campaign, CampaignUnit
 from kaoping.rectification.models import Problem, ProblemState
+from kaoping.rectification.services import chain_of
+
+
+def _last_years(campaign: Campaign) -> QuerySet[Problem]:
+    return Problem.objects.filter(campaign_id=campaign.previous_id or 0)  # callers check there is one
+
+
+def _carried(campaign: Campaign) -> QuerySet[Problem]:
+    """The copies carried into ``campaign``: only ever from its previous campaign (``carry.py``)."""
+    return Problem.objects.filter(campaign=campaign, carried_from__isnull=False)
 
 
 def _problem_rows(campaign: Campaign) -> list[tuple[int, int, str, int | None, int]]:
     """(pk, organization, state, carried from, campaign) of last year's problems and of their
-    copies carried into ``campaign``."""
-    previous = campaign.previous_id
-    rows = Problem.objects.filter(Q(campaign_id=previous) | Q(campaign=campaign, carried_from__campaign_id=previous))
-    return list(rows.order_by("pk").values_list("pk", "organization_id", "state", "carried_from_id", "campaign_id"))
+    copies carried into ``campaign``: two queries, each on an index."""
+    fields = ("pk", "organization_id", "state", "carried_from_id", "campaign_id")
+    return [*_last_years(campaign).values_list(*fields), *_carried(campaign).values_list(*fields)]
 
 
 def previous_problem_figures(
@@ -56,20 +66,15 @@ def previous_problem_figures(
 
 
 def previous_problems_version(campaign: Campaign) -> str:
-    """Changes when a problem of last year's list is added, changed, closed or reopened (here or
-    last year: every change raises a problem's ``version``), or when last year's participants change.
-    Two aggregate queries, whatever the size: every results page reads it."""
+    """Changes whenever last year's problems or participants may have changed: every such change
+    appends to last year's audit chain (a carried copy's, to this year's, which the data version
+    reads already), so its head is the fingerprint. One indexed query; every results page of a
+    campaign that follows another reads it (benchmarks/results/ledger.md)."""
     if campaign.previous_id is None:
         return "-"
-    previous = campaign.previous_id
-    rows = Problem.objects.filter(Q(campaign_id=previous) | Q(campaign=campaign, carried_from__campaign_id=previous))
-    problems = rows.aggregate(
-        n=Count("pk"), last=Max("pk"), changes=Sum("version"), closed=Count("pk", filter=Q(state=ProblemState.CLOSED))
-    )
-    units = CampaignUnit.objects.filter(campaign_id=previous).aggregate(
-        n=Count("pk"), last=Max("pk"), orgs=Sum("organization_id")
-    )
-    return "{n}.{last}.{changes}.{closed}/".format(**problems) + "{n}.{last}.{orgs}".format(**units)
+    head = AuditEvent.objects.filter(chain=chain_of(campaign.previous_id)).order_by("-seq").values_list("seq", "hash")
+    seq, digest = head.first() or (0, "")
+    return f"{seq}.{digest[:12]}"
 
 
 PREVIOUS_PROBLEMS = FigureSourceProvider(figures=previous_problem_figures, version=previous_problems_version)
