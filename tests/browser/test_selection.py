@@ -270,3 +270,38 @@ def test_graded_selection_scores_by_weighted_groups(
     assert "陈国华" in public and "88.00" in public and "林晓红" not in public and "得分" in public
     axe(organizer)
     _shot(organizer, "graded-notice", phone)
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_seed_002s_ten_pioneers_tie_notice_and_certificates(
+    pages: Any, live_server: Any, people: Any, axe: Any, phone: bool
+) -> None:
+    """Seed 002's selection as the demo holds it: 14 nominations (one refused for 教龄), 30 voters, ten
+    selected with the tie at the 10th place decided and recorded, the 公示 open to anyone, and a
+    certificate for each of the ten."""
+    from kaoping.selection import demo
+    from kaoping.selection.models import Selection
+
+    campaign = people.campaign
+    assert demo.load_example(campaign, organizer="organizer")
+    selection = Selection.objects.get(campaign=campaign)
+    page = pages.open(phone=phone)
+    login(page, live_server.url, "organizer")
+    page.goto(f"{live_server.url}/selection/{campaign.pk}/{selection.number}/")
+    main = page.inner_text("main")
+    assert "育人成才先锋党员评选" in main and "教龄不少于 5 年" in main
+    assert main.count("当选") >= 10 and "并列" in main
+    certificates = page.get_by_role("link", name="荣誉证书")
+    assert certificates.count() == 10
+    axe(page)
+    _shot(page, "seed-002-result", phone)
+    with page.expect_download() as info:
+        certificates.first.click()
+    assert info.value.suggested_filename.endswith(".pdf")
+
+    notice = pages.open(phone=phone)
+    notice.goto(f"{live_server.url}/selection/public/{selection.public_key}/")
+    text = notice.inner_text("main")
+    assert "育人成才先锋党员评选" in text and "林晓红" in text and "马俊" not in text
+    axe(notice)
+    _shot(notice, "seed-002-notice", phone)
