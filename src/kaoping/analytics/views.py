@@ -6,29 +6,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from kaoping.analytics import services
 from kaoping.campaigns import readonly
-from kaoping.campaigns.access import CampaignAccess, campaign_for
+from kaoping.campaigns.access import organizer_access_for
 from kaoping.campaigns.models import Campaign
 from kaoping.jobs.views import progress_context
-
-
-def _organizer(request: HttpRequest, campaign_id: int) -> tuple[Campaign, CampaignAccess]:
-    campaign, access = campaign_for(request.user, campaign_id)
-    if not access.organizer:
-        raise Http404
-    return campaign, access
 
 
 @login_required
 @require_GET
 def analysis_page(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign, _access = _organizer(request, campaign_id)
+    campaign, _access = organizer_access_for(request.user, campaign_id)
     state = services.shown(campaign)
     if request.GET.get("poll"):
         if state.current:
@@ -64,7 +57,7 @@ def _status(campaign: Campaign, state: services.Shown) -> dict[str, Any]:
 @require_POST
 def compute(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """Start the analysis again (after a failure)."""
-    campaign, _access = _organizer(request, campaign_id)
+    campaign, _access = organizer_access_for(request.user, campaign_id)
     if readonly.is_archived(campaign):
         messages.error(request, readonly.archived_message())
     else:

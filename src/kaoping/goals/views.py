@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.campaigns.access import CampaignAccess, campaign_for, campaigns_for
+from kaoping.campaigns.access import CampaignAccess, campaign_for, campaigns_for, organizer_access_for
 from kaoping.campaigns.models import Campaign
 from kaoping.campaigns.readonly import archived_message, is_archived
 from kaoping.evidence import uploads
@@ -31,13 +31,6 @@ def _errors(form: Any, error: services.GoalError) -> None:
 def _bureau(request: HttpRequest, campaign_id: int) -> tuple[Campaign, CampaignAccess]:
     campaign, access = campaign_for(request.user, campaign_id)
     if not goal_access.sees_bureau(access):
-        raise Http404
-    return campaign, access
-
-
-def _organizer(request: HttpRequest, campaign_id: int) -> tuple[Campaign, CampaignAccess]:
-    campaign, access = campaign_for(request.user, campaign_id)
-    if not access.organizer:
         raise Http404
     return campaign, access
 
@@ -102,7 +95,7 @@ def _owner(campaign: Campaign, code: str) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_edit(request: HttpRequest, campaign_id: int, number: int | None = None) -> HttpResponse:
-    campaign, _access = _organizer(request, campaign_id)
+    campaign, _access = organizer_access_for(request.user, campaign_id)
     target = None
     if number is not None:
         target = selectors.target(campaign, number)
@@ -246,7 +239,7 @@ def _supporting(task: KeyTask) -> set[int]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_edit(request: HttpRequest, campaign_id: int, number: int | None = None) -> HttpResponse:
-    campaign, _access = _organizer(request, campaign_id)
+    campaign, _access = organizer_access_for(request.user, campaign_id)
     task = None
     if number is not None:
         task = selectors.task(campaign, number)

@@ -30,6 +30,7 @@ from kaoping.campaigns.readonly import is_archived
 from kaoping.campaigns.selectors import current_scheme
 from kaoping.ratings import ballots, goal_progress, keys, ratelimit, selectors, services, slips, tokens
 from kaoping.ratings.models import RaterCredential, RatingSession, RevotePolicy, SessionStatus, SessionUnit, SlipBatch
+from kaoping.ratings.token_pages import no_referrer, unlogged
 
 # --------------------------------------------------------------------------------------------
 # Organizer pages
@@ -351,26 +352,8 @@ def board_json(request: HttpRequest, session_id: int) -> JsonResponse:
 # --------------------------------------------------------------------------------------------
 
 
-def no_referrer(view: Any) -> Any:
-    """Rater pages never tell any page where they came from (the first URL carried the token)."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response: HttpResponse = view(request, *args, **kwargs)
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        return response
-
-    return wrapped
-
-
-def _unlogged(response: HttpResponse) -> HttpResponse:
-    # Django's request logger would write the token-bearing path of a 4xx; say it is logged.
-    response._has_been_logged = True  # type: ignore[attr-defined]
-    return response
-
-
 def _rater_error(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    return _unlogged(render(request, "ratings/rater_error.html", {"message": message}, status=status))
+    return unlogged(render(request, "ratings/rater_error.html", {"message": message}, status=status))
 
 
 def _signed_in(signed: services.SignedIn) -> HttpResponse:
@@ -385,7 +368,7 @@ def _signed_in(signed: services.SignedIn) -> HttpResponse:
         path="/rating/",
         secure=request_is_secure_default(),
     )
-    return _unlogged(response)
+    return unlogged(response)
 
 
 def request_is_secure_default() -> bool:
@@ -428,7 +411,7 @@ def _too_many_message() -> str:
 def _too_many(response: HttpResponse) -> HttpResponse:
     """429 for a client or code prefix over the limit of refused codes (kaoping.ratings.ratelimit)."""
     response["Retry-After"] = str(ratelimit.LIMITER.window)
-    return _unlogged(response)
+    return unlogged(response)
 
 
 @never_cache
@@ -448,7 +431,7 @@ def join(request: HttpRequest, public_id: str) -> HttpResponse:
         except services.RatingError as error:
             if error.status == 404 and _refused_over_limit(client, code):
                 return _too_many(render(request, "ratings/join.html", too_many, status=429))
-            return _unlogged(
+            return unlogged(
                 render(request, "ratings/join.html", {"session": session, "error": error.message}, status=error.status)
             )
         return _signed_in(signed)

@@ -25,6 +25,7 @@ from kaoping.campaigns.readonly import archived_message, is_archived
 from kaoping.evidence import uploads
 from kaoping.orgs.models import Organization
 from kaoping.ratings import ratelimit, slips
+from kaoping.ratings.token_pages import no_referrer, unlogged
 from kaoping.selection import access as rights
 from kaoping.selection import certificate, graded, rules, services, votes
 from kaoping.selection.forms import NominationForm, ReviewForm, SelectionForm, VotersForm
@@ -446,23 +447,8 @@ def public(request: HttpRequest, key: str) -> HttpResponse:
 # -- the voter's phone ------------------------------------------------------------------------------
 
 
-def no_referrer(view: Any) -> Any:
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response: HttpResponse = view(request, *args, **kwargs)
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        return response
-
-    return wrapped
-
-
-def _unlogged(response: HttpResponse) -> HttpResponse:
-    response._has_been_logged = True  # type: ignore[attr-defined]
-    return response
-
-
 def _voter_error(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    return _unlogged(render(request, "selection/voter_error.html", {"message": message}, status=status))
+    return unlogged(render(request, "selection/voter_error.html", {"message": message}, status=status))
 
 
 @no_referrer
@@ -489,7 +475,7 @@ def exchange(request: HttpRequest, token: str) -> HttpResponse:
         path="/selection/",
         secure=request.is_secure(),
     )
-    return _unlogged(response)
+    return unlogged(response)
 
 
 def same_origin_referrer(view: Any) -> Any:
@@ -555,4 +541,4 @@ def vote(request: HttpRequest) -> HttpResponse:
         "over_quota": votes.over_quota_message(selection.quota),
         "ungraded": votes.ungraded_prompt(),
     }
-    return _unlogged(render(request, "selection/vote.html", context, status=status))
+    return unlogged(render(request, "selection/vote.html", context, status=status))
