@@ -101,11 +101,11 @@ def _apply(state: dict[str, Any], edit: tuple[Any, ...]) -> None:
     if kind == "same":
         for key, value in list(items.items()):
             if key[0] == unit:
-                items[key] = ItemInput(**{f: getattr(value, f) for f in value.__dataclass_fields__})
+                items[key] = ItemInput(**{f: getattr(value, f) for f in value._fields})
         return
     item = edit[2] if kind != "figure" else "t1"
     old = items.get((unit, item), ItemInput(unit_id=unit, item_id=item))
-    fields = {f: getattr(old, f) for f in old.__dataclass_fields__}
+    fields = {f: getattr(old, f) for f in old._fields}
     if kind == "drop":
         items.pop((unit, item), None)
         return

@@ -14,7 +14,7 @@ of the unit's own total, and neither is a conversion that depends on other units
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from kaoping.assessments import selectors
@@ -107,7 +107,7 @@ def _fill_sourced_figures(unit: CampaignUnit, scheme: Scheme, inputs: dict[str, 
             provider = hooks.figure_source(source.name)
             read[record] = provider.figures(unit.campaign, [unit], record[1]).get(unit.pk, {})
         entered = inputs.get(ref.item.id) or ItemInput(unit_id="unit", item_id=ref.item.id)
-        inputs[ref.item.id] = replace(entered, figures=read[record])
+        inputs[ref.item.id] = entered._replace(figures=read[record])
 
 
 def self_preview(

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, QuerySet, Sum
 from django.http import Http404
 
 from kaoping.campaigns.access import CampaignAccess, campaign_for
@@ -301,14 +301,17 @@ def ballots_version(campaign: Campaign) -> str:
     Those are the live, non-test ballots of closed units. A unit's ballots are written (shuffled
     under fresh ids) in the same transaction that closes it and never change while it is closed;
     only a session reset reopens it (and moves the session's round), and only the session's close
-    rewrites them again (and moves its status). So the closed units with their session's round
-    and status change exactly when the counted ballots do, and no ballot is read: one small query
-    at any number of ballots (counting 200,000 ballots per page view took ≈0.1 s).
+    rewrites them again (and moves its status). Within one round of a session units only ever
+    become closed, so per session its round, status, how many units are closed and the sum of
+    their ids change exactly when the counted ballots do. No ballot and no unit row is read: one
+    grouped query, a row per session (counting 200,000 ballots per page view took ≈0.1 s, and
+    reading 20,000 closed units ≈0.25 s).
     """
     closed = (
         SessionUnit.objects.filter(session__campaign=campaign, session__mode=SessionMode.LIVE, status=UnitStatus.CLOSED)
-        .order_by("pk")
-        .values_list("pk", "session__round", "session__status")
+        .values_list("session_id", "session__round", "session__status")
+        .annotate(closed=Count("pk"), ids=Sum("pk"))
+        .order_by("session_id")
     )
     rows = list(closed)
     if not rows:

@@ -8,13 +8,14 @@ from the ratings app and scores assessed elsewhere (折算 components) from the 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import JSONField, QuerySet, TextField, Value
+from django.db.models.functions import Cast, NullIf
 from django.db.models.sql.constants import MULTI
 
 from kaoping.assessments import selectors as assess
@@ -81,11 +82,13 @@ def item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -
     only: dict[str, Any] = {} if every else {"unit_id__in": [u.pk for u in units]}
     submitted = assess.submitted_unit_ids(u.pk for u in units)
     rows = _value_rows(
-        SelfAssessment.objects.filter(unit__campaign=campaign, unit_id__in=submitted),
+        SelfAssessment.objects.filter(unit__campaign=campaign, unit_id__in=submitted).annotate(
+            figures_text=Cast(NullIf("figures", Value({}, output_field=JSONField())), TextField())
+        ),
         "unit_id",
         "item_id",
         "self_score",
-        "figures",
+        "figures_text",
         "level",
         "triggered",
         "not_applicable",
@@ -94,7 +97,10 @@ def item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -
     # Grouped by unit, then by item: the loop below looks each unit up once and each item by its
     # id, rather than building and hashing a (unit, item) key three times for each of 2,000,000 items.
     entries: dict[int, dict[str, _Entry]] = {}
+    figures_of = _FiguresText()
     for row in rows:
+        if row[3] is not None:
+            row = figures_of.decoded(row)
         of_unit = entries.get(row[0])
         if of_unit is None:
             of_unit = entries[row[0]] = {}
@@ -178,8 +184,29 @@ def _fill_sourced_figures(
             continue
         row = list(by_unit[unit.pk])
         for index, record in found:
-            row[index] = replace(row[index], figures=values[record].get(unit.pk, {}))
+            row[index] = row[index]._replace(figures=values[record].get(unit.pk, {}))
         by_unit[unit.pk] = tuple(row)
+
+
+# Figures are read as their JSON text (none when empty) and decoded here, only where there are
+# any: as a JSON column every one of 2,000,000 rows went through Django's converter (≈1.7 µs a row,
+# 3.4 s at province scale), and with no column to convert PostgreSQL's rows are used as fetched.
+
+
+class _FiguresText:
+    """Decodes a self-assessment row's figures text, each distinct text once (rows share the dict)."""
+
+    def __init__(self) -> None:
+        self.decoded_texts: dict[str, Any] = {}
+
+    def decoded(self, row: Sequence[Any]) -> list[Any]:
+        text = row[3]
+        figures = self.decoded_texts.get(text)
+        if figures is None:
+            figures = self.decoded_texts[text] = json.loads(text)
+        changed = list(row)
+        changed[3] = figures
+        return changed
 
 
 def _value_rows(queryset: QuerySet[Any], *fields: str) -> Iterator[Sequence[Any]]:
