@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kaoping.engine import stored
 from kaoping.engine.model import DepartmentShare, Indicator
@@ -73,3 +77,52 @@ def test_department_shares() -> None:
     assert stored.department_share(SPLIT, "基教科") == D(6)
     assert stored.department_share(WHOLE, "基教科") == D(4)
     assert stored.department_share(WHOLE, "督导室") is None
+
+
+_SCORES = st.sampled_from([None, D("0"), D("1"), D("1.0"), D("3.50"), D("0.00005")])
+_ENTRIES = st.one_of(
+    st.none(),
+    st.tuples(
+        _SCORES,
+        st.sampled_from([None, {}, {"ratio": "80.84"}, {"n": "1", "m": "1.0"}]),
+        st.sampled_from([None, "", "A", "较好"]),
+        st.sampled_from([None, True, False]),
+        st.booleans(),
+        st.sampled_from(["", "缺材料"]),
+    ),
+)
+_DEPARTMENTS = ("基教科", "督导室", "计财科", "其他科")
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([WHOLE, JOINT, SPLIT, PLAIN]),
+            _ENTRIES,
+            st.one_of(st.none(), st.dictionaries(st.sampled_from(_DEPARTMENTS), _SCORES, max_size=3)),
+            st.one_of(st.none(), st.tuples(_SCORES, st.sampled_from(["", "复核调整"]))),
+        ),
+        max_size=8,
+    )
+)
+def test_a_units_items_built_at_once_equal_item_input_item_by_item(rows: list[tuple[Any, ...]]) -> None:
+    items = [
+        Indicator(f"i{index}", item.name, item.points, departments=item.departments)
+        for index, (item, *_rest) in enumerate(rows)
+    ]
+    facts = [stored.item_facts(item) for item in items]
+    entries = {item.id: entry for item, (_i, entry, _s, _c) in zip(items, rows, strict=True) if entry is not None}
+    scores = {item.id: found for item, (_i, _e, found, _c) in zip(items, rows, strict=True) if found is not None}
+    confirmed = {item.id: review for item, (_i, _e, _s, review) in zip(items, rows, strict=True) if review is not None}
+    expected = tuple(
+        stored.item_input(
+            "u1",
+            fact,
+            entries.get(fact.item_id),
+            scores.get(fact.item_id, {}),
+            *confirmed.get(fact.item_id, (None, "")),
+        )
+        for fact in facts
+    )
+    built = stored.unit_item_inputs("u1", facts, entries, scores, confirmed)
+    assert repr(built) == repr(expected)  # repr: Decimal("1.0") and Decimal("1") differ

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from kaoping.engine.inputs import NO_VALUES, ItemInput
@@ -40,6 +41,7 @@ __all__ = [
     "item_facts",
     "item_input",
     "reviewed_from_departments",
+    "unit_item_inputs",
 ]
 
 _ZERO = Decimal(0)
@@ -162,6 +164,68 @@ def item_input(
             note_of_review,
         )
     )
+
+
+def unit_item_inputs(
+    unit_id: str,
+    facts_list: Sequence[ItemFacts],
+    entries: Mapping[str, Sequence[Any]],
+    department_scores: Mapping[str, Mapping[str, Decimal | None]],
+    confirmed: Mapping[str, tuple[Decimal | None, str]],
+) -> tuple[ItemInput, ...]:
+    """``item_input`` for every item of one unit, in ``facts_list``'s order, from what is stored
+    about the unit by item id: its self-assessment entries, its departments' scores and its 核定分
+    with their reasons. The same ItemInputs, item for item; a whole item scored by at most one
+    department (nearly every item) is built here without the call, which is a third of the
+    per-item cost when a province's 2,000,000 items are loaded."""
+    built: list[ItemInput] = []
+    append = built.append
+    entry_of, scores_of, confirmed_of = entries.get, department_scores.get, confirmed.get
+    for facts in facts_list:
+        item_id = facts.item_id
+        entry = entry_of(item_id)
+        scores = scores_of(item_id)
+        review = confirmed_of(item_id)
+        departments = facts.departments
+        if facts.split or len(departments) > 1:
+            score, note = review if review is not None else (None, "")
+            append(item_input(unit_id, facts, entry, scores or _NO_SCORES, score, note))
+            continue
+        reviewed = None
+        if scores and departments:
+            value = scores.get(departments[0])
+            reviewed = None if value is None else _ZERO + value  # as ``_reviewed``
+        score, note = review if review is not None else (None, "")
+        if score is None:
+            note = ""
+        if entry is None:
+            append(
+                _new_input((unit_id, item_id, None, reviewed, score, NO_VALUES, None, None, False, NO_VALUES, "", note))
+            )
+            continue
+        figures = entry[-5]
+        append(
+            _new_input(
+                (
+                    unit_id,
+                    item_id,
+                    entry[-6],
+                    reviewed,
+                    score,
+                    {name: Decimal(value) for name, value in figures.items()} if figures else NO_VALUES,
+                    entry[-4] or None,
+                    entry[-3],
+                    entry[-2],
+                    NO_VALUES,
+                    entry[-1],
+                    note,
+                )
+            )
+        )
+    return tuple(built)
+
+
+_NO_SCORES: Mapping[str, Decimal | None] = MappingProxyType({})
 
 
 # ItemInput's fields in order, as ``item_input`` passes them to ``tuple.__new__`` (the generated

@@ -135,26 +135,16 @@ def item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -
         c.id: [stored.item_facts(ref.item) for ref in assess.leaf_items(scheme, c.id)] for c in scheme.categories
     }
     by_unit: dict[int, tuple[ItemInput, ...]] = {}
-    no_scores: dict[str, Decimal | None] = {}
     nothing: dict[str, Any] = {}
-    item_input = stored.item_input
+    unit_item_inputs = stored.unit_item_inputs
     for unit in units:
         unit_pk = unit.pk
-        engine_id = unit_key(unit_pk)
-        own_entries = entries.get(unit_pk, nothing)
-        own_scores = department.get(unit_pk, nothing)
-        own_confirmed = confirmed.get(unit_pk, nothing)
-        by_unit[unit_pk] = tuple(
-            [
-                item_input(
-                    engine_id,
-                    facts,
-                    own_entries.get(facts.item_id),
-                    own_scores.get(facts.item_id, no_scores),
-                    *own_confirmed.get(facts.item_id, _NOT_CONFIRMED),
-                )
-                for facts in items_by_category.get(unit.category, ())
-            ]
+        by_unit[unit_pk] = unit_item_inputs(
+            unit_key(unit_pk),
+            items_by_category.get(unit.category, ()),
+            entries.get(unit_pk, nothing),
+            department.get(unit_pk, nothing),
+            confirmed.get(unit_pk, nothing),
         )
     _fill_sourced_figures(campaign, units, items_by_category, by_unit)
     return by_unit
@@ -266,6 +256,3 @@ def _memoized(convs: list[Callable[..., Any]], expression: Any, connection: Any)
 
 
 _CACHEABLE = frozenset({str, int, float, bool, bytes, type(None)})
-
-
-_NOT_CONFIRMED: tuple[Decimal | None, str] = (None, "")
