@@ -46,10 +46,14 @@ def sort_option(request: HttpRequest, options: Sequence[SortOption]) -> SortOpti
     return next((o for o in options if o.key == wanted), options[0])
 
 
-def paginate(items: Any, request: HttpRequest, per_page: int | None = None) -> Page[Any]:
+def paginate(items: Any, request: HttpRequest, per_page: int | None = None, *, count: int | None = None) -> Page[Any]:
     """One page of a queryset (or a list), ``PER_PAGE`` rows unless told; a page number out of range
-    gives the last page."""
-    return Paginator(items, per_page or PER_PAGE).get_page(request.GET.get("page"))
+    gives the last page. ``count``: the number of items when the caller has counted them already
+    (the paginator would count the queryset again)."""
+    paginator = Paginator(items, per_page or PER_PAGE)
+    if count is not None:
+        paginator.count = count  # type: ignore[misc]  # Paginator.count is a cached_property
+    return paginator.get_page(request.GET.get("page"))
 
 
 def query_without(request: HttpRequest, *names: str) -> str:

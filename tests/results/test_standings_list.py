@@ -62,3 +62,15 @@ def test_flag_summary_counts_each_kind_once() -> None:
     flags = [Flag(FlagCode.MISSING_INPUT, f"缺少{n}") for n in range(54)] + [Flag(FlagCode.VETO, "一票否决")]
     summary = views._flag_summary(flags)
     assert [(s["code"], s["count"]) for s in summary] == [("missing_input", 54), ("veto", 1)]
+
+
+def test_a_recused_organizer_does_not_see_the_unit_in_the_standings(
+    scored: Any, client_for: Any, organizer: Any, unit_b: Any
+) -> None:
+    client = client_for(organizer)
+    url = reverse("results:standings", args=[scored.pk])
+    assert "西湖第二中学" in _table(client.get(url, {"category": "school"}).content)
+    services.recusal_add(unit=unit_b, user=organizer, actor=organizer, reason="曾任该校校长")
+    page = client.get(url, {"category": "school"}).content
+    assert "西湖第二中学" not in _table(page) and "东湖第一中学" in _table(page)
+    assert "本类别共 1 个单位" in page.decode()

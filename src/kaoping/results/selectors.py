@@ -22,6 +22,12 @@ def can_see_standings(access: CampaignAccess) -> bool:
 def visible_stored_units(user: object, access: CampaignAccess) -> QuerySet[StoredUnitResult]:
     """The stored results of the units this user may see in the standings (page and API alike),
     or 404 when they may not see the table."""
+    if access.sees_all_units and access.can_see_standings:
+        # every unit but those the user is recused from: no join with the campaign's units, which
+        # cost each query of a 5,000-row standings page ≈30–100 ms at 20,000 units
+        rows = StoredUnitResult.objects.filter(campaign=access.campaign)
+        recused = assess.recused_unit_ids(user, access.campaign)
+        return rows.exclude(unit_id__in=recused) if recused else rows
     visible = visibility.standings_units(user, access).values("pk")
     return StoredUnitResult.objects.filter(campaign=access.campaign, unit__in=visible)
 

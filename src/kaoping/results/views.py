@@ -59,7 +59,7 @@ def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
         components = [scheme.component(cid) for cid in chosen.components]
         rows = in_category_rows.filter(name__icontains=q) if q else in_category_rows
         rows = rows.order_by(*order)
-    page = listing.paginate(rows.only("pk"), request, PAGE_SIZE)
+    page = listing.paginate(rows.only("pk"), request, PAGE_SIZE, count=None if q else in_category)
     ordered = services.listed_units(visible.filter(pk__in=[row.pk for row in page.object_list]).order_by(*order))
     return render(
         request,
@@ -84,8 +84,9 @@ def standings(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 def category_choice(request: HttpRequest, scheme: Any, visible: QuerySet[StoredUnitResult]) -> tuple[list[Any], Any]:
     """The scheme's categories that have visible units, and the one asked for (``?category=``) or the first."""
-    present = set(visible.values_list("category", flat=True).distinct())
-    categories = [c for c in scheme.categories if c.id in present] or list(scheme.categories[:1])
+    # one indexed probe per category rather than DISTINCT over every stored row (a recompute leaves
+    # the old rows dead until vacuum: at 20,000 units that scan took 100–170 ms)
+    categories = [c for c in scheme.categories if visible.filter(category=c.id).exists()] or list(scheme.categories[:1])
     chosen = next((c for c in categories if c.id == request.GET.get("category")), categories[0] if categories else None)
     return categories, chosen
 
