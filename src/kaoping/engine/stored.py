@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from kaoping.engine.inputs import NO_VALUES, ItemInput
@@ -189,7 +188,7 @@ def unit_item_inputs(
         departments = facts.departments
         if facts.split or len(departments) > 1:
             score, note = review if review is not None else (None, "")
-            append(item_input(unit_id, facts, entry, scores or _NO_SCORES, score, note))
+            append(item_input(unit_id, facts, entry, scores or NO_VALUES, score, note))
             continue
         reviewed = None
         if scores and departments:
@@ -200,9 +199,6 @@ def unit_item_inputs(
             note = ""
         append(_with_entry(unit_id, item_id, entry, reviewed, score, NO_VALUES, note))
     return tuple(built)
-
-
-_NO_SCORES: Mapping[str, Decimal | None] = MappingProxyType({})
 
 
 # ItemInput's fields in order, as ``item_input`` passes them to ``tuple.__new__`` (the generated
