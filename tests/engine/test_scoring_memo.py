@@ -9,6 +9,7 @@ conversion, grade quotas, ranks) must follow a single unit's change.
 
 from __future__ import annotations
 
+import operator
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kaoping.engine import scoring
 from kaoping.engine.inputs import Inputs, ItemInput, Unit
 from kaoping.engine.scoring import IndicatorMemo, score
 from kaoping.formats.scheme_file import scheme_from_data
@@ -210,3 +212,56 @@ def test_a_rating_aggregate_is_reused_for_the_same_ballots_object_and_recomputed
     assert len(calls) == 2 * rating_components
     assert repr(fresh) == repr(score(scheme, replace(inputs, ballots=tuple(inputs.ballots[:-1]))))
     assert repr(again) == repr(score(scheme, replace(inputs, items=inputs.items[:-1])))
+
+
+def _grouped(state: dict[str, Any], kept: dict[str, tuple[ItemInput, ...]]) -> Inputs:
+    """``_inputs`` with the items grouped per unit, as the results worker passes them: a unit whose
+    items are all the very objects of its kept tuple keeps that tuple."""
+    flat = _inputs(state)
+    by_unit: dict[str, list[ItemInput]] = {}
+    for item in flat.items:
+        by_unit.setdefault(item.unit_id, []).append(item)
+    grouped = {}
+    for unit_id, items in by_unit.items():
+        before = kept.get(unit_id)
+        same = before is not None and len(before) == len(items) and all(map(operator.is_, before, items))
+        grouped[unit_id] = before if same and before is not None else tuple(items)
+    kept.clear()
+    kept.update(grouped)
+    return Inputs(units=flat.units, unit_items=grouped)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(edits, min_size=0, max_size=4), min_size=1, max_size=6))
+def test_grouped_items_with_kept_tuples_score_as_fresh_flat_runs(steps: list[list[tuple[Any, ...]]]) -> None:
+    state = _start()
+    memo, kept = IndicatorMemo(), dict[str, tuple[ItemInput, ...]]()
+    assert repr(score(SCHEME, _grouped(state, kept), memo=memo)) == repr(score(SCHEME, _inputs(state)))
+    for batch in steps:
+        for edit in batch:
+            _apply(state, edit)
+        assert repr(score(SCHEME, _grouped(state, kept), memo=memo)) == repr(score(SCHEME, _inputs(state)))
+
+
+def test_a_units_kept_tuple_is_reused_without_looking_at_its_items(monkeypatch: pytest.MonkeyPatch) -> None:
+    state = _start()
+    memo, kept = IndicatorMemo(), dict[str, tuple[ItemInput, ...]]()
+    score(SCHEME, _grouped(state, kept), memo=memo)
+    _apply(state, ("score", "u1", "m1", D("1.5"), False))
+    compared: list[object] = []
+    real = scoring._same_inputs
+
+    def counting(old: Any, new: Any) -> bool:
+        compared.append(new)
+        return real(old, new)
+
+    monkeypatch.setattr(scoring, "_same_inputs", counting)
+    score(SCHEME, _grouped(state, kept), memo=memo)
+    assert (memo.hits, memo.misses) == (4, 2)  # as test_memo_reuses_units_whose_inputs_are_unchanged
+    assert len(compared) == 2  # only u1's two components: the others were known by their tuple
+
+
+def test_inputs_take_items_or_unit_items_not_both() -> None:
+    item = ItemInput(unit_id="u0", item_id="m1", self_score=D(1))
+    with pytest.raises(ValueError, match="not both"):
+        Inputs(units=(Unit("u0", "单位u0", "county"),), items=(item,), unit_items={"u0": (item,)})

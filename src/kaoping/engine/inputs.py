@@ -72,7 +72,18 @@ class ImportedScore:
 
 @dataclass(frozen=True, slots=True)
 class Inputs:
+    """What one run scores. Items come either as one flat ``items`` tuple or already grouped in
+    ``unit_items`` (unit id → that unit's items, in the scheme's order as the results loader gives
+    them), never both. A caller that scores the same campaign again and again with a memo passes
+    ``unit_items`` and keeps each unchanged unit's tuple: the memo then knows that unit by the
+    tuple's identity, without looking at its 100 items, and no flat tuple of every item is built."""
+
     units: tuple[Unit, ...]
     items: tuple[ItemInput, ...] = ()
     ballots: tuple[Ballot, ...] = ()
     imported: tuple[ImportedScore, ...] = ()
+    unit_items: Mapping[str, tuple[ItemInput, ...]] | None = None
+
+    def __post_init__(self) -> None:
+        if self.items and self.unit_items is not None:
+            raise ValueError("Inputs takes items or unit_items, not both")

@@ -62,8 +62,9 @@ _unit_of = attrgetter("unit_id")
 _item_of = attrgetter("item_id")
 
 # One unit's item inputs: the run in which they arrived (usually all of them, in the scheme's
-# order), or item id → input when they came in several runs.
-UnitItems = list[ItemInput] | Mapping[str, ItemInput]
+# order; a tuple when the caller grouped them, ``Inputs.unit_items``), or item id → input when
+# they came in several runs.
+UnitItems = list[ItemInput] | tuple[ItemInput, ...] | Mapping[str, ItemInput]
 
 
 class ScoringError(ValueError):
@@ -120,7 +121,7 @@ class IndicatorMemo:
 def _same_inputs(old: UnitItems, new: UnitItems) -> bool:
     if old is new:
         return True
-    if isinstance(old, list) and isinstance(new, list):
+    if not isinstance(old, Mapping) and not isinstance(new, Mapping):
         # two runs: item by item (equal runs are equal mappings; a reordered run is a miss)
         if len(old) != len(new):
             return False
@@ -162,7 +163,10 @@ def score(scheme: Scheme, inputs: Inputs, *, memo: IndicatorMemo | None = None) 
     trees = _compile_trees(scheme)
     states = {unit.id: _UnitState(unit) for unit in inputs.units}
     campaign_flags: list[Flag] = []
-    item_inputs = _group_items(inputs.items) if trees else {}
+    given: Mapping[str, UnitItems] = {}
+    if trees:
+        given = _group_items(inputs.items) if inputs.unit_items is None else inputs.unit_items
+    item_inputs = dict(given)  # a unit's inputs as a mapping once a tree needed them so
     imported = {(score.unit_id, score.component_id): score for score in inputs.imported}
 
     for component in scheme.components:
@@ -170,7 +174,7 @@ def score(scheme: Scheme, inputs: Inputs, *, memo: IndicatorMemo | None = None) 
         if not units:
             continue
         if component.method is ComponentMethod.INDICATORS:
-            raws = _indicator_raws(trees[component.id], units, item_inputs, states, previous, memo)
+            raws = _indicator_raws(trees[component.id], units, (given, item_inputs), states, previous, memo)
         elif component.method is ComponentMethod.RATING:
             outcome = _aggregate(component, units, inputs, scheme, previous_ratings, memo)
             raws = _rating_raws(units, outcome, states, campaign_flags)
@@ -241,9 +245,9 @@ def _group_items(items: Iterable[ItemInput]) -> dict[str, UnitItems]:
 
 def _as_mapping(items: UnitItems) -> Mapping[str, ItemInput]:
     """item id → input (the last one of an id, as the run gives them)."""
-    if isinstance(items, list):
-        return dict(zip(map(_item_of, items), items, strict=True))
-    return items
+    if isinstance(items, Mapping):
+        return items
+    return dict(zip(map(_item_of, items), items, strict=True))
 
 
 def _units_taking(scheme: Scheme, component: Component, units: Sequence[Unit]) -> list[Unit]:
@@ -254,34 +258,33 @@ def _units_taking(scheme: Scheme, component: Component, units: Sequence[Unit]) -
 def _indicator_raws(
     tree: CompiledTree,
     units: Sequence[Unit],
-    item_inputs: dict[str, UnitItems],
+    item_inputs: tuple[Mapping[str, UnitItems], dict[str, UnitItems]],
     states: Mapping[str, _UnitState],
     previous: Mapping[tuple[str, str], tuple[UnitItems, TreeOutcome]] | None = None,
     memo: IndicatorMemo | None = None,
 ) -> dict[str, _Raw]:
+    """``item_inputs``: each unit's inputs as given, and as scored so far (a mapping once a tree
+    needed one). The memo remembers them as given, so that a caller's unchanged tuple is known
+    by its identity in the next run without looking at its items."""
+    given, as_scored = item_inputs
     empty: dict[str, ItemInput] = {}
     raws: dict[str, _Raw] = {}
     component_id = tree.component.id
-    plan = tree.plan
     for unit in units:
-        unit_inputs = item_inputs.get(unit.id, empty)
-        # a run in the tree's leaf order is scored as it is; anything else through a mapping
-        as_run = isinstance(unit_inputs, list) and plan is not None and list(map(_item_of, unit_inputs)) == plan.ids
-        if isinstance(unit_inputs, list) and not as_run:
-            unit_inputs = item_inputs[unit.id] = _as_mapping(unit_inputs)
-        outcome: TreeOutcome | None = None
+        unit_inputs = given.get(unit.id, empty)
+        before = previous.get((component_id, unit.id)) if previous else None
+        if before is not None and before[0] is unit_inputs:
+            outcome = before[1]
+        else:
+            known = as_scored.get(unit.id, empty)
+            scored, outcome = _tree_outcome(tree, known, before)
+            if scored is not known:  # made a mapping: the unit's other components use it too
+                as_scored[unit.id] = scored
         if memo is not None:
-            key = (component_id, unit.id)
-            before = previous.get(key) if previous else None
-            if before is not None and _same_inputs(before[0], unit_inputs):
-                outcome = before[1]
+            if before is not None and outcome is before[1]:
                 memo.hits += 1
             else:
                 memo.misses += 1
-        if outcome is None:
-            # a list in leaf order, or a mapping (made above)
-            outcome = score_run(tree, unit_inputs) if as_run else score_tree(tree, unit_inputs)  # type: ignore[arg-type]
-        if memo is not None:
             memo.entries[(component_id, unit.id)] = (unit_inputs, outcome)
         state = states[unit.id]
         if outcome.flags:
@@ -294,6 +297,21 @@ def _indicator_raws(
                 state.modifiers.add(effect)
         raws[unit.id] = _Raw(outcome.score, outcome.explanation, outcome.items, zeroed=zeroed)
     return raws
+
+
+def _tree_outcome(
+    tree: CompiledTree, unit_inputs: UnitItems, before: tuple[UnitItems, TreeOutcome] | None
+) -> tuple[UnitItems, TreeOutcome]:
+    """The unit's inputs as scored (a run in the tree's leaf order as it is, anything else as a
+    mapping) and their outcome: the remembered one when the inputs are equal to ``before``'s."""
+    plan = tree.plan
+    as_run = not isinstance(unit_inputs, Mapping) and plan is not None and list(map(_item_of, unit_inputs)) == plan.ids
+    if not isinstance(unit_inputs, Mapping) and not as_run:
+        unit_inputs = _as_mapping(unit_inputs)
+    if before is not None and _same_inputs(before[0], unit_inputs):
+        return unit_inputs, before[1]
+    outcome = score_run(tree, unit_inputs) if as_run else score_tree(tree, unit_inputs)  # type: ignore[arg-type]
+    return unit_inputs, outcome
 
 
 def _aggregate(

@@ -117,7 +117,8 @@ def _compute(
         engine_units, ballots = inputs.engine_units(units), inputs.ballots_of(campaign)
     engine_inputs = Inputs(
         units=engine_units,
-        items=tuple(item for u in units for item in rows.get(u.pk, ())),
+        # each unit's tuple as kept: an unchanged unit's is the previous run's very object
+        unit_items={inputs.unit_key(pk): items for pk, items in rows.items()},
         ballots=ballots,
         imported=inputs.imported_of(campaign),
     )
