@@ -284,6 +284,9 @@ def test_voting_window_matches_the_model_for_200_sequences_of_up_to_50_steps(mak
             stateful_step_count=STEPS,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+            # the same 200 sequences every run: a random draw once reached no revote under
+            # 'changeable' at all, failing the coverage checks below without any fault in the code
+            derandomize=True,
         ),
     )
     print(f"voting window: {EXAMPLES} examples × ≤ {STEPS} steps in {time.perf_counter() - started:.1f} s")
