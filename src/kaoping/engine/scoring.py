@@ -166,7 +166,7 @@ def score(scheme: Scheme, inputs: Inputs, *, memo: IndicatorMemo | None = None) 
     given: Mapping[str, UnitItems] = {}
     if trees:
         given = _group_items(inputs.items) if inputs.unit_items is None else inputs.unit_items
-    item_inputs = dict(given)  # a unit's inputs as a mapping once a tree needed them so
+    as_scored = dict(given)  # a unit's inputs as a mapping once a tree needed them so
     imported = {(score.unit_id, score.component_id): score for score in inputs.imported}
 
     for component in scheme.components:
@@ -174,7 +174,7 @@ def score(scheme: Scheme, inputs: Inputs, *, memo: IndicatorMemo | None = None) 
         if not units:
             continue
         if component.method is ComponentMethod.INDICATORS:
-            raws = _indicator_raws(trees[component.id], units, (given, item_inputs), states, previous, memo)
+            raws = _indicator_raws(trees[component.id], units, given, as_scored, states, previous, memo)
         elif component.method is ComponentMethod.RATING:
             outcome = _aggregate(component, units, inputs, scheme, previous_ratings, memo)
             raws = _rating_raws(units, outcome, states, campaign_flags)
@@ -258,15 +258,15 @@ def _units_taking(scheme: Scheme, component: Component, units: Sequence[Unit]) -
 def _indicator_raws(
     tree: CompiledTree,
     units: Sequence[Unit],
-    item_inputs: tuple[Mapping[str, UnitItems], dict[str, UnitItems]],
+    given: Mapping[str, UnitItems],
+    as_scored: dict[str, UnitItems],
     states: Mapping[str, _UnitState],
     previous: Mapping[tuple[str, str], tuple[UnitItems, TreeOutcome]] | None = None,
     memo: IndicatorMemo | None = None,
 ) -> dict[str, _Raw]:
-    """``item_inputs``: each unit's inputs as given, and as scored so far (a mapping once a tree
-    needed one). The memo remembers them as given, so that a caller's unchanged tuple is known
-    by its identity in the next run without looking at its items."""
-    given, as_scored = item_inputs
+    """``given``: each unit's inputs as the caller gave them; ``as_scored``: as scored so far (a
+    mapping once a tree needed one). The memo remembers them as given, so that a caller's
+    unchanged tuple is known by its identity in the next run without looking at its items."""
     empty: dict[str, ItemInput] = {}
     raws: dict[str, _Raw] = {}
     component_id = tree.component.id
