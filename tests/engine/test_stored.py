@@ -126,3 +126,12 @@ def test_a_units_items_built_at_once_equal_item_input_item_by_item(rows: list[tu
     )
     built = stored.unit_item_inputs("u1", facts, entries, scores, confirmed)
     assert repr(built) == repr(expected)  # repr: Decimal("1.0") and Decimal("1") differ
+    # two units built with one ``sums`` (as the results loader does): the same items, and each
+    # score object's reviewed value made once and shared where one department scores the item
+    sums: dict[int, Any] = {}
+    first = stored.unit_item_inputs("u1", facts, entries, scores, confirmed, sums)
+    second = stored.unit_item_inputs("u1", facts, entries, scores, confirmed, sums)
+    assert repr(first) == repr(second) == repr(expected)
+    for fact, one, other in zip(facts, first, second, strict=True):
+        if len(fact.departments) == 1:
+            assert one.reviewed_score is other.reviewed_score

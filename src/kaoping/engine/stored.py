@@ -171,12 +171,19 @@ def unit_item_inputs(
     entries: Mapping[str, Sequence[Any]],
     department_scores: Mapping[str, Mapping[str, Decimal | None]],
     confirmed: Mapping[str, tuple[Decimal | None, str]],
+    sums: dict[int, tuple[Decimal, Decimal]] | None = None,
 ) -> tuple[ItemInput, ...]:
     """``item_input`` for every item of one unit, in ``facts_list``'s order, from what is stored
     about the unit by item id: its self-assessment entries, its departments' scores and its 核定分
     with their reasons. The same ItemInputs, item for item; a whole item scored by at most one
     department (nearly every item) is read here rather than through ``item_input``, whose
-    general path was a third of the per-item cost when a province's 2,000,000 items are loaded."""
+    general path was a third of the per-item cost when a province's 2,000,000 items are loaded.
+
+    ``sums``: a caller that builds many units from shared score objects passes one dict for all of
+    them, and each score object's reviewed value (``0 + score``) is then made once and shared, not
+    once per item. It is keyed by the object's id and keeps the object, so an id is never reused."""
+    if sums is None:
+        sums = {}
     built: list[ItemInput] = []
     append = built.append
     entry_of, scores_of, confirmed_of = entries.get, department_scores.get, confirmed.get
@@ -193,7 +200,11 @@ def unit_item_inputs(
         reviewed = None
         if scores and departments:
             value = scores.get(departments[0])
-            reviewed = None if value is None else _ZERO + value  # as ``_reviewed``
+            if value is not None:
+                made = sums.get(id(value))
+                if made is None:
+                    made = sums[id(value)] = (value, _ZERO + value)  # as ``_reviewed``
+                reviewed = made[1]
         score, note = review if review is not None else (None, "")
         if score is None:
             note = ""

@@ -9,12 +9,14 @@ from the ratings app and scores assessed elsewhere (折算 components) from the 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
-from django.db.models import JSONField, QuerySet, TextField, Value
+from django.db.models import DecimalField, JSONField, QuerySet, TextField, Value
 from django.db.models.functions import Cast, NullIf
 from django.db.models.sql.constants import MULTI
 
@@ -93,6 +95,7 @@ def item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -
         "triggered",
         "not_applicable",
         "note",
+        shared=(0, 1, 2, 4, 7),  # unit and item (keys until every unit is built), self_score, level, note
     )
     # Grouped by unit, then by item: the loop below looks each unit up once and each item by its
     # id, rather than building and hashing a (unit, item) key three times for each of 2,000,000 items.
@@ -105,22 +108,30 @@ def item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -
         if of_unit is None:
             of_unit = entries[row[0]] = {}
         of_unit[row[1]] = row
-    department: dict[int, dict[str, dict[str, Decimal | None]]] = {}
+    department: dict[int, dict[str, Mapping[str, Decimal | None]]] = {}
+    # Nearly every item has one department's score, and a few scores and departments recur over
+    # 2,000,000 items: each (department, score object) is one read-only mapping that those items share.
+    single: dict[tuple[str, int], Mapping[str, Decimal | None]] = {}
     for unit_id, item_id, name, value in _value_rows(
         DepartmentScore.objects.filter(unit__campaign=campaign, **only),
         "unit_id",
         "item_id",
         "scheme_department",  # the scheme's name for the share (assessments.department_map)
         "score",
+        shared=(0, 1, 2, 3),
     ):
         of_unit_scores = department.get(unit_id)
         if of_unit_scores is None:
             of_unit_scores = department[unit_id] = {}
         shares = of_unit_scores.get(item_id)
         if shares is None:
-            of_unit_scores[item_id] = {name: value}
+            # keyed by the score's identity, which the mapping keeps alive: -0 and 0 stay apart
+            one = single.get((name, id(value)))
+            if one is None:
+                one = single[(name, id(value))] = MappingProxyType({name: value})
+            of_unit_scores[item_id] = one
         else:
-            shares[name] = value
+            of_unit_scores[item_id] = {**shares, name: value}
     confirmed: dict[int, dict[str, tuple[Decimal | None, str]]] = {}
     for unit_id, item_id, value, reason in _value_rows(
         ReviewScore.objects.filter(unit__campaign=campaign, **only),
@@ -128,6 +139,7 @@ def item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -
         "item_id",
         "confirmed_score",
         "reason",
+        shared=(2, 3),
     ):
         confirmed.setdefault(unit_id, {})[item_id] = (value, reason)
     # (item, is split, its departments) per category, worked out once rather than once per unit
@@ -136,6 +148,7 @@ def item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -
     }
     by_unit: dict[int, tuple[ItemInput, ...]] = {}
     nothing: dict[str, Any] = {}
+    sums: dict[int, tuple[Decimal, Decimal]] = {}  # one reviewed value per shared score object
     unit_item_inputs = stored.unit_item_inputs
     for unit in units:
         unit_pk = unit.pk
@@ -145,6 +158,7 @@ def item_inputs(campaign: Campaign, scheme: Scheme, units: list[CampaignUnit]) -
             entries.get(unit_pk, nothing),
             department.get(unit_pk, nothing),
             confirmed.get(unit_pk, nothing),
+            sums,
         )
     _fill_sourced_figures(campaign, units, items_by_category, by_unit)
     return by_unit
@@ -199,34 +213,86 @@ class _FiguresText:
         return changed
 
 
-def _value_rows(queryset: QuerySet[Any], *fields: str) -> Iterator[Sequence[Any]]:
+def _value_rows(queryset: QuerySet[Any], *fields: str, shared: Sequence[int] = ()) -> Iterator[Sequence[Any]]:
     """``queryset.values_list(*fields)`` rows, converting each distinct database value only once.
 
     Django converts every value of every row (SQLite decimals go float → Decimal → quantize, JSON is
     parsed each time); scores and figures repeat a handful of values over hundreds of thousands of rows.
     Converted values are shared between rows, so callers must not mutate them.
+
+    The columns at ``shared`` positions, which the caller keeps for every row, are shared too: equal
+    values become one object (2,000,000 self scores are a few dozen Decimals, not 200 MB of copies).
+    A decimal column's values all carry its decimal places, so equal values are the same in every
+    digit; zero is left as it came (``-0`` equals ``0`` but is written differently). On PostgreSQL a
+    shared decimal column is read as its text, each distinct text made a Decimal once: the driver
+    would make a Decimal of every value, which costs more than the whole lookup.
     """
+    connection = connections[queryset.db]
+    queryset, fields, as_text = _decimals_as_text(queryset, fields, shared, connection.vendor)
     query = queryset.values_list(*fields).query
     compiler = query.get_compiler(using=queryset.db)
-    connection = connections[queryset.db]
     results = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=50_000)
     if results is None:
         return
     columns = [s[0] for s in compiler.select[0 : compiler.col_count]]
-    converters = [
+    steps = [
         (pos, _memoized(convs, expression, connection))
         for pos, (convs, expression) in compiler.get_converters(columns).items()
     ]
-    if not converters:  # nothing to convert (PostgreSQL: ids, text and numerics come ready)
+    steps += [(pos, _decimal_of_text() if pos in as_text else _sharer()) for pos in shared]
+    if not steps:  # nothing to do (PostgreSQL: ids, text and numerics come ready)
         for chunk in results:
             yield from chunk
         return
     for chunk in results:
         for raw in chunk:
             row = list(raw)
-            for pos, convert in converters:
-                row[pos] = convert(row[pos])
+            for pos, step in steps:
+                row[pos] = step(row[pos])
             yield row
+
+
+def _decimals_as_text(
+    queryset: QuerySet[Any], fields: tuple[str, ...], shared: Sequence[int], vendor: str
+) -> tuple[QuerySet[Any], tuple[str, ...], set[int]]:
+    """On PostgreSQL, the shared decimal columns fetched as text (``_value_rows``)."""
+    if vendor != "postgresql":
+        return queryset, fields, set()
+    names, as_text = list(fields), set()
+    for pos in shared:
+        try:
+            field = queryset.model._meta.get_field(fields[pos])
+        except FieldDoesNotExist:  # an annotation
+            continue
+        if isinstance(field, DecimalField):
+            names[pos] = f"{fields[pos]}_as_text"
+            queryset = queryset.annotate(**{names[pos]: Cast(fields[pos], TextField())})
+            as_text.add(pos)
+    return queryset, tuple(names), as_text
+
+
+def _sharer() -> Callable[[Any], Any]:
+    seen: dict[Any, Any] = {}
+    keep = seen.setdefault
+
+    def shared(value: Any) -> Any:
+        return keep(value, value) if value else value
+
+    return shared
+
+
+def _decimal_of_text() -> Callable[[str | None], Decimal | None]:
+    made: dict[str, Decimal] = {}
+
+    def decimal(text: str | None) -> Decimal | None:
+        if text is None:
+            return None
+        value = made.get(text)
+        if value is None:
+            value = made[text] = Decimal(text)
+        return value
+
+    return decimal
 
 
 def _memoized(convs: list[Callable[..., Any]], expression: Any, connection: Any) -> Callable[[Any], Any]:

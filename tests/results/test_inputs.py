@@ -1,0 +1,127 @@
+"""Reading a campaign's engine inputs (results.inputs): the same inputs as stored, with the
+values that 2,000,000 items repeat shared rather than copied."""
+
+from __future__ import annotations
+
+import gc
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from tests.assessments.conftest import fill_unit
+
+from kaoping.assessments import services as assess_services
+from kaoping.assessments.models import DepartmentScore, SelfAssessment
+from kaoping.assessments.selectors import item_ref, scheme_for
+from kaoping.engine import stored
+from kaoping.results import compute, inputs
+
+
+@pytest.fixture
+def both_submitted(open_campaign: Any, unit_a: Any, unit_b: Any, reporter_a: Any, reporter_b: Any) -> Any:
+    """Schools A and B submitted the same self scores (3, 2.5, 4) with the same note."""
+    for unit, reporter in ((unit_a, reporter_a), (unit_b, reporter_b)):
+        fill_unit(unit, reporter)
+        assess_services.submission_submit(unit=unit, actor=reporter, scheme=scheme_for(open_campaign))
+    return open_campaign
+
+
+def _score_departments(campaign: Any, units: list[Any], scorers: dict[Any, Any], item_id: str, score: str) -> None:
+    item = item_ref(scheme_for(campaign), "school", item_id).item
+    for unit in units:
+        for department, scorer in scorers.items():
+            assess_services.department_score_save(
+                unit=unit, item=item, department=department, actor=scorer, version=0, score=score
+            )
+
+
+def _loaded(campaign: Any, units: list[Any]) -> dict[str, dict[str, Any]]:
+    rows = inputs.item_inputs(campaign, scheme_for(campaign), units)
+    return {str(unit.pk): {item.item_id: item for item in rows[unit.pk]} for unit in units}
+
+
+def test_equal_self_scores_and_notes_of_different_units_are_one_object_with_the_columns_places(
+    both_submitted: Any, unit_a: Any, unit_b: Any
+) -> None:
+    loaded = _loaded(both_submitted, [unit_a, unit_b])
+    a, b = loaded[str(unit_a.pk)], loaded[str(unit_b.pk)]
+    for item_id, value in (("1.1", "3.0000"), ("1.2", "2.5000"), ("2", "4.0000")):
+        assert str(a[item_id].self_score) == value  # the stored column's four places, as Django reads it
+        assert a[item_id].self_score is b[item_id].self_score
+        assert a[item_id].note == "说明" and a[item_id].note is b[item_id].note
+
+
+def test_one_departments_equal_scores_give_one_shared_reviewed_score_and_split_shares_stay_apart(
+    both_submitted: Any, unit_a: Any, unit_b: Any, dept_x: Any, dept_y: Any, scorer_x: Any, scorer_y: Any
+) -> None:
+    units = [unit_a, unit_b]
+    _score_departments(both_submitted, units, {dept_x: scorer_x}, "1.1", "2.5")
+    _score_departments(both_submitted, units, {dept_x: scorer_x, dept_y: scorer_y}, "2", "1.5")
+    _score_departments(both_submitted, [unit_a], {dept_y: scorer_y}, "1.2", "2.5")
+    loaded = _loaded(both_submitted, units)
+    a, b = loaded[str(unit_a.pk)], loaded[str(unit_b.pk)]
+    assert a["1.1"].reviewed_score == Decimal("2.5") and a["1.1"].reviewed_score is b["1.1"].reviewed_score
+    assert b["1.2"].reviewed_score is None  # B's department has not scored it
+    # the split item: both departments' shares, although each share alone is shared with whole items
+    assert dict(a["2"].department_scores) == {"基础教育处": Decimal("1.5"), "督导室": Decimal("1.5")}
+    assert dict(b["2"].department_scores) == dict(a["2"].department_scores)
+    assert a["2"].reviewed_score is None
+
+
+def test_each_loaded_item_is_what_item_input_makes_of_the_same_stored_rows(
+    both_submitted: Any, unit_a: Any, unit_b: Any, dept_x: Any, dept_y: Any, scorer_x: Any, scorer_y: Any
+) -> None:
+    _score_departments(both_submitted, [unit_a], {dept_x: scorer_x}, "1.1", "2.5")
+    _score_departments(both_submitted, [unit_b], {dept_x: scorer_x, dept_y: scorer_y}, "2", "2")
+    scheme = scheme_for(both_submitted)
+    loaded = _loaded(both_submitted, [unit_a, unit_b])
+    for unit in (unit_a, unit_b):
+        for item_id in ("1.1", "1.2", "2"):
+            item = item_ref(scheme, "school", item_id).item
+            entry = SelfAssessment.objects.get(unit=unit, item_id=item_id)
+            scores = {
+                row.scheme_department: row.score for row in DepartmentScore.objects.filter(unit=unit, item_id=item_id)
+            }
+            expected = stored.item_input(
+                str(unit.pk),
+                stored.item_facts(item),
+                [getattr(entry, name) for name in stored.ENTRY_FIELDS],
+                scores,
+                None,
+                "",
+            )
+            assert loaded[str(unit.pk)][item_id] == expected
+
+
+def test_sharing_leaves_zero_as_it_came_and_shares_equal_nonzero_values() -> None:
+    share = inputs._sharer()
+    first, again = Decimal("0.5000"), Decimal("0.5000")
+    assert share(first) is first and share(again) is first
+    plus, minus = Decimal("0.0000"), Decimal("-0.0000")
+    assert share(plus) is plus and share(minus) is minus and str(share(minus)) == "-0.0000"
+    assert share(None) is None
+
+
+def test_decimal_text_becomes_one_decimal_per_distinct_text() -> None:
+    decimal = inputs._decimal_of_text()
+    first = decimal("2.5000")
+    assert first == Decimal("2.5000") and str(first) == "2.5000"
+    assert decimal("2.5000") is first
+    assert str(decimal("-0.0000")) == "-0.0000" and decimal(None) is None
+
+
+def test_a_recompute_loads_and_scores_with_the_collector_paused_and_restores_it(
+    both_submitted: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    load = inputs.item_inputs
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(inputs, "item_inputs", watched)
+    assert gc.isenabled()
+    compute.compute_campaign_result(both_submitted)
+    assert seen == [False]
+    assert gc.isenabled()
