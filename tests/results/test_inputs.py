@@ -93,21 +93,26 @@ def test_each_loaded_item_is_what_item_input_makes_of_the_same_stored_rows(
             assert loaded[str(unit.pk)][item_id] == expected
 
 
-def test_sharing_leaves_zero_as_it_came_and_shares_equal_nonzero_values() -> None:
-    share = inputs._sharer()
-    first, again = Decimal("0.5000"), Decimal("0.5000")
-    assert share(first) is first and share(again) is first
-    plus, minus = Decimal("0.0000"), Decimal("-0.0000")
-    assert share(plus) is plus and share(minus) is minus and str(share(minus)) == "-0.0000"
-    assert share(None) is None
-
-
-def test_decimal_text_becomes_one_decimal_per_distinct_text() -> None:
-    decimal = inputs._decimal_of_text()
-    first = decimal("2.5000")
-    assert first == Decimal("2.5000") and str(first) == "2.5000"
-    assert decimal("2.5000") is first
-    assert str(decimal("-0.0000")) == "-0.0000" and decimal(None) is None
+def test_shared_columns_share_equal_values_and_keep_zero_and_missing_as_stored(
+    both_submitted: Any, unit_a: Any, unit_b: Any
+) -> None:
+    SelfAssessment.objects.filter(unit=unit_a, item_id="1.1").update(self_score=Decimal(0))
+    SelfAssessment.objects.filter(unit=unit_b, item_id="1.1").update(self_score=None)
+    rows = list(
+        inputs._value_rows(
+            SelfAssessment.objects.filter(unit__in=[unit_a, unit_b]).order_by("unit_id", "item_id"),
+            "unit_id",
+            "item_id",
+            "self_score",
+            "note",
+            shared=(2, 3),
+        )
+    )
+    by_key = {(row[0], row[1]): row for row in rows}
+    assert str(by_key[(unit_a.pk, "1.1")][2]) == "0.0000" and by_key[(unit_b.pk, "1.1")][2] is None
+    assert str(by_key[(unit_a.pk, "1.2")][2]) == "2.5000"
+    assert by_key[(unit_a.pk, "1.2")][2] is by_key[(unit_b.pk, "1.2")][2]
+    assert by_key[(unit_a.pk, "2")][3] is by_key[(unit_b.pk, "2")][3] == "说明"
 
 
 def test_a_recompute_loads_and_scores_with_the_collector_paused_and_restores_it(
