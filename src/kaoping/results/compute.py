@@ -172,10 +172,10 @@ def _compute_now(
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while a run loads and scores: a province-scale run
-    allocates millions of small objects (2,000,000 item inputs, their results) and no reference
-    cycles, and the collector walking them again and again was a third of the engine's time and
-    a third of the load's at 20,000 units (the engine leaves this to its caller)."""
+    """The cyclic garbage collector paused while a run loads and scores (and, in ``recompute``,
+    stores): a province-scale run allocates millions of small objects (2,000,000 item inputs, their
+    results) and no reference cycles, and the collector walking them again and again was a third of
+    the engine's time and a third of the load's at 20,000 units (the engine leaves this to its caller)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
