@@ -78,7 +78,8 @@ def forget_states() -> None:
 
 def compute_campaign_result(campaign: Campaign) -> CampaignResult:
     """The campaign's result from its data now, computed from scratch (touches no stored state)."""
-    return _compute(campaign, None, current_version(campaign), None, _silent).result
+    with _collector_paused():
+        return _compute(campaign, None, current_version(campaign), None, _silent).result
 
 
 def recompute(campaign: Campaign, report: Report = _silent) -> _State:
@@ -122,13 +123,6 @@ def _keep_from_collector(state: _State) -> None:
 
 
 def _compute(
-    campaign: Campaign, previous: _State | None, version: Version, changed: set[int] | None, report: Report
-) -> _State:
-    with _collector_paused():
-        return _compute_now(campaign, previous, version, changed, report)
-
-
-def _compute_now(
     campaign: Campaign, previous: _State | None, version: Version, changed: set[int] | None, report: Report
 ) -> _State:
     started = time.perf_counter()
