@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaoping.engine.inputs import Inputs, ItemInput, Unit
-from kaoping.engine.items import TreeOutcome, compile_tree, score_run, score_tree
+from kaoping.engine.items import TreeOutcome, _child_result, _leaf_of, _Walk, compile_tree, score_run, score_tree
 from kaoping.engine.model import (
     Category,
     Component,
@@ -204,3 +204,40 @@ def test_a_tree_whose_leaf_ids_repeat_has_no_run_plan() -> None:
     category = Category("c", "县区", ("wk",))
     scheme = Scheme(id="s", name="方案", year=2024, categories=(category,), components=(component,))
     assert compile_tree(component, scheme).plan is None
+
+
+# the fast path serves the default order of bases (核定 → 复核 → 自评)
+default_basis_schemes = st.builds(
+    _scheme,
+    st.sampled_from(list(NotApplicablePolicy)),
+    st.sampled_from([None, Rounding(1)]),
+    st.just((ScoreBasis.CONFIRMED, ScoreBasis.REVIEWED, ScoreBasis.SELF)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    scheme=default_basis_schemes,
+    units=units_inputs,
+    note=st.sampled_from(["", "有说明", "已按要求完成,详见佐证材料"]),
+)
+def test_a_noted_hand_entered_item_shares_the_lookup_and_reads_as_the_rule_gives(
+    scheme: Scheme, units: list[list[dict[str, Any]]], note: str
+) -> None:
+    """The fast path takes a noted item's shared result and adds the note; the general path
+    evaluates the rule. Same numbers, words and flags, whether the shared result was cached first."""
+    tree = compile_tree(scheme.components[0], scheme)
+    assert tree.plan is not None
+    fast = [(n, node) for n, node in enumerate(tree.plan.leaves) if node.path == "fast manual"]
+    assert len(fast) >= 4  # 1.1, 1.2, 2.1.1, 2.1.2
+    for round_ in range(2):  # the second round finds every value's shared result cached
+        for n, fields in enumerate(units):
+            for position, node in fast:
+                inp = _item_input(f"u{n}", LEAVES[position], {**fields[position], "note": note})
+                by_rule, by_fast = _Walk(tree, {}), _Walk(tree, {})
+                expected = _leaf_of(node, by_rule, inp)
+                got = _child_result(node, inp, by_fast)
+                assert repr(got) == repr(expected), (round_, n, node.id)
+                assert repr(by_fast.flags) == repr(by_rule.flags)
+                if note and got.score is not None and got.basis != "not_applicable":
+                    assert note in got.explanation

@@ -50,7 +50,7 @@ from kaoping.engine.rules import (
     fmt,
 )
 from kaoping.engine.rules.base import FigureRule
-from kaoping.engine.rules.manual import BASIS_LABELS, ManualRule
+from kaoping.engine.rules.manual import BASIS_LABELS, ManualRule, with_note
 from kaoping.engine.rules.overrides import KeyedOverridableRule
 
 NOT_APPLICABLE = "not_applicable"  # ItemResult.basis of a not-applicable item
@@ -195,6 +195,14 @@ class CompiledNode:
         if len(by_id) < _CACHE_LIMIT:
             by_id[id(value)] = (value, result)
         return result
+
+    def noted(self, shared: ItemResult, note: str) -> ItemResult:
+        """A shared hand-entered result with a unit's note (得失分说明): what the rule gives for
+        the same value with that note (``ManualRule._accept``), without evaluating it again.
+        Notes rarely repeat, so the result is the unit's own; only the lookup is shared."""
+        return new_item_result(
+            self.id, self.name, shared.score, self.points, with_note(shared.explanation, note), shared.basis, ()
+        )
 
 
 def _not_applicable_result(indicator: Indicator, policy: NotApplicablePolicy, rule: CompiledRule | None) -> ItemResult:
@@ -366,7 +374,7 @@ def _inner(node: CompiledNode, walk: _Walk) -> ItemResult:
         if path is _FAST_MANUAL:
             # hot path, inlined: ~2M items per benchmark campaign (see CompiledNode)
             inp = inputs_get(child.id)
-            if inp is None or inp.not_applicable or inp.note:
+            if inp is None or inp.not_applicable:
                 result = _leaf_of(child, walk, inp)
             else:
                 basis = 0
@@ -386,6 +394,8 @@ def _inner(node: CompiledNode, walk: _Walk) -> ItemResult:
                     else:
                         cached = child.shared_manual(value, basis)
                     if cached is not None:
+                        if inp.note:
+                            cached = child.noted(cached, inp.note)
                         normal += cached.score  # type: ignore[operator]  # never None here
                         results.append(cached)
                         continue
@@ -547,7 +557,7 @@ def score_run(tree: CompiledTree, run: Sequence[ItemInput]) -> TreeOutcome:
                     if cached is not None:
                         add(cached)
                         continue
-        elif path is _FAST_MANUAL and not (inp.not_applicable or inp.note):
+        elif path is _FAST_MANUAL and not inp.not_applicable:
             # the common case, inlined (see _child_result)
             basis = 0
             value = inp.confirmed_score
@@ -560,7 +570,7 @@ def score_run(tree: CompiledTree, run: Sequence[ItemInput]) -> TreeOutcome:
             if value is not None:
                 entry = child.by_id[basis].get(id(value))
                 if entry is not None and entry[0] is value:
-                    add(entry[1])
+                    add(child.noted(entry[1], inp.note) if inp.note else entry[1])
                     continue
         add(_child_result(child, inp, walk))
     for node, part, several, plain in plan.inner:
@@ -583,7 +593,7 @@ def _child_result(child: CompiledNode, inp: ItemInput, walk: _Walk) -> ItemResul
     """One leaf's result, exactly as ``_inner`` makes it for ``inp``."""
     path = child.path
     if path is _FAST_MANUAL:
-        if inp.not_applicable or inp.note:
+        if inp.not_applicable:
             return _leaf_of(child, walk, inp)
         basis = 0
         value = inp.confirmed_score
@@ -596,10 +606,10 @@ def _child_result(child: CompiledNode, inp: ItemInput, walk: _Walk) -> ItemResul
         if value is None:
             return _leaf_of(child, walk, inp)
         entry = child.by_id[basis].get(id(value))
-        if entry is not None and entry[0] is value:
-            return entry[1]
-        cached = child.shared_manual(value, basis)
-        return cached if cached is not None else _leaf_of(child, walk, inp)
+        cached = entry[1] if entry is not None and entry[0] is value else child.shared_manual(value, basis)
+        if cached is None:
+            return _leaf_of(child, walk, inp)
+        return child.noted(cached, inp.note) if inp.note else cached
     if path is _KEYED_RULE:
         return _keyed_leaf(child, walk, inp)
     return _leaf_of(child, walk, inp)

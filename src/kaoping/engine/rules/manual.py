@@ -22,6 +22,11 @@ _BASIS_ATTRS = {
 }
 
 
+def with_note(explanation: str, note: str) -> str:
+    """An entered score's explanation with the unit's note (得失分说明) after it, if any."""
+    return f"{explanation}({note})" if note else explanation
+
+
 class ManualRule:
     """A score typed in by a person; the first present score in the scheme's basis order counts."""
 
@@ -57,8 +62,7 @@ class ManualRule:
             return self._out_of_range(value, basis)
         if self.rounding is not None:
             value = self.rounding.apply(value)
-        if note:
-            explanation = f"{explanation}({note})"
+        explanation = with_note(explanation, note)
         return value, explanation, basis, None
 
     def _out_of_range(self, value: Decimal, basis: str) -> Outcome:
