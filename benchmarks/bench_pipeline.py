@@ -19,6 +19,8 @@ Measured, each with a baseline taken in the same run:
   parts (load, engine, encode, store) and the worker's peak RSS, against the engine alone on the same inputs;
   the same run under tracemalloc for the peak of Python allocations;
 * after one changed score (assessments.services.review_save), compute.recompute in the same worker;
+* after one unit of a live rating closes with its ballots (a second meeting; removed at the end),
+  compute.recompute in the same worker, against the full run;
 * pages with the stored result current (Django test client, server time): standings of one category
   (paginated), a unit result, the explanation; against the login page.
 Writes benchmarks/results/pipeline.md (section "Province scale").
@@ -475,6 +477,66 @@ def measure_incremental(campaign: Any, runs: int) -> dict[str, Any]:
     }
 
 
+def measure_rating_close(campaign: Any, runs: int) -> dict[str, Any]:
+    """After one unit of a live rating closes with its 10 ballots, compute.recompute in the same worker:
+    the ballots' fingerprint moves and nothing else. What ``ratings.services.unit_close`` writes (the
+    unit's ballots and its closed status, in one transaction) is written directly, for a second meeting
+    over the same component; the meeting and its ballots are removed at the end."""
+    import random
+    import uuid
+
+    from django.db import transaction
+
+    from kaoping.ratings.models import Ballot, RatingSession, SessionMode, SessionStatus, SessionUnit, UnitStatus
+    from kaoping.results import compute
+
+    first = RatingSession.objects.filter(campaign=campaign).order_by("pk").first()
+    assert first is not None
+    meeting = RatingSession.objects.create(
+        campaign=campaign,
+        scheme_version=first.scheme_version,
+        component_id="lide",
+        name="述职测评(补充)",
+        mode=SessionMode.LIVE,
+        status=SessionStatus.OPEN,
+    )
+    units = list(campaign.participants.order_by("pk"))
+    rng = random.Random(SEED)
+    compute.recompute(campaign)  # this worker's state is current
+    times, incremental, ballots = [], [], 0
+    try:
+        for n in range(runs):
+            with transaction.atomic():
+                unit = SessionUnit.objects.create(
+                    session=meeting, campaign_unit=units[(n * 53) % len(units)], position=n, status=UnitStatus.OPEN
+                )
+                Ballot.objects.bulk_create(
+                    Ballot(
+                        session=meeting,
+                        session_unit=unit,
+                        rater_group=GROUPS[k % 3],
+                        grade=rng.choice(GRADES),
+                        receipt_hash="0" * 64,
+                        idem_key=uuid.uuid4(),
+                        request_digest="0" * 64,
+                        sheet=uuid.uuid4().hex,
+                    )
+                    for k in range(10)
+                )
+                unit.status = UnitStatus.CLOSED
+                unit.save(update_fields=["status"])
+            start = time.perf_counter()
+            state = compute.recompute(campaign)
+            times.append(time.perf_counter() - start)
+            incremental.append(state.changed is not None)
+            ballots = len(state.ballots)
+    finally:
+        Ballot.objects.filter(session=meeting).delete()
+        meeting.delete()
+        compute.recompute(campaign)  # the stored result current again for the pages
+    return {"times": times, "incremental": all(incremental), "ballots": ballots}
+
+
 def measure_pages(campaign: Any) -> list[tuple[str, float, float, int, int]]:
     """(label, median ms, max ms, queries, HTTP) of each page, result stored and current."""
     from django.db import connection
@@ -521,9 +583,11 @@ def verdict(value: float, target: float) -> str:
 
 
 def report(args: Any, build_s: float, load: dict[str, Any], full: dict[str, Any], traced: dict[str, Any],
-           inc: dict[str, Any], pages: list[tuple[str, float, float, int, int]]) -> str:  # fmt: skip
+           inc: dict[str, Any], pages: list[tuple[str, float, float, int, int]],
+           closing: dict[str, Any]) -> str:  # fmt: skip
     units, items, _others = load["counts"]
     inc_median = statistics.median(inc["times"])
+    close_median = statistics.median(closing["times"])
     login = pages[0][1]
     lines = [
         "## Province scale (benchmarks/bench_pipeline.py)",
@@ -554,6 +618,10 @@ def report(args: Any, build_s: float, load: dict[str, Any], full: dict[str, Any]
         f"| After one changed score: recompute stored (same worker), median of {len(inc['times'])} | "
         f"{inc_median:.2f} s (max {max(inc['times']):.2f}) | the full run this worker did first: "
         f"{inc['first_s']:.2f} s | {inc_median / inc['first_s']:.2f}× | < 1 s | {verdict(inc_median, 1)} |",
+        f"| After one live-rating unit closes (10 new ballots): recompute stored (same worker), median of "
+        f"{len(closing['times'])} | {close_median:.2f} s (max {max(closing['times']):.2f}) | the full run above: "
+        f"{inc['first_s']:.2f} s | {close_median / inc['first_s']:.2f}× | (none; was a full run) | "
+        f"{'incremental' if closing['incremental'] else '**full reload**'}, {closing['ballots']:,} ballots |",
         f"| Worker peak RSS during the full recompute | {full['rss_peak_mb']:.0f} MB | the same process before it: "
         f"{full['rss_before_mb']:.0f} MB | {full['rss_peak_mb'] / full['rss_before_mb']:.1f}× | (< 1 GB engine) | "
         f"{verdict(full['rss_peak_mb'], 1024)} |",
@@ -638,10 +706,12 @@ def main() -> None:
         pages = measure_pages(campaign)
         for row in pages:
             print(f"page {row}", flush=True)
+        closing = measure_rating_close(campaign, args.runs)
+        print(f"rating close {closing}", flush=True)
         from django.db import connections
 
         connections.close_all()
-        text = report(args, build_s, load, full, traced, inc, pages)
+        text = report(args, build_s, load, full, traced, inc, pages, closing)
         print(text)
         if not args.no_write:
             write_section(text, "## Province scale")

@@ -16,14 +16,18 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.assessments.conftest import fill_unit
+from tests.ratings.conftest import issue, rating_scheme, submit
+from tests.ratings.test_services import open_all
 
 from kaoping.assessments import services as assess_services
 from kaoping.assessments.models import ReviewScore, SelfAssessment
 from kaoping.assessments.selectors import item_ref
 from kaoping.audit.models import AuditEvent
 from kaoping.audit.services import audit_record
+from kaoping.campaigns.models import SchemeVersion
 from kaoping.engine import codec
 from kaoping.jobs.models import Job
+from kaoping.ratings import services as rating_services
 from kaoping.results import compute, services, tasks
 from kaoping.results.models import StoredStandings, StoredUnitResult
 from kaoping.results.versions import current_version
@@ -139,6 +143,46 @@ def test_a_change_reloads_and_stores_only_the_unit_it_names(
     assert state.result.unit(services.unit_key(unit_a)).total == Decimal("7.5")
     assert StoredUnitResult.objects.get(unit=unit_b).pk == untouched  # its row was not rewritten
     assert codec.decode_unit(StoredUnitResult.objects.get(unit=unit_a).data).total == Decimal("7.5")
+
+
+@pytest.fixture
+def live_rating(campaign: Any, organizer: Any) -> Any:
+    """The campaign's scheme with a live-rating component, and a live session over its units."""
+    SchemeVersion.objects.create(campaign=campaign, number=2, data=rating_scheme(), source_name="rating.yaml")
+    session = rating_services.session_create(
+        campaign=campaign, actor=organizer, name="立德树人述职测评会", component_id="lide"
+    )
+    rating_services.session_go_live(session=session)
+    return session
+
+
+def test_a_rating_units_close_reloads_the_ballots_alone_and_stores_the_full_result(
+    campaign: Any, live_rating: Any
+) -> None:
+    (rater, token), (second, second_token) = issue(live_rating, [("甲", "leaders", None), ("乙", "heads", None)])
+    units = open_all(live_rating)
+    compute.forget_states()
+    before = compute.recompute(campaign)
+    for unit, grade in ((units[0], "良好"), (units[1], "一般")):
+        assert submit(rater, token, unit, grade).status == 201
+    assert submit(second, second_token, units[0], "差").status == 201
+    rating_services.unit_close(session=live_rating, session_unit=units[0])
+    state = compute.recompute(campaign)
+    assert state.changed == set()  # incremental: no unit's item rows were read again
+    assert state.memo.misses == 0  # every unit's indicator outcome was reused
+    assert state.ballots is not before.ballots
+    full = services.compute_campaign_result(campaign)
+    assert repr(state.result) == repr(full)
+    assert _stored(campaign) == repr(full.units)
+    rated = services.unit_key(units[0].campaign_unit)
+    assert state.result.unit(rated) != before.result.unit(rated)  # its closed ballots count now
+    open_unit = services.unit_key(units[1].campaign_unit)
+    assert state.result.unit(open_unit) == before.result.unit(open_unit)  # still open: not yet
+    rating_services.session_close(session=live_rating)  # rewrites the ballots, counts the open unit
+    closed = compute.recompute(campaign)
+    assert closed.changed == set()
+    assert repr(closed.result) == repr(services.compute_campaign_result(campaign))
+    assert closed.result.unit(open_unit) != before.result.unit(open_unit)
 
 
 def test_an_event_not_attributable_to_a_unit_reloads_everything(scored: Any, unit_a: Any) -> None:

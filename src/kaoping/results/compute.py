@@ -129,9 +129,11 @@ def _compute(
     report(0, 0, "读取考核数据")
     scheme = assess.scheme_for(campaign)
     if previous is not None and changed is not None and previous.scheme is scheme:
-        # The same units, scheme and ballots (``changed_units`` answers None when the ballots'
-        # fingerprint moved): only the changed units' item rows are read again.
-        memo, units, engine_units, ballots = previous.memo, previous.units, previous.engine_units, previous.ballots
+        # The same units and scheme (``changed_units`` answers None when the scheme moved): only
+        # the changed units' item rows are read again, and the ballots when their fingerprint moved
+        # (the engine then aggregates the ratings again; every unit's item outcome is reused).
+        memo, units, engine_units = previous.memo, previous.units, previous.engine_units
+        ballots = previous.ballots if previous.version.ballots == version.ballots else inputs.ballots_of(campaign)
         rows = dict(previous.rows)
         fresh = inputs.item_inputs(campaign, scheme, [u for u in units if u.pk in changed])
         rows.update({pk: fresh.get(pk, ()) for pk in changed if pk in rows})

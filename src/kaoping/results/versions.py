@@ -50,10 +50,12 @@ def current_version(campaign: Campaign) -> Version:
 
 
 def changed_units(campaign: Campaign, old: Version, new: Version, *, limit: int) -> set[int] | None:
-    """Units whose stored inputs may differ between two versions, or None: reload everything
-    (the scheme or the ballots changed, an event names no unit, the chain was replaced, or more
-    than ``limit`` units changed)."""
-    if old.scheme_number != new.scheme_number or old.ballots != new.ballots or old.sources != new.sources:
+    """Units whose item inputs may differ between two versions, or None: reload everything (the
+    scheme or the records other campaigns keep changed, an event names no unit, the chain was
+    replaced, or more than ``limit`` units changed). The ballots are not units' item inputs: a
+    caller compares ``old.ballots`` with ``new.ballots`` and reloads them when they differ (a live
+    rating closes one unit after another, each a new fingerprint)."""
+    if old.scheme_number != new.scheme_number or old.sources != new.sources:
         return None
     if new.seq < old.seq:
         return None
