@@ -529,7 +529,7 @@ def measure_rating_close(campaign: Any, runs: int) -> dict[str, Any]:
             state = compute.recompute(campaign)
             times.append(time.perf_counter() - start)
             incremental.append(state.changed is not None)
-            ballots = len(state.ballots)
+            ballots = len(state.ballots.ballots)
     finally:
         Ballot.objects.filter(session=meeting).delete()
         meeting.delete()

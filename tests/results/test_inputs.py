@@ -9,11 +9,16 @@ from typing import Any
 
 import pytest
 from tests.assessments.conftest import fill_unit
+from tests.ratings.conftest import issue, rating_scheme, submit
+from tests.ratings.test_services import open_all
 
 from kaoping.assessments import services as assess_services
 from kaoping.assessments.models import DepartmentScore, SelfAssessment
 from kaoping.assessments.selectors import item_ref, scheme_for
+from kaoping.campaigns.models import SchemeVersion
 from kaoping.engine import stored
+from kaoping.ratings import services as rating_services
+from kaoping.ratings.models import SessionUnit, UnitStatus
 from kaoping.results import compute, inputs
 
 
@@ -130,3 +135,39 @@ def test_a_recompute_loads_and_scores_with_the_collector_paused_and_restores_it(
     compute.compute_campaign_result(both_submitted)
     assert seen == [False]
     assert gc.isenabled()
+
+
+@pytest.fixture
+def two_meetings(campaign: Any, organizer: Any) -> tuple[Any, Any]:
+    """Two live rating sessions over the campaign's units (a rating component in its scheme)."""
+    SchemeVersion.objects.create(campaign=campaign, number=2, data=rating_scheme(), source_name="rating.yaml")
+    sessions = []
+    for name in ("述职测评(上午)", "述职测评(下午)"):
+        session = rating_services.session_create(campaign=campaign, actor=organizer, name=name, component_id="lide")
+        rating_services.session_go_live(session=session)
+        open_all(session)
+        sessions.append(session)
+    return sessions[0], sessions[1]
+
+
+def _close_one(session: Any, grade: str) -> None:
+    (rater, token), = issue(session, [(f"评委{grade}", "leaders", None)])  # fmt: skip
+    unit = SessionUnit.objects.filter(session=session, status=UnitStatus.OPEN).order_by("position").first()
+    assert submit(rater, token, unit, grade).status == 201
+    rating_services.unit_close(session=session, session_unit=unit)
+
+
+def test_counted_ballots_read_again_only_the_session_that_moved_and_equal_a_fresh_read(
+    campaign: Any, two_meetings: tuple[Any, Any]
+) -> None:
+    morning, afternoon = two_meetings
+    _close_one(morning, "好")
+    _close_one(afternoon, "一般")
+    first = inputs.counted_ballots(campaign)
+    assert first.ballots == inputs.ballots_of(campaign) and len(first.ballots) == 2
+    _close_one(afternoon, "良好")
+    second = inputs.counted_ballots(campaign, first)
+    assert second.by_session[morning.pk] is first.by_session[morning.pk]  # not read again
+    assert second.by_session[afternoon.pk] is not first.by_session[afternoon.pk]
+    assert second.ballots == inputs.ballots_of(campaign) and len(second.ballots) == 3
+    assert inputs.counted_ballots(campaign, second).by_session == second.by_session  # nothing moved

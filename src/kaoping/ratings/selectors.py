@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import Any
 
 from django.db.models import Count, F, QuerySet, Sum
@@ -265,16 +265,28 @@ def engine_ballots(campaign: Campaign) -> list[EngineBallot]:
 
     Unit ids are ``str(CampaignUnit.pk)``; rater ids are pseudonymous sheet ids.
     """
-    ballots: list[EngineBallot] = []
-    sessions = RatingSession.objects.filter(campaign=campaign, mode=SessionMode.LIVE)
-    for session in sessions:
+    return [ballot for ballots in engine_ballots_by_session(campaign).values() for ballot in ballots]
+
+
+def engine_ballots_by_session(campaign: Campaign, only: Container[int] | None = None) -> dict[int, list[EngineBallot]]:
+    """``engine_ballots`` per live session, every session in their order (with ``only``: the
+    ballots of those sessions alone, the others' left out)."""
+    by_session: dict[int, list[EngineBallot]] = {}
+    for session in RatingSession.objects.filter(campaign=campaign, mode=SessionMode.LIVE):
+        if only is not None and session.pk not in only:
+            continue
         rows = (
             Ballot.objects.filter(session=session, is_test=False, session_unit__status=UnitStatus.CLOSED)
             .order_by("id")
             .values("sheet", "rater_group", "grade", campaign_unit_id=F("session_unit__campaign_unit_id"))
         )
-        ballots.extend(scoring.engine_ballot(session.component_id, session.pk, row) for row in rows)
-    return ballots
+        by_session[session.pk] = [scoring.engine_ballot(session.component_id, session.pk, row) for row in rows]
+    return by_session
+
+
+def live_session_ids(campaign: Campaign) -> list[int]:
+    """The campaign's live sessions in ``engine_ballots``' order."""
+    return list(RatingSession.objects.filter(campaign=campaign, mode=SessionMode.LIVE).values_list("pk", flat=True))
 
 
 def slip_batches(session: RatingSession) -> QuerySet[SlipBatch]:
@@ -307,13 +319,19 @@ def ballots_version(campaign: Campaign) -> str:
     grouped query, a row per session (counting 200,000 ballots per page view took ≈0.1 s, and
     reading 20,000 closed units ≈0.25 s).
     """
+    rows = [(session, *row) for session, row in counted_sessions(campaign).items()]
+    if not rows:
+        return "-"
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+
+
+def counted_sessions(campaign: Campaign) -> dict[int, tuple[Any, ...]]:
+    """Per live session with a closed unit: (round, status, closed units, the sum of their ids),
+    which move exactly when the session's counted ballots do (``ballots_version``)."""
     closed = (
         SessionUnit.objects.filter(session__campaign=campaign, session__mode=SessionMode.LIVE, status=UnitStatus.CLOSED)
         .values_list("session_id", "session__round", "session__status")
         .annotate(closed=Count("pk"), ids=Sum("pk"))
         .order_by("session_id")
     )
-    rows = list(closed)
-    if not rows:
-        return "-"
-    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+    return {session: tuple(row) for session, *row in closed}

@@ -30,7 +30,7 @@ from django.utils import timezone
 from kaoping.assessments import selectors as assess
 from kaoping.campaigns.models import Campaign, CampaignUnit
 from kaoping.engine import codec
-from kaoping.engine.inputs import Ballot, Inputs, ItemInput, Unit
+from kaoping.engine.inputs import Inputs, ItemInput, Unit
 from kaoping.engine.model import Scheme
 from kaoping.engine.results import CampaignResult, UnitResult
 from kaoping.engine.scoring import IndicatorMemo, score
@@ -58,7 +58,7 @@ class _State:
     units: list[CampaignUnit]
     rows: dict[int, tuple[ItemInput, ...]]
     engine_units: tuple[Unit, ...]
-    ballots: tuple[Ballot, ...]
+    ballots: inputs.CountedBallots
     memo: IndicatorMemo
     result: CampaignResult
     computed_at: datetime
@@ -133,7 +133,9 @@ def _compute(
         # the changed units' item rows are read again, and the ballots when their fingerprint moved
         # (the engine then aggregates the ratings again; every unit's item outcome is reused).
         memo, units, engine_units = previous.memo, previous.units, previous.engine_units
-        ballots = previous.ballots if previous.version.ballots == version.ballots else inputs.ballots_of(campaign)
+        ballots = previous.ballots
+        if previous.version.ballots != version.ballots:
+            ballots = inputs.counted_ballots(campaign, previous.ballots)  # the sessions that moved
         rows = dict(previous.rows)
         fresh = inputs.item_inputs(campaign, scheme, [u for u in units if u.pk in changed])
         rows.update({pk: fresh.get(pk, ()) for pk in changed if pk in rows})
@@ -141,12 +143,12 @@ def _compute(
         # every input is a new object: comparing them all would cost what scoring them costs
         memo, units, changed = IndicatorMemo(), inputs.load_units(campaign), None
         rows = inputs.item_inputs(campaign, scheme, units)
-        engine_units, ballots = inputs.engine_units(units), inputs.ballots_of(campaign)
+        engine_units, ballots = inputs.engine_units(units), inputs.counted_ballots(campaign)
     engine_inputs = Inputs(
         units=engine_units,
         # each unit's tuple as kept: an unchanged unit's is the previous run's very object
         unit_items={inputs.unit_key(pk): items for pk, items in rows.items()},
-        ballots=ballots,
+        ballots=ballots.ballots,
         imported=inputs.imported_of(campaign),
     )
     report(0, 0, "计算得分")

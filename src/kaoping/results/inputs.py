@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain
 from types import MappingProxyType
 from typing import Any
 
@@ -29,7 +31,7 @@ from kaoping.engine.inputs import Ballot, ImportedScore, Inputs, ItemInput, Unit
 from kaoping.engine.model import Scheme
 from kaoping.engine.sources import source_key, source_of
 from kaoping.external.selectors import engine_imported_scores
-from kaoping.ratings.selectors import engine_ballots
+from kaoping.ratings.selectors import counted_sessions, engine_ballots, engine_ballots_by_session, live_session_ids
 
 # Reloading more units than this one by one is slower than reloading everything.
 INCREMENTAL_MAX_UNITS = 400
@@ -63,6 +65,32 @@ def build_inputs(campaign: Campaign, scheme: Scheme, *, ballots: tuple[Ballot, .
 def ballots_of(campaign: Campaign) -> tuple[Ballot, ...]:
     """Live-rating ballots of closed units."""
     return tuple(engine_ballots(campaign))
+
+
+@dataclass(frozen=True, slots=True)
+class CountedBallots:
+    """The live-rating ballots the engine counts, kept per session with the fingerprint of each
+    session they were read at (``ratings.selectors.counted_sessions``)."""
+
+    sessions: Mapping[int, tuple[Any, ...]]
+    by_session: Mapping[int, tuple[Ballot, ...]]
+    ballots: tuple[Ballot, ...]  # every session's, in ``engine_ballots``' order
+
+
+def counted_ballots(campaign: Campaign, previous: CountedBallots | None = None) -> CountedBallots:
+    """``ballots_of``, read again only for the sessions whose fingerprint moved since ``previous``:
+    during a live rating one session's units close one after another while the others' ballots
+    stay as they were. The fingerprints are read before the ballots, so ballots are never older
+    than the fingerprint kept with them (a newer one is read again next time)."""
+    fingerprints = counted_sessions(campaign)
+    order = live_session_ids(campaign)
+    kept: Mapping[int, tuple[Ballot, ...]] = {} if previous is None else previous.by_session
+    stale = {
+        pk for pk in order if pk not in kept or previous is None or previous.sessions.get(pk) != fingerprints.get(pk)
+    }
+    fresh = engine_ballots_by_session(campaign, only=stale) if stale else {}
+    by_session = {pk: tuple(fresh.get(pk, ())) if pk in stale else kept[pk] for pk in order}
+    return CountedBallots(fingerprints, by_session, tuple(chain.from_iterable(by_session.values())))
 
 
 def imported_of(campaign: Campaign) -> tuple[ImportedScore, ...]:
