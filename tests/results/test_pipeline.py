@@ -185,6 +185,21 @@ def test_a_rating_units_close_reloads_the_ballots_alone_and_stores_the_full_resu
     assert closed.result.unit(open_unit) != before.result.unit(open_unit)
 
 
+def test_a_live_ratings_close_asks_for_a_recompute_and_its_other_events_do_not(
+    campaign: Any, live_rating: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[int] = []
+    monkeypatch.setattr(services, "request_after_commit", asked.append)
+    ((rater, token),) = issue(live_rating, [("甲", "leaders", None)])
+    units = open_all(live_rating)
+    assert submit(rater, token, units[0], "良好").status == 201
+    assert asked == []  # slips, opened units and ballots of open units change no standings
+    rating_services.unit_close(session=live_rating, session_unit=units[0])
+    assert asked == [campaign.pk]
+    rating_services.session_close(session=live_rating)
+    assert asked == [campaign.pk, campaign.pk]
+
+
 def test_an_event_not_attributable_to_a_unit_reloads_everything(scored: Any, unit_a: Any) -> None:
     compute.recompute(scored)
     audit_record(chain=f"campaign:{scored.pk}", action="phase", object_type="campaign", object_id=scored.pk)

@@ -48,6 +48,9 @@ class UnitStatus(models.TextChoices):
     CLOSED = "closed", _("已关闭")
 
 
+RATING_SESSION_CHAIN = "rating-session:"  # the audit chain of a session: this and its pk
+
+
 class RatingSession(models.Model):
     """One live-rating meeting for one rating component of a campaign's scheme."""
 
@@ -82,7 +85,7 @@ class RatingSession(models.Model):
 
     @property
     def chain(self) -> str:
-        return f"rating-session:{self.pk}"
+        return f"{RATING_SESSION_CHAIN}{self.pk}"
 
     @property
     def is_test(self) -> bool:

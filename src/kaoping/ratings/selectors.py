@@ -20,6 +20,7 @@ from kaoping.engine.inputs import Ballot as EngineBallot
 from kaoping.ratings import keys, scoring, tokens
 from kaoping.ratings.errors import RatingError
 from kaoping.ratings.models import (
+    RATING_SESSION_CHAIN,
     Ballot,
     RaterCredential,
     RatingSession,
@@ -323,6 +324,21 @@ def ballots_version(campaign: Campaign) -> str:
     if not rows:
         return "-"
     return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+
+
+# Audited events of a rating session after which the ballots the standings count may differ.
+COUNTED_BALLOT_ACTIONS = frozenset({"rating_unit_closed", "rating_session_closed", "rating_went_live"})
+
+
+def campaign_of_counted_ballots_event(chain: str, action: str) -> int | None:
+    """The campaign whose counted ballots an audit event may have moved (a live session's unit or
+    the session closed, a session went live), or None for any other event."""
+    session = chain.removeprefix(RATING_SESSION_CHAIN)
+    if session == chain or action not in COUNTED_BALLOT_ACTIONS or not session.isdigit():
+        return None
+    live = RatingSession.objects.filter(pk=int(session), mode=SessionMode.LIVE)
+    campaign: int | None = live.values_list("campaign_id", flat=True).first()
+    return campaign
 
 
 def counted_sessions(campaign: Campaign) -> dict[int, tuple[Any, ...]]:

@@ -18,7 +18,8 @@ class ResultsConfig(AppConfig):
 
 
 def _campaign_changed(sender: object, instance: object, created: bool, **kwargs: object) -> None:
-    """Every change to a campaign's data leaves an audit event on its chain: recompute after it."""
+    """Every change to a campaign's data leaves an audit event on its chain, and a live rating's
+    closes one on its session's chain: recompute after it."""
     chain = getattr(instance, "chain", "")
     if created and chain.startswith("campaign:"):
         from kaoping.results.services import request_after_commit
@@ -30,6 +31,16 @@ def _campaign_changed(sender: object, instance: object, created: bool, **kwargs:
 
             for following in Campaign.objects.filter(previous_id=campaign).values_list("pk", flat=True):
                 request_after_commit(following)
+    elif created:
+        # A live rating's unit closing moves the ballots the standings count (on the session's own
+        # chain): recompute now rather than when someone next opens the standings.
+        from kaoping.ratings.selectors import campaign_of_counted_ballots_event
+
+        rated = campaign_of_counted_ballots_event(chain, getattr(instance, "action", ""))
+        if rated is not None:
+            from kaoping.results.services import request_after_commit
+
+            request_after_commit(rated)
 
 
 # Records of a campaign that the rules of the next year's campaign read (``engine.sources``).
