@@ -4,18 +4,18 @@ values that 2,000,000 items repeat shared rather than copied."""
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from tests.assessments.conftest import fill_unit
-from tests.ratings.conftest import issue, rating_scheme, submit
+from tests.ratings.conftest import issue, submit
 from tests.ratings.test_services import open_all
 
 from kaoping.assessments import services as assess_services
 from kaoping.assessments.models import DepartmentScore, SelfAssessment
 from kaoping.assessments.selectors import item_ref, scheme_for
-from kaoping.campaigns.models import SchemeVersion
 from kaoping.engine import stored
 from kaoping.ratings import services as rating_services
 from kaoping.ratings.models import SessionUnit, UnitStatus
@@ -138,15 +138,11 @@ def test_a_recompute_loads_and_scores_with_the_collector_paused_and_restores_it(
 
 
 @pytest.fixture
-def two_meetings(campaign: Any, organizer: Any) -> tuple[Any, Any]:
-    """Two live rating sessions over the campaign's units (a rating component in its scheme)."""
-    SchemeVersion.objects.create(campaign=campaign, number=2, data=rating_scheme(), source_name="rating.yaml")
-    sessions = []
-    for name in ("述职测评(上午)", "述职测评(下午)"):
-        session = rating_services.session_create(campaign=campaign, actor=organizer, name=name, component_id="lide")
-        rating_services.session_go_live(session=session)
+def two_meetings(live_session: Callable[[str], Any]) -> tuple[Any, Any]:
+    """Two live rating sessions over the campaign's units, each unit opened."""
+    sessions = [live_session(name) for name in ("述职测评(上午)", "述职测评(下午)")]
+    for session in sessions:
         open_all(session)
-        sessions.append(session)
     return sessions[0], sessions[1]
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.assessments.conftest import fill_unit
-from tests.ratings.conftest import issue, rating_scheme, submit
+from tests.ratings.conftest import issue, submit
 from tests.ratings.test_services import open_all
 
 from kaoping.assessments import services as assess_services
@@ -24,7 +24,6 @@ from kaoping.assessments.models import ReviewScore, SelfAssessment
 from kaoping.assessments.selectors import item_ref
 from kaoping.audit.models import AuditEvent
 from kaoping.audit.services import audit_record
-from kaoping.campaigns.models import SchemeVersion
 from kaoping.engine import codec
 from kaoping.jobs.models import Job
 from kaoping.ratings import services as rating_services
@@ -146,14 +145,9 @@ def test_a_change_reloads_and_stores_only_the_unit_it_names(
 
 
 @pytest.fixture
-def live_rating(campaign: Any, organizer: Any) -> Any:
-    """The campaign's scheme with a live-rating component, and a live session over its units."""
-    SchemeVersion.objects.create(campaign=campaign, number=2, data=rating_scheme(), source_name="rating.yaml")
-    session = rating_services.session_create(
-        campaign=campaign, actor=organizer, name="立德树人述职测评会", component_id="lide"
-    )
-    rating_services.session_go_live(session=session)
-    return session
+def live_rating(live_session: Callable[[str], Any]) -> Any:
+    """A live rating session over the campaign's units."""
+    return live_session("立德树人述职测评会")
 
 
 def test_a_rating_units_close_reloads_the_ballots_alone_and_stores_the_full_result(

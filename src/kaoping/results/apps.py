@@ -20,10 +20,12 @@ class ResultsConfig(AppConfig):
 def _campaign_changed(sender: object, instance: object, created: bool, **kwargs: object) -> None:
     """Every change to a campaign's data leaves an audit event on its chain, and a live rating's
     closes one on its session's chain: recompute after it."""
-    chain = getattr(instance, "chain", "")
-    if created and chain.startswith("campaign:"):
-        from kaoping.results.services import request_after_commit
+    if not created:
+        return
+    from kaoping.results.services import request_after_commit
 
+    chain = getattr(instance, "chain", "")
+    if chain.startswith("campaign:"):
         campaign = int(chain.partition(":")[2])
         request_after_commit(campaign)
         if getattr(instance, "object_type", "") in _READ_BY_NEXT_YEAR:
@@ -31,15 +33,13 @@ def _campaign_changed(sender: object, instance: object, created: bool, **kwargs:
 
             for following in Campaign.objects.filter(previous_id=campaign).values_list("pk", flat=True):
                 request_after_commit(following)
-    elif created:
+    else:
         # A live rating's unit closing moves the ballots the standings count (on the session's own
         # chain): recompute now rather than when someone next opens the standings.
         from kaoping.ratings.selectors import campaign_of_counted_ballots_event
 
         rated = campaign_of_counted_ballots_event(chain, getattr(instance, "action", ""))
         if rated is not None:
-            from kaoping.results.services import request_after_commit
-
             request_after_commit(rated)
 
 

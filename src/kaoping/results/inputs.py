@@ -84,10 +84,9 @@ def counted_ballots(campaign: Campaign, previous: CountedBallots | None = None) 
     than the fingerprint kept with them (a newer one is read again next time)."""
     fingerprints = counted_sessions(campaign)
     order = live_session_ids(campaign)
-    kept: Mapping[int, tuple[Ballot, ...]] = {} if previous is None else previous.by_session
-    stale = {
-        pk for pk in order if pk not in kept or previous is None or previous.sessions.get(pk) != fingerprints.get(pk)
-    }
+    kept = previous.by_session if previous is not None else {}
+    kept_at = previous.sessions if previous is not None else {}
+    stale = {pk for pk in order if pk not in kept or kept_at.get(pk) != fingerprints.get(pk)}
     fresh = engine_ballots_by_session(campaign, only=stale) if stale else {}
     by_session = {pk: tuple(fresh.get(pk, ())) if pk in stale else kept[pk] for pk in order}
     return CountedBallots(fingerprints, by_session, tuple(chain.from_iterable(by_session.values())))
