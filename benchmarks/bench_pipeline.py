@@ -336,11 +336,12 @@ class Parts:
         from kaoping.engine import codec
         from kaoping.results import compute, inputs
 
-        self.times: dict[str, float] = {"load": 0.0, "engine": 0.0, "encode": 0.0}
+        self.times: dict[str, float] = {"load": 0.0, "engine": 0.0, "encode": 0.0, "freeze": 0.0}
         self._undo: list[tuple[Any, str, Any]] = []
-        for name in ("load_units", "item_inputs", "ballots_of", "imported_of", "engine_units"):
+        for name in ("load_units", "item_inputs", "counted_ballots", "imported_of", "engine_units"):
             self._wrap(inputs, name, "load")
         self._wrap(compute, "score", "engine")
+        self._wrap(compute, "_keep_from_collector", "freeze")
         self._wrap(codec, "encode_unit", "encode")
 
     def _wrap(self, module: Any, name: str, part: str) -> None:
@@ -396,7 +397,7 @@ def worker_full(campaign_pk: int, trace: bool) -> dict[str, Any]:
     finally:
         parts.undo()
     out.update({f"{k}_s": v for k, v in parts.times.items()})
-    out["store_s"] = out["total_s"] - out["load_s"] - out["engine_s"]  # encode included
+    out["store_s"] = out["total_s"] - out["load_s"] - out["engine_s"] - out["freeze_s"]  # encode included
     out["units"] = len(state.result.units)
     out["rss_before_mb"] = rss_before
     out["rss_peak_mb"] = memory_mb("VmHWM")
@@ -615,6 +616,7 @@ def report(args: Any, build_s: float, load: dict[str, Any], full: dict[str, Any]
         f"| — encode (engine.codec) | {full['encode_s']:.2f} s | | | | |",
         f"| — store (delete + insert {full['units']:,} rows + head, encode included) | "
         f"{full['store_s']:.2f} s | | | | |",
+        f"| — collect and freeze the kept state (gc.freeze) | {full['freeze_s']:.2f} s | | | | |",
         f"| After one changed score: recompute stored (same worker), median of {len(inc['times'])} | "
         f"{inc_median:.2f} s (max {max(inc['times']):.2f}) | the full run this worker did first: "
         f"{inc['first_s']:.2f} s | {inc_median / inc['first_s']:.2f}× | < 1 s | {verdict(inc_median, 1)} |",
