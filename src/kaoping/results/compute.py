@@ -9,14 +9,13 @@ Web processes never call this module's recompute: they read what it stored (resu
 Storing writes the campaign's ``StoredStandings`` and one ``StoredUnitResult`` per unit in one
 transaction, so a page sees the whole old result or the whole new one. After an incremental run
 only units whose result changed are rewritten. On PostgreSQL the rows go in with COPY (a
-province's 20,000 rows of explained trees are ≈160 MB of JSON: ``bulk_create`` spends most of its
+province's 20,000 rows of explained trees are ≈250 MB of JSON: ``bulk_create`` spends most of its
 time quoting them into array literals); elsewhere with ``bulk_create`` in batches.
 """
 
 from __future__ import annotations
 
 import gc
-import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,7 +34,7 @@ from kaoping.engine.model import Scheme
 from kaoping.engine.results import CampaignResult, UnitResult
 from kaoping.engine.scoring import IndicatorMemo, score
 from kaoping.results import inputs
-from kaoping.results.models import StoredStandings, StoredUnitResult
+from kaoping.results.models import StoredStandings, StoredUnitResult, compact_json
 from kaoping.results.versions import Version, changed_units, current_version
 
 # A change touching more units than this reloads everything (one query per table either way).
@@ -257,9 +256,8 @@ def _copy_rows(
     report: Report,
 ) -> None:
     """The rows ``_row`` would make, written with COPY (PostgreSQL). ``total`` goes through the
-    field's own preparation, as bulk_create does; ``data`` is the same JSON (jsonb keeps no spacing)."""
+    field's own preparation, as bulk_create does; ``data`` and ``head`` the field's compact JSON text."""
     total_field = StoredUnitResult._meta.get_field("total")
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     statement = f"COPY {StoredUnitResult._meta.db_table} ({', '.join(_COPY_COLUMNS)}) FROM STDIN"
     count = len(entries)
     # One COPY per batch: the progress report between them writes to the job row on this same
@@ -278,8 +276,8 @@ def _copy_rows(
                         unit.organization.name,
                         result.rank,
                         total_field.get_db_prep_save(result.total, connection),
-                        dumps(data),
-                        dumps(head),
+                        compact_json(data),
+                        compact_json(head),
                     )
                 )
         report(min(start + STORE_BATCH * 4, count), count, "保存结果")
