@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from tests.assessments.conftest import fill_unit
 from tests.ratings.conftest import issue, submit
 from tests.ratings.test_services import open_all
@@ -118,6 +120,19 @@ def test_shared_columns_share_equal_values_and_keep_zero_and_missing_as_stored(
     assert str(by_key[(unit_a.pk, "1.2")][2]) == "2.5000"
     assert by_key[(unit_a.pk, "1.2")][2] is by_key[(unit_b.pk, "1.2")][2]
     assert by_key[(unit_a.pk, "2")][3] is by_key[(unit_b.pk, "2")][3] == "说明"
+
+
+def test_rows_come_without_a_server_side_cursor_and_an_empty_filter_reads_nothing(
+    both_submitted: Any, unit_a: Any, unit_b: Any
+) -> None:
+    """On PostgreSQL the rows are streamed: Django's chunked fetch would declare a cursor (WITH HOLD
+    outside a transaction, which makes the server set the whole result aside before the first row)."""
+    with CaptureQueriesContext(connection) as queries:
+        loaded = _loaded(both_submitted, [unit_a, unit_b])
+        nothing = list(inputs._value_rows(SelfAssessment.objects.filter(unit_id__in=[]), "unit_id", shared=(0,)))
+    assert not [q["sql"] for q in queries.captured_queries if q["sql"].startswith("DECLARE")]
+    assert str(loaded[str(unit_b.pk)]["1.2"].self_score) == "2.5000"
+    assert nothing == []
 
 
 def test_a_recompute_loads_and_scores_with_the_collector_paused_and_restores_it(

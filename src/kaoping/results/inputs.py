@@ -9,14 +9,14 @@ from the ratings app and scores assessed elsewhere (折算 components) from the 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import chain
+from itertools import batched, chain
 from types import MappingProxyType
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connections
 from django.db.models import DecimalField, JSONField, QuerySet, TextField, Value
 from django.db.models.functions import Cast, NullIf
@@ -258,38 +258,96 @@ def _value_rows(queryset: QuerySet[Any], *fields: str, shared: Sequence[int] = (
     queryset, fields, as_text = _decimals_as_text(queryset, fields, shared, connection.vendor)
     query = queryset.values_list(*fields).query
     compiler = query.get_compiler(using=queryset.db)
-    results = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=50_000)
-    if results is None:
-        return
+    results = _fetched(compiler, connection)
     columns = [s[0] for s in compiler.select[0 : compiler.col_count]]
     converters = [
         (pos, _memoized(convs, expression, connection))
         for pos, (convs, expression) in compiler.get_converters(columns).items()
     ]
     if not converters and not shared:  # nothing to do (PostgreSQL: ids, text and numerics come ready)
-        for chunk in results:
-            yield from chunk
+        yield from results
+        return
+    if not converters:
+        yield from _shared_by_column(results, shared, as_text)
         return
     # inline rather than a function per value: this loop runs 14,000,000 times at province scale
     kept: list[tuple[int, dict[Any, Any]]] = [(pos, {}) for pos in shared if pos not in as_text]
     texts: list[tuple[int, dict[str, Decimal]]] = [(pos, {}) for pos in shared if pos in as_text]
-    for chunk in results:
-        for raw in chunk:
-            row = list(raw)
-            for pos, convert in converters:
-                row[pos] = convert(row[pos])
-            for pos, seen in kept:
-                value = row[pos]
-                if value:  # zero left as it came: -0 equals 0 but is written differently
-                    row[pos] = seen.setdefault(value, value)
-            for pos, made in texts:
-                text = row[pos]
-                if text is not None:
-                    number = made.get(text)
-                    if number is None:
-                        number = made[text] = Decimal(text)
-                    row[pos] = number
-            yield row
+    for raw in results:
+        row = list(raw)
+        for pos, convert in converters:
+            row[pos] = convert(row[pos])
+        for pos, seen in kept:
+            value = row[pos]
+            if value:  # zero left as it came: -0 equals 0 but is written differently
+                row[pos] = seen.setdefault(value, value)
+        for pos, made in texts:
+            text = row[pos]
+            if text is not None:
+                number = made.get(text)
+                if number is None:
+                    number = made[text] = Decimal(text)
+                row[pos] = number
+        yield row
+
+
+def _shared_by_column(
+    rows: Iterator[Sequence[Any]], shared: Sequence[int], as_text: set[int]
+) -> Iterator[Sequence[Any]]:
+    """``_value_rows``' sharing where nothing needs converting (PostgreSQL), a chunk of rows at a
+    time and column by column: ``map`` over a column runs in C, where the row loop ran Python code
+    for each of 14,000,000 values at province scale. No decimal column is shared by value here
+    (those are read as text), so equal values are written alike."""
+    by_value: dict[int, dict[Any, Any]] = {pos: {} for pos in shared if pos not in as_text}
+    decimals = {pos: _DecimalOfText() for pos in shared if pos in as_text}
+    for chunk in batched(rows, STREAM_ROWS):
+        columns: list[Iterable[Any]] = list(zip(*chunk, strict=True))
+        for pos, seen in by_value.items():
+            columns[pos] = map(seen.setdefault, columns[pos], columns[pos])
+        for pos, made in decimals.items():
+            columns[pos] = map(made.__getitem__, columns[pos])
+        yield from zip(*columns, strict=True)
+
+
+class _DecimalOfText(dict[str | None, Decimal | None]):
+    """A decimal column's text → its Decimal, each distinct text made once (None stays None)."""
+
+    def __missing__(self, text: str | None) -> Decimal | None:
+        number = self[text] = None if text is None else Decimal(text)
+        return number
+
+
+# Rows PostgreSQL streams at a time (libpq's chunked mode): small enough that a chunk is converted
+# while the server produces the next one.
+STREAM_ROWS = 5_000
+
+
+def _fetched(compiler: Any, connection: Any) -> Iterator[Sequence[Any]]:
+    """The compiled query's rows (compiled now, so that the compiler knows its columns). On
+    PostgreSQL they are streamed (``Cursor.stream``): the server sends rows as it makes them and
+    the worker converts each chunk meanwhile, on the machine's other core. Django's chunked fetch
+    declares a cursor ``WITH HOLD`` outside a transaction, which makes the server write the whole
+    result aside before the first row comes: 2,000,000 self-assessment rows took 3.3 s that way
+    and 1.5 s streamed. Elsewhere, Django's chunked fetch."""
+    if connection.vendor == "postgresql" and _streams_in_chunks():
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return iter(())
+        return _streamed(connection, sql, params)
+    return chain.from_iterable(compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=50_000) or ())
+
+
+def _streamed(connection: Any, sql: str, params: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    # the driver's cursor itself (Django's wrapper has no stream): its errors raised as Django's
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        yield from cursor.cursor.stream(sql, params, size=STREAM_ROWS)
+
+
+def _streams_in_chunks() -> bool:
+    from psycopg import capabilities  # PostgreSQL only: the driver's libpq is 17 or newer
+
+    return capabilities.has_stream_chunked()
 
 
 def _decimals_as_text(
