@@ -14,7 +14,7 @@ from kaoping.engine.inputs import Ballot as EngineBallot
 from kaoping.engine.inputs import Unit
 from kaoping.engine.model import Component, RatingSpec, Scheme
 from kaoping.engine.rating import aggregate, check_sheet
-from kaoping.engine.results import RatingResult
+from kaoping.engine.results import RatingResult, slot_constructor
 
 
 @lru_cache(maxsize=64)
@@ -88,16 +88,43 @@ def engine_unit(session_unit: Any) -> Unit:
     return Unit(id=str(campaign_unit.pk), name=campaign_unit.organization.name, category=campaign_unit.category)
 
 
-def engine_ballot(component_id: str, session_pk: int, row: Mapping[str, Any]) -> EngineBallot:
-    """One stored ballot as the engine sees it; the sheet hash stands in for the rater."""
-    return EngineBallot(
-        component_id=component_id,
-        rater_id=f"S{session_pk}-{row['sheet'][:12]}",
-        rater_group=row["rater_group"],
-        target_unit=str(row["campaign_unit_id"]),
-        grade=row["grade"],
-        sheet=f"{session_pk}:{row['sheet']}",
+# one per counted ballot (200,000 at province scale): the unrolled constructor
+_new_engine_ballot = slot_constructor(
+    EngineBallot,
+    ("component_id", "rater_id", "rater_group", "target_unit", "grade", "points", "rater_unit", "sheet"),
+)
+
+
+def _engine_ballot(
+    component_id: str, session_pk: int, sheet: str, group: str, grade: str | None, unit: str
+) -> EngineBallot:
+    # the sheet hash stands in for the rater
+    return _new_engine_ballot(
+        component_id, f"S{session_pk}-{sheet[:12]}", group, unit, grade, None, None, f"{session_pk}:{sheet}"
     )
+
+
+def engine_ballot(component_id: str, session_pk: int, row: Mapping[str, Any]) -> EngineBallot:
+    """One stored ballot as the engine sees it."""
+    unit = str(row["campaign_unit_id"])
+    return _engine_ballot(component_id, session_pk, row["sheet"], row["rater_group"], row["grade"], unit)
+
+
+def engine_ballots(
+    component_id: str, session_pk: int, rows: Iterable[tuple[str | None, str, str, int]]
+) -> list[EngineBallot]:
+    """``engine_ballot`` of each counted (sheet, rater group, grade, campaign unit id) row, each
+    unit's id made once."""
+    units: dict[int, str] = {}
+    ballots = []
+    for sheet, group, grade, unit_pk in rows:
+        if sheet is None:  # written when the unit closed, before any of its ballots counts
+            raise ValueError("已计入的选票缺少选票编号(应在该单位测评结束时写入)")
+        unit = units.get(unit_pk)
+        if unit is None:
+            unit = units[unit_pk] = str(unit_pk)
+        ballots.append(_engine_ballot(component_id, session_pk, sheet, group, grade, unit))
+    return ballots
 
 
 def result_data(result: RatingResult, *, provisional: bool) -> dict[str, Any]:

@@ -279,9 +279,9 @@ def engine_ballots_by_session(campaign: Campaign, only: Container[int] | None = 
         rows = (
             Ballot.objects.filter(session=session, is_test=False, session_unit__status=UnitStatus.CLOSED)
             .order_by("id")
-            .values("sheet", "rater_group", "grade", campaign_unit_id=F("session_unit__campaign_unit_id"))
+            .values_list("sheet", "rater_group", "grade", "session_unit__campaign_unit_id")
         )
-        by_session[session.pk] = [scoring.engine_ballot(session.component_id, session.pk, row) for row in rows]
+        by_session[session.pk] = scoring.engine_ballots(session.component_id, session.pk, rows)
     return by_session
 
 
