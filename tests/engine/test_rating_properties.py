@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -36,7 +37,7 @@ from kaoping.engine.model import (
     TrimScope,
     TrimSpec,
 )
-from kaoping.engine.rating import RatingOutcome, aggregate
+from kaoping.engine.rating import RatingOutcome, aggregate, aggregate_batches
 
 D = Decimal
 
@@ -116,6 +117,51 @@ def test_order_of_ballots_changes_nothing(spec: RatingSpec, ballots: list[Ballot
     after = aggregate(rating_component(spec), shuffled, UNITS, POLICY)
     assert essentials(after) == essentials(before)
     assert after.flags == before.flags
+
+
+@st.composite
+def session_batches(draw: st.DrawFn) -> list[list[Ballot]]:
+    """The ballots of up to three rating sessions, each with raters of its own (so no sheet spans
+    two sessions), some naming a unit outside the component."""
+    batches = []
+    for session in range(draw(st.integers(1, 3))):
+        ballots = [replace(b, rater_id=f"s{session}-{b.rater_id}") for b in draw(ballot_sets())]
+        if draw(st.booleans()):
+            ballots.append(Ballot("lide", f"s{session}-x", "leaders", "z", "好"))
+        batches.append(ballots)
+    return batches
+
+
+@settings(max_examples=150, deadline=None)
+@given(spec=rating_specs, batches=session_batches())
+def test_ballots_in_batches_give_what_all_of_them_give_at_once(spec: RatingSpec, batches: list[list[Ballot]]) -> None:
+    component = rating_component(spec)
+    batched = aggregate_batches(component, batches, UNITS, POLICY).outcome
+    at_once = aggregate(component, [ballot for batch in batches for ballot in batch], UNITS, POLICY)
+    assert essentials(batched) == essentials(at_once)
+    assert batched.flags == at_once.flags
+
+
+@settings(max_examples=150, deadline=None)
+@given(spec=rating_specs, batches=session_batches(), data=st.data())
+def test_after_one_batch_changes_only_the_units_it_names_are_scored_again_and_the_answer_is_a_fresh_ones(
+    spec: RatingSpec, batches: list[list[Ballot]], data: st.DataObject
+) -> None:
+    component = rating_component(spec)
+    first = aggregate_batches(component, batches, UNITS, POLICY)
+    changed = data.draw(st.integers(0, len(batches) - 1))
+    more = [replace(b, rater_id=f"s{changed}-late-{b.rater_id}") for b in data.draw(ballot_sets())]
+    new_batch = data.draw(st.sampled_from([batches[changed] + more, batches[changed][: len(batches[changed]) // 2]]))
+    kept = [batch for index, batch in enumerate(batches) if index != changed]
+    after = data.draw(st.sampled_from([[*kept, new_batch], kept]))  # the batch changed, or gone
+    again = aggregate_batches(component, after, UNITS, POLICY, first)
+    fresh = aggregate_batches(component, after, UNITS, POLICY)
+    assert essentials(again.outcome) == essentials(fresh.outcome)
+    assert again.outcome.flags == fresh.outcome.flags
+    named = {b.target_unit for b in batches[changed]} | {b.target_unit for b in new_batch}
+    for unit_id, result in again.outcome.results.items():
+        if unit_id not in named:
+            assert result is first.outcome.results[unit_id]
 
 
 @settings(max_examples=150, deadline=None)

@@ -198,9 +198,9 @@ def test_a_rating_aggregate_is_reused_for_the_same_ballots_object_and_recomputed
     example = Path(__file__).resolve().parents[2] / "examples" / "nanchang-2018"
     scheme = load_scheme(example / "scheme.yaml")
     inputs = load_inputs(scheme, [example / "inputs"])
-    calls: list[int] = []
-    real = rating.aggregate
-    monkeypatch.setattr(rating, "aggregate", lambda *args: calls.append(1) or real(*args))
+    calls: list[int] = []  # batches of ballots counted
+    real = rating._count_batch
+    monkeypatch.setattr(rating, "_count_batch", lambda *args: calls.append(1) or real(*args))
     rating_components = sum(1 for c in scheme.components if c.rating is not None)
     memo = IndicatorMemo()
 

@@ -83,7 +83,12 @@ class Inputs:
     ballots: tuple[Ballot, ...] = ()
     imported: tuple[ImportedScore, ...] = ()
     unit_items: Mapping[str, tuple[ItemInput, ...]] | None = None
+    # The ballots in batches that share no sheet (a rating session's), instead of ``ballots``: a
+    # caller with a memo keeps each unchanged batch's tuple, and only new batches are counted.
+    ballot_batches: tuple[tuple[Ballot, ...], ...] | None = None
 
     def __post_init__(self) -> None:
         if self.items and self.unit_items is not None:
             raise ValueError("Inputs takes items or unit_items, not both")
+        if self.ballots and self.ballot_batches is not None:
+            raise ValueError("Inputs takes ballots or ballot_batches, not both")

@@ -103,9 +103,11 @@ class IndicatorMemo:
     ``True`` and ``1`` differ). ``hits`` and ``misses`` count the last run's units. Not
     thread-safe: one run at a time per memo.
 
-    A rating component's aggregate is reused when the run gets the very same ballots object and
-    equal units (a caller that did not reload the ballots passes the tuple it passed before):
-    re-aggregating 200,000 ballots was most of a one-score recompute.
+    A rating component's aggregate is reused for equal units: a batch of ballots (``Inputs.
+    ballot_batches``, or all of ``Inputs.ballots``) that is the very same object as in the previous
+    run is not counted again, and only the units a new batch touches are scored again (a caller
+    passes each batch it did not reload as the tuple it passed before): re-aggregating 200,000
+    ballots was most of a one-score recompute, and of the recompute after a live rating's close.
     """
 
     __slots__ = ("entries", "hits", "misses", "ratings", "scheme")
@@ -113,7 +115,7 @@ class IndicatorMemo:
     def __init__(self) -> None:
         self.scheme: Scheme | None = None
         self.entries: dict[tuple[str, str], tuple[UnitItems, TreeOutcome]] = {}
-        self.ratings: dict[str, tuple[object, tuple[Unit, ...], rating.RatingOutcome]] = {}
+        self.ratings: dict[str, rating.BatchedOutcome] = {}
         self.hits = 0
         self.misses = 0
 
@@ -153,7 +155,7 @@ def score(scheme: Scheme, inputs: Inputs, *, memo: IndicatorMemo | None = None) 
     at 20,000 units); the engine never switches it."""
     _check_units(scheme, inputs.units)
     previous: dict[tuple[str, str], tuple[UnitItems, TreeOutcome]] = {}
-    previous_ratings: dict[str, tuple[object, tuple[Unit, ...], rating.RatingOutcome]] = {}
+    previous_ratings: dict[str, rating.BatchedOutcome] = {}
     if memo is not None:
         if memo.scheme is scheme:
             previous, previous_ratings = memo.entries, memo.ratings
@@ -319,20 +321,16 @@ def _aggregate(
     units: Sequence[Unit],
     inputs: Inputs,
     scheme: Scheme,
-    previous: Mapping[str, tuple[object, tuple[Unit, ...], rating.RatingOutcome]],
+    previous: Mapping[str, rating.BatchedOutcome],
     memo: IndicatorMemo | None,
 ) -> rating.RatingOutcome:
-    """The component's rating aggregate, reused from the memo for the same ballots and units."""
-    taking = tuple(units)
-    hit = previous.get(component.id)
-    if hit is not None and hit[0] is inputs.ballots and hit[1] == taking:
-        outcome = hit[2]
-    else:
-        ballots = [ballot for ballot in inputs.ballots if ballot.component_id == component.id]
-        outcome = rating.aggregate(component, ballots, units, scheme.rounding)
+    """The component's rating aggregate; with the memo, only new batches of ballots are counted
+    and only the units they touch scored again (``rating.aggregate_batches``)."""
+    batches = inputs.ballot_batches if inputs.ballot_batches is not None else (inputs.ballots,)
+    answer = rating.aggregate_batches(component, batches, units, scheme.rounding, previous.get(component.id))
     if memo is not None:
-        memo.ratings[component.id] = (inputs.ballots, taking, outcome)
-    return outcome
+        memo.ratings[component.id] = answer
+    return answer.outcome
 
 
 def _rating_raws(

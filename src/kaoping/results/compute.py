@@ -147,7 +147,8 @@ def _compute(
         units=engine_units,
         # each unit's tuple as kept: an unchanged unit's is the previous run's very object
         unit_items={inputs.unit_key(pk): items for pk, items in rows.items()},
-        ballots=ballots.ballots,
+        # per session, each unmoved session's tuple as kept: the engine counts only the moved ones
+        ballot_batches=tuple(ballots.by_session.values()),
         imported=inputs.imported_of(campaign),
     )
     report(0, 0, "计算得分")

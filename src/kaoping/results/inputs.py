@@ -339,7 +339,9 @@ def _fetched(compiler: Any, connection: Any) -> Iterator[Sequence[Any]]:
 
 
 def _streamed(connection: Any, sql: str, params: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    # the driver's cursor itself (Django's wrapper has no stream): its errors raised as Django's
+    # The driver's cursor itself (Django's wrapper has no stream), its errors raised as Django's.
+    # The connection is busy until the last row is read: a loop over these rows must not query
+    # the database (the driver would wait for its own lock). Leaving the loop early cancels the rest.
     with connection.cursor() as cursor, connection.wrap_database_errors:
         yield from cursor.cursor.stream(sql, params, size=STREAM_ROWS)
 
