@@ -164,6 +164,21 @@ def test_memo_reuses_units_whose_inputs_are_unchanged() -> None:
     assert memo.hits == 2 + 1 + 1  # u0, u2 (school: work) + u3 (county: work, relative)
 
 
+def test_a_changed_score_redoes_its_own_category_and_keeps_the_other_categorys_very_results() -> None:
+    state = _start()
+    memo = IndicatorMemo()
+    first = score(SCHEME, _inputs(state), memo=memo)
+    _apply(state, ("score", "u1", "m1", D("1.5"), False))  # u1 is a county (县区)
+    second = score(SCHEME, _inputs(state), memo=memo)
+    schools = [[u for u in run.units if u.category == "school"] for run in (first, second)]
+    assert schools[0] and all(map(operator.is_, schools[1], schools[0]))
+    assert second.unit("u1") is not first.unit("u1") and second.unit("u3") is not first.unit("u3")
+    assert repr(second) == repr(score(SCHEME, _inputs(state)))
+    _apply(state, ("same", "u0"))  # a school's equal inputs, new objects: still the same results
+    third = score(SCHEME, _inputs(state), memo=memo)
+    assert all(map(operator.is_, [u for u in third.units if u.category == "school"], schools[1]))
+
+
 def test_memo_distinguishes_equal_decimals_of_another_exponent() -> None:
     state = _start()
     memo = IndicatorMemo()

@@ -17,8 +17,11 @@ a vetoed unit gets no star. Ranks are given within each category.
 ``score(..., memo=IndicatorMemo())`` lets a caller that scores the same campaign again and again
 (the web app after each saved score) reuse a unit's indicator-tree outcome when that unit's item
 inputs are *exactly* those of the previous run with the same scheme object. Reuse is decided by
-comparing the inputs (never by being told what changed), so it is correct by construction; every
-cross-unit stage (rating, conversion, totals, grades with quotas, ranks) always runs again.
+comparing the inputs (never by being told what changed), so it is correct by construction. The
+cross-unit stages are reused the same way, from what they are made of: a rating's ballots counted
+again only in batches that changed, a conversion always done again, and a category's totals,
+grades with quotas and ranks kept when all of its units' component results are the same objects
+(see ``IndicatorMemo``).
 """
 
 from __future__ import annotations
@@ -83,6 +86,22 @@ class _UnitState:
     modifiers: set[str] = field(default_factory=set)
 
 
+# A unit's component result and what it was made of: raw score, explanation, items, rating, zeroed.
+_KeptComponent = tuple[Decimal | None, str, tuple[ItemResult, ...], RatingResult | None, bool, ComponentResult]
+
+# What a unit's result in the cross-unit stage is made of, besides the scheme and its category's
+# other units: the unit, its component results in the category's order, its modifiers and flags.
+_FinalInputs = tuple[Unit, tuple[ComponentResult, ...], frozenset[str], tuple[Flag, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Before:
+    """The memo's component and category results of the previous run (empty without one)."""
+
+    components: Mapping[tuple[str, str], _KeptComponent] = field(default_factory=dict)
+    categories: Mapping[str, tuple[tuple[_FinalInputs, ...], tuple[UnitResult, ...]]] = field(default_factory=dict)
+
+
 @dataclass(slots=True)
 class _Raw:
     """A component's result for one unit before conversion and rounding."""
@@ -108,14 +127,23 @@ class IndicatorMemo:
     run is not counted again, and only the units a new batch touches are scored again (a caller
     passes each batch it did not reload as the tuple it passed before): re-aggregating 200,000
     ballots was most of a one-score recompute, and of the recompute after a live rating's close.
+
+    A unit's component result is reused when it is made of the very same objects as before (its
+    raw score, explanation, items and rating; not after a conversion, which compares units), and a
+    category's unit results (totals, grades with quotas, ranks, stars and their reasons) when every
+    unit of the category has the same unit, the same component results, modifiers and flags as
+    before: those are all a category's results depend on, besides the scheme. A changed score then
+    redoes its own category only, and a caller comparing results finds the others by identity.
     """
 
-    __slots__ = ("entries", "hits", "misses", "ratings", "scheme")
+    __slots__ = ("categories", "components", "entries", "hits", "misses", "ratings", "scheme")
 
     def __init__(self) -> None:
         self.scheme: Scheme | None = None
         self.entries: dict[tuple[str, str], tuple[UnitItems, TreeOutcome]] = {}
         self.ratings: dict[str, rating.BatchedOutcome] = {}
+        self.components: dict[tuple[str, str], _KeptComponent] = {}
+        self.categories: dict[str, tuple[tuple[_FinalInputs, ...], tuple[UnitResult, ...]]] = {}
         self.hits = 0
         self.misses = 0
 
@@ -156,11 +184,13 @@ def score(scheme: Scheme, inputs: Inputs, *, memo: IndicatorMemo | None = None) 
     _check_units(scheme, inputs.units)
     previous: dict[tuple[str, str], tuple[UnitItems, TreeOutcome]] = {}
     previous_ratings: dict[str, rating.BatchedOutcome] = {}
+    before = _Before()
     if memo is not None:
         if memo.scheme is scheme:
             previous, previous_ratings = memo.entries, memo.ratings
+            before = _Before(memo.components, memo.categories)
         memo.scheme = scheme
-        memo.entries, memo.ratings = {}, {}
+        memo.entries, memo.ratings, memo.components, memo.categories = {}, {}, {}, {}
         memo.hits = memo.misses = 0
     trees = _compile_trees(scheme)
     states = {unit.id: _UnitState(unit) for unit in inputs.units}
@@ -182,9 +212,9 @@ def score(scheme: Scheme, inputs: Inputs, *, memo: IndicatorMemo | None = None) 
             raws = _rating_raws(units, outcome, states, campaign_flags)
         else:
             raws = _imported_raws(component, units, imported, states)
-        _finish_component(scheme, component, units, raws, imported, states)
+        _finish_component(scheme, component, units, raws, imported, states, before, memo)
 
-    unit_results = _totals_grades_ranks(scheme, list(states.values()))
+    unit_results = _totals_grades_ranks(scheme, list(states.values()), before, memo)
     return CampaignResult(
         scheme_id=scheme.id,
         scheme_name=scheme.name,
@@ -377,6 +407,8 @@ def _finish_component(
     raws: Mapping[str, _Raw],
     imported: Mapping[tuple[str, str], ImportedScore],
     states: Mapping[str, _UnitState],
+    before: _Before,
+    memo: IndicatorMemo | None,
 ) -> None:
     converted: dict[str, conversion.Converted] | None = None
     if component.conversion is not None:
@@ -385,6 +417,14 @@ def _finish_component(
     component_id, name, points = component.id, component.name, component.points
     for unit in units:
         raw = raws[unit.id]
+        made_of = (raw.raw, raw.explanation, raw.items, raw.rating, raw.zeroed)
+        if converted is None:
+            kept = before.components.get((component_id, unit.id))
+            if kept is not None and all(map(is_, kept[:5], made_of)):
+                states[unit.id].components[component_id] = kept[5]
+                if memo is not None:
+                    memo.components[(component_id, unit.id)] = kept
+                continue
         score = raw.raw
         text = raw.explanation  # may be lazy (a rating's): passed on unformatted
         if converted is not None:
@@ -396,9 +436,10 @@ def _finish_component(
             text = lazy_text(_followed_by, text, ";触发一票否决,本项目计0分")
         if score is not None and rounding is not None:
             score = rounding.apply(score)
-        states[unit.id].components[component_id] = _new_component_result(
-            component_id, name, score, points, text, raw.raw, raw.items, raw.rating
-        )
+        result = _new_component_result(component_id, name, score, points, text, raw.raw, raw.items, raw.rating)
+        states[unit.id].components[component_id] = result
+        if memo is not None and converted is None:
+            memo.components[(component_id, unit.id)] = (*made_of, result)
 
 
 _new_component_result = slot_constructor(
@@ -482,11 +523,59 @@ _new_unit_result = slot_constructor(
 )
 
 
-def _totals_grades_ranks(scheme: Scheme, states: list[_UnitState]) -> tuple[UnitResult, ...]:
-    orders = {category.id: category.components for category in scheme.categories}
+def _totals_grades_ranks(
+    scheme: Scheme, states: list[_UnitState], before: _Before, memo: IndicatorMemo | None
+) -> tuple[UnitResult, ...]:
+    """Every unit's result, category by category in the scheme's order, each by rank. A category
+    whose units' final inputs are all the same as in the memo's previous run keeps its results."""
+    members: dict[str, list[_UnitState]] = {category.id: [] for category in scheme.categories}
+    for state in states:
+        members[state.unit.category].append(state)
+    results: list[UnitResult] = []
+    for category in scheme.categories:
+        group = members[category.id]
+        finals = tuple(_final_inputs(state, category.components) for state in group)
+        kept = before.categories.get(category.id)
+        if kept is not None and _same_finals(kept[0], finals):
+            category_results = kept[1]
+        else:
+            category_results = _category_results(scheme, category.id, category.components, group)
+        if memo is not None:
+            memo.categories[category.id] = (finals, category_results)
+        results.extend(category_results)
+    return tuple(results)
+
+
+def _final_inputs(state: _UnitState, order: tuple[str, ...]) -> _FinalInputs:
+    components = state.components
+    return (
+        state.unit,
+        tuple([components[c] for c in order if c in components]),
+        frozenset(state.modifiers),
+        tuple(state.flags),
+    )
+
+
+def _same_finals(old: tuple[_FinalInputs, ...], new: tuple[_FinalInputs, ...]) -> bool:
+    if len(old) != len(new):
+        return False
+    for (unit, components, modifiers, flags), (unit2, components2, modifiers2, flags2) in zip(old, new, strict=True):
+        if unit is not unit2 and unit != unit2:
+            return False
+        if len(components) != len(components2) or not all(map(is_, components, components2)):
+            return False
+        if modifiers != modifiers2 or flags != flags2:
+            return False
+    return True
+
+
+def _category_results(
+    scheme: Scheme, category_id: str, order: tuple[str, ...], states: list[_UnitState]
+) -> tuple[UnitResult, ...]:
+    """The results of one category's units (grades with quotas and ranks are per category)."""
     total_rounding = scheme.rounding.total
-    totals = {state.unit.id: _total(state, orders[state.unit.category], total_rounding) for state in states}
-    maxima = {category.id: scheme.max_for(category.id) for category in scheme.categories}
+    totals = {state.unit.id: _total(state, order, total_rounding) for state in states}
+    maximum = scheme.max_for(category_id)
     grades: dict[str, grading.GradeOutcome] = {}
     no_modifiers: frozenset[str] = frozenset()
     if scheme.grade_bands:
@@ -495,24 +584,18 @@ def _totals_grades_ranks(scheme: Scheme, states: list[_UnitState]) -> tuple[Unit
             [
                 grading.new_grading_entry(
                     state.unit.id,
-                    state.unit.category,
+                    category_id,
                     totals[state.unit.id],
-                    maxima[state.unit.category],
+                    maximum,
                     frozenset(state.modifiers) if state.modifiers else no_modifiers,
                 )
                 for state in states
             ],
         )
-    ranks: dict[str, grading.RankOutcome] = {}
-    members: dict[str, list[_UnitState]] = {category.id: [] for category in scheme.categories}
-    for state in states:
-        members[state.unit.category].append(state)
-    for category in scheme.categories:
-        entries = [
-            grading.new_rank_entry(state.unit.id, totals[state.unit.id], _tie_keys(scheme, state))
-            for state in members[category.id]
-        ]
-        ranks.update(grading.rank_units(scheme.ranking, entries))
+    entries = [
+        grading.new_rank_entry(state.unit.id, totals[state.unit.id], _tie_keys(scheme, state)) for state in states
+    ]
+    ranks = grading.rank_units(scheme.ranking, entries)
 
     # stars: the tiers reached, best first (``grading.assign_stars``), looked up once per total
     stars: dict[Decimal, str | None] = {}
@@ -531,14 +614,13 @@ def _totals_grades_ranks(scheme: Scheme, states: list[_UnitState]) -> tuple[Unit
                 tier = grading.assign_stars(scheme, total)
                 star = stars[total] = tier.name if tier is not None else None
         components = state.components
-        order = orders[unit.category]
         results.append(
             _new_unit_result(
                 unit_id,
                 unit.name,
                 unit.category,
                 total,
-                maxima[unit.category],
+                maximum,
                 grade.grade if grade is not None else None,
                 star,
                 rank.rank if rank is not None else None,
@@ -548,16 +630,8 @@ def _totals_grades_ranks(scheme: Scheme, states: list[_UnitState]) -> tuple[Unit
                 _rank_text(rank) if rank is not None else "",
             )
         )
-    category_order = {category.id: index for index, category in enumerate(scheme.categories)}
     unit_order = {state.unit.id: index for index, state in enumerate(states)}
-    results.sort(
-        key=lambda r: (
-            category_order[r.category],
-            r.rank is None,
-            r.rank or 0,
-            unit_order[r.unit_id],
-        )
-    )
+    results.sort(key=lambda r: (r.rank is None, r.rank or 0, unit_order[r.unit_id]))
     return tuple(results)
 
 
