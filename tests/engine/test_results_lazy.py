@@ -12,6 +12,7 @@ from kaoping.engine.results import (
     UnitResult,
     lazy_text,
     rendered,
+    same_text,
     slot_constructor,
     unrendered,
 )
@@ -55,6 +56,18 @@ def test_an_unread_lazy_text_is_passed_on_without_wording_it() -> None:
     component = ComponentResult("c", "测评", D(1), D(2), passed)
     assert calls == []
     assert component.explanation == "乙 合计 2" == rendered(passed)
+
+
+def test_a_kept_lazy_text_is_the_same_text_as_the_very_text_a_field_rendered_it_into() -> None:
+    _, render = _counting()
+    kept = lazy_text(render, D(3), "丙")  # type: ignore[arg-type]
+    rating = RatingResult("u1", D(9), D(90), (), (), kept)
+    assert not same_text(kept, "丙 合计 3")  # not read yet
+    text = rating.explanation
+    assert unrendered(rating, "explanation") is text
+    assert same_text(kept, text) and same_text(text, text)
+    assert not same_text(kept, "丙 合计 3"[:-1] + "3")  # an equal text, another object
+    assert not same_text(lazy_text(render, D(3), "丙"), text)  # type: ignore[arg-type]
 
 
 def test_the_unrolled_constructor_builds_the_same_object() -> None:

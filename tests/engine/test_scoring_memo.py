@@ -280,3 +280,29 @@ def test_inputs_take_items_or_unit_items_not_both() -> None:
     item = ItemInput(unit_id="u0", item_id="m1", self_score=D(1))
     with pytest.raises(ValueError, match="not both"):
         Inputs(units=(Unit("u0", "单位u0", "county"),), items=(item,), unit_items={"u0": (item,)})
+
+
+def test_results_read_in_full_between_runs_are_still_reused_as_the_very_same_objects() -> None:
+    """Storing a result reads every text, which turns each lazy one into its text: the next run
+    must still know the kept component results (a rating's text is lazy) and categories."""
+    from pathlib import Path
+
+    from kaoping.engine import codec
+    from kaoping.formats.inputs_io import load_inputs
+    from kaoping.formats.scheme_file import load_scheme
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "nanchang-2018"
+    scheme = load_scheme(example / "scheme.yaml")
+    inputs = load_inputs(scheme, [example / "inputs"])
+    # categories of ratings and indicators only: a conversion compares units, and is redone
+    converted = {c.id for c in scheme.components if c.conversion is not None}
+    kept = {category.id for category in scheme.categories if not converted & set(category.components)}
+    assert kept == {"county", "provincial"}
+    memo = IndicatorMemo()
+    first = score(scheme, inputs, memo=memo)
+    for unit in first.units:
+        codec.encode_unit(unit)  # as the results worker stores it
+    again = score(scheme, inputs, memo=memo)
+    pairs = [(new, old) for new, old in zip(again.units, first.units, strict=True) if old.category in kept]
+    assert pairs and all(new is old for new, old in pairs)
+    assert repr(again) == repr(score(scheme, inputs))

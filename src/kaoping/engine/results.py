@@ -115,13 +115,15 @@ class CampaignResult:
 
 
 class _Lazy:
-    """Text not formatted yet: ``render(*args)`` makes it."""
+    """Text not formatted yet: ``render(*args)`` makes it. ``text`` is what it was rendered into
+    when a field first read it (the field then holds that text instead: see ``same_text``)."""
 
-    __slots__ = ("args", "render")
+    __slots__ = ("args", "render", "text")
 
     def __init__(self, render: Callable[..., str], args: tuple[Any, ...]) -> None:
         self.render = render
         self.args = args
+        self.text: str | None = None
 
 
 def lazy_text(render: Callable[..., str], *args: Any) -> str:
@@ -143,8 +145,9 @@ class _LazyField:
             return self
         value = self.slot.__get__(instance, owner)
         if value.__class__ is _Lazy:
-            value = value.render(*value.args)
-            self.slot.__set__(instance, value)
+            value.text = text = value.render(*value.args)
+            self.slot.__set__(instance, text)
+            return text
         return value
 
     def __set__(self, instance: object, value: Any) -> None:
@@ -161,6 +164,16 @@ def rendered(value: str) -> str:
         lazy = cast(_Lazy, stored)
         return lazy.render(*lazy.args)
     return value
+
+
+def same_text(old: str, new: str) -> bool:
+    """``new`` is ``old`` itself, or the very text a lazy ``old`` became when a field first read
+    it. Reuse by identity must survive that: a result's unrendered text kept from one run is read
+    back as the rendered text in the next once anyone (storing the result) has read it."""
+    if old is new:
+        return True
+    kept: object = old
+    return kept.__class__ is _Lazy and cast(_Lazy, kept).text is new
 
 
 def unrendered(instance: object, name: str) -> str:

@@ -55,6 +55,7 @@ from kaoping.engine.results import (
     UnitResult,
     lazy_text,
     rendered,
+    same_text,
     slot_constructor,
     unrendered_reader,
 )
@@ -86,7 +87,9 @@ class _UnitState:
     modifiers: set[str] = field(default_factory=set)
 
 
-# A unit's component result and what it was made of: raw score, explanation, items, rating, zeroed.
+# What a unit's component result is made of: raw score, explanation, items, rating, zeroed.
+_MadeOf = tuple[Decimal | None, str, tuple[ItemResult, ...], RatingResult | None, bool]
+# A unit's component result and what it was made of (the same five, then the result).
 _KeptComponent = tuple[Decimal | None, str, tuple[ItemResult, ...], RatingResult | None, bool, ComponentResult]
 
 # What a unit's result in the cross-unit stage is made of, besides the scheme and its category's
@@ -417,10 +420,10 @@ def _finish_component(
     component_id, name, points = component.id, component.name, component.points
     for unit in units:
         raw = raws[unit.id]
-        made_of = (raw.raw, raw.explanation, raw.items, raw.rating, raw.zeroed)
+        made_of: _MadeOf = (raw.raw, raw.explanation, raw.items, raw.rating, raw.zeroed)
         if converted is None:
             kept = before.components.get((component_id, unit.id))
-            if kept is not None and all(map(is_, kept[:5], made_of)):
+            if kept is not None and _made_of_same(kept, made_of):
                 states[unit.id].components[component_id] = kept[5]
                 if memo is not None:
                     memo.components[(component_id, unit.id)] = kept
@@ -440,6 +443,18 @@ def _finish_component(
         states[unit.id].components[component_id] = result
         if memo is not None and converted is None:
             memo.components[(component_id, unit.id)] = (*made_of, result)
+
+
+def _made_of_same(kept: _KeptComponent, made_of: _MadeOf) -> bool:
+    """The kept component result is made of the very objects now given (its explanation may
+    have been rendered since: ``same_text``)."""
+    return (
+        kept[0] is made_of[0]
+        and same_text(kept[1], made_of[1])
+        and kept[2] is made_of[2]
+        and kept[3] is made_of[3]
+        and kept[4] is made_of[4]
+    )
 
 
 _new_component_result = slot_constructor(
