@@ -4,6 +4,7 @@ loads, scores and stores, and a province-scale state kept out of its reach after
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,7 +25,7 @@ def submitted(open_campaign: Any, unit_a: Any, reporter_a: Any) -> Any:
 
 @pytest.fixture
 def frozen_count() -> Iterator[list[int]]:
-    """The collector's frozen-object counts seen by ``_keep_from_collector``; unfreezes afterwards."""
+    """How many objects each ``_keep_from_collector`` froze; unfreezes afterwards."""
     gc.unfreeze()
     counts: list[int] = []
     yield counts
@@ -36,8 +37,9 @@ def _watch(monkeypatch: pytest.MonkeyPatch, counts: list[int], enabled: list[boo
     store = compute.store
 
     def watched_keep(state: Any) -> None:
+        before = gc.get_freeze_count()
         keep(state)
-        counts.append(gc.get_freeze_count())
+        counts.append(gc.get_freeze_count() - before)
 
     def watched_store(*args: Any, **kwargs: Any) -> None:
         enabled.append(gc.isenabled())
@@ -76,3 +78,25 @@ def test_a_small_campaigns_state_is_left_to_the_collector(
     compute.recompute(submitted)
     assert frozen_count == [0]
     assert gc.isenabled()
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_garbage_left_before_a_full_load_is_collected_not_frozen_with_the_state(
+    submitted: Any, frozen_count: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(compute, "KEEP_FROM_COLLECTOR_ITEMS", 1)
+    _watch(monkeypatch, frozen_count, [])
+    compute.forget_states()
+    gc.disable()  # the cycle below stays garbage until someone collects it
+    try:
+        cycle = weakref.ref(_Cycle())
+        assert cycle() is not None
+        state = compute.recompute(submitted)
+    finally:
+        gc.enable()
+    assert state.changed is None and frozen_count[-1] > 0
+    assert cycle() is None
