@@ -616,7 +616,8 @@ def report(args: Any, build_s: float, load: dict[str, Any], full: dict[str, Any]
         f"| — encode (engine.codec) | {full['encode_s']:.2f} s | | | | |",
         f"| — store (delete + insert {full['units']:,} rows + head, encode included) | "
         f"{full['store_s']:.2f} s | | | | |",
-        f"| — freeze the kept state (gc.freeze; garbage is collected before the load) | {full['freeze_s']:.2f} s | | | | |",
+        f"| — freeze the kept state (gc.freeze; garbage is collected before the load) | "
+        f"{full['freeze_s']:.2f} s | | | | |",
         f"| After one changed score: recompute stored (same worker), median of {len(inc['times'])} | "
         f"{inc_median:.2f} s (max {max(inc['times']):.2f}) | the full run this worker did first: "
         f"{inc['first_s']:.2f} s | {inc_median / inc['first_s']:.2f}× | < 1 s | {verdict(inc_median, 1)} |",
