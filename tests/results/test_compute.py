@@ -37,6 +37,7 @@ def _watch(monkeypatch: pytest.MonkeyPatch, counts: list[int], enabled: list[boo
     store = compute.store
 
     def watched_keep(state: Any) -> None:
+        enabled.append(gc.isenabled())
         before = gc.get_freeze_count()
         keep(state)
         counts.append(gc.get_freeze_count() - before)
@@ -65,7 +66,7 @@ def test_a_large_state_is_frozen_after_a_full_load_and_not_again_after_an_increm
     assess_services.review_save(unit=unit_a, item=item, actor=reviewer, version=0, score="1", reason="核减")
     state = compute.recompute(submitted)  # also run by the inline task of the save
     assert state.changed is not None and frozen_count[-1] == 0  # incremental: left to the collector
-    assert enabled and not any(enabled)  # stored with the collector paused
+    assert enabled and not any(enabled)  # stored and frozen with the collector paused
     assert gc.isenabled()
 
 

@@ -98,7 +98,8 @@ def recompute(campaign: Campaign, report: Report = _silent) -> _State:
         while len(_STATES) > _MAX_STATES:
             _STATES.pop(next(iter(_STATES)))
         store(campaign, state, previous, report)
-    _keep_from_collector(state)
+        # before the collector is on again: its first pass would walk the whole new state
+        _keep_from_collector(state)
     return state
 
 
@@ -111,7 +112,9 @@ def _keep_from_collector(state: _State) -> None:
     out of the cyclic collector's reach (``gc.freeze``). Otherwise the collector, paused while the
     state was built, walks all of it on its next passes, during the following runs: a changed
     score's recompute at 20,000 units took 1.2–2.8 s instead of 0.9 s. Frozen objects are still
-    freed when the state is replaced (by their reference counts).
+    freed when the state is replaced (by their reference counts). Called while the collector is
+    still paused: the objects a run made are all in its youngest generation, and the first
+    allocation after ``gc.enable()`` would start a pass over all of them (1.2 s at 20,000 units).
 
     Garbage is collected before a full load (``recompute``), while little is alive outside the
     frozen states, rather than here: a collection now walks the whole new state for nothing (1.4 s
