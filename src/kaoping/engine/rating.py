@@ -555,15 +555,17 @@ def aggregate_batches(
     200,000 ballots, counting them all again was most of the recompute after each close. A unit's
     result does not depend on the order of its votes, so the answer is ``aggregate``'s."""
     units = tuple(units)
-    reuse = (
-        previous is not None
+    kept = (
+        previous
+        if previous is not None
         and previous.engine.component is component
         and previous.engine.rounding is rounding
         and previous.units == units
+        else None
     )
-    engine = previous.engine if reuse and previous is not None else _Aggregator(component, rounding)
+    engine = kept.engine if kept is not None else _Aggregator(component, rounding)
     labels = {unit.id: unit.name for unit in units}
-    before = {id(batch): (batch, count) for batch, count in previous.counted} if reuse and previous else {}
+    before = {id(batch): (batch, count) for batch, count in kept.counted} if kept is not None else {}
     counted: list[tuple[Sequence[Ballot], _BatchCount]] = []
     rescored: set[str] = set()
     for batch in batches:
@@ -574,8 +576,8 @@ def aggregate_batches(
         counted.append(batch_and_count)
     for _batch, gone in before.values():
         rescored.update(gone.tallies)
-    if reuse and previous is not None:
-        results = dict(previous.outcome.results)
+    if kept is not None:
+        results = dict(kept.outcome.results)
         to_score = [unit for unit in units if unit.id in rescored]
     else:
         results, to_score = {}, list(units)

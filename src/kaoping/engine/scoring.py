@@ -89,8 +89,8 @@ class _UnitState:
 
 # What a unit's component result is made of: raw score, explanation, items, rating, zeroed.
 _MadeOf = tuple[Decimal | None, str, tuple[ItemResult, ...], RatingResult | None, bool]
-# A unit's component result and what it was made of (the same five, then the result).
-_KeptComponent = tuple[Decimal | None, str, tuple[ItemResult, ...], RatingResult | None, bool, ComponentResult]
+# A unit's component result and what it was made of.
+_KeptComponent = tuple[_MadeOf, ComponentResult]
 
 # What a unit's result in the cross-unit stage is made of, besides the scheme and its category's
 # other units: the unit, its component results in the category's order, its modifiers and flags.
@@ -423,8 +423,8 @@ def _finish_component(
         made_of: _MadeOf = (raw.raw, raw.explanation, raw.items, raw.rating, raw.zeroed)
         if converted is None:
             kept = before.components.get((component_id, unit.id))
-            if kept is not None and _made_of_same(kept, made_of):
-                states[unit.id].components[component_id] = kept[5]
+            if kept is not None and _made_of_same(kept[0], made_of):
+                states[unit.id].components[component_id] = kept[1]
                 if memo is not None:
                     memo.components[(component_id, unit.id)] = kept
                 continue
@@ -442,12 +442,12 @@ def _finish_component(
         result = _new_component_result(component_id, name, score, points, text, raw.raw, raw.items, raw.rating)
         states[unit.id].components[component_id] = result
         if memo is not None and converted is None:
-            memo.components[(component_id, unit.id)] = (*made_of, result)
+            memo.components[(component_id, unit.id)] = (made_of, result)
 
 
-def _made_of_same(kept: _KeptComponent, made_of: _MadeOf) -> bool:
-    """The kept component result is made of the very objects now given (its explanation may
-    have been rendered since: ``same_text``)."""
+def _made_of_same(kept: _MadeOf, made_of: _MadeOf) -> bool:
+    """A kept component result's parts are the very objects now given (its explanation may have
+    been rendered since: ``same_text``)."""
     return (
         kept[0] is made_of[0]
         and same_text(kept[1], made_of[1])
