@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from django.urls import reverse
 from tests.assessments.conftest import PDF_BYTES, fill_unit
 
@@ -194,3 +195,23 @@ def test_only_the_organizer_records_recusals(client_for, organizer, reviewer, un
         client_for(reviewer).get(reverse("assessments:review_unit", args=[unit_a.campaign_id, unit_a.pk])).status_code
         == 404
     )
+
+
+def test_submitted_unit_is_told_to_ask_the_reviewers_for_a_return(client_for, reporter_a, submitted_a):
+    response = client_for(reporter_a).get(
+        reverse("assessments:unit_overview", args=[submitted_a.campaign_id, submitted_a.pk])
+    )
+    body = response.content.decode()
+    assert "本单位自评“已提交”,不能再修改。如需修改,请联系审核人员退回。" in body
+
+
+def test_locked_unit_is_not_told_to_ask_for_a_return_that_cannot_be_made(client_for, reporter_a, reviewer, submitted_a):
+    services.submission_lock(unit=submitted_a, actor=reviewer)
+    response = client_for(reporter_a).get(
+        reverse("assessments:unit_overview", args=[submitted_a.campaign_id, submitted_a.pk])
+    )
+    body = response.content.decode()
+    assert "自评已审核锁定,不能再修改,也不能再退回修改。" in body
+    assert "请联系审核人员退回" not in body
+    with pytest.raises(services.Closed):  # the service agrees: a locked self-assessment has no return
+        services.submission_return(unit=submitted_a, actor=reviewer, reason="再改一下")

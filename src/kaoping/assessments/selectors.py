@@ -233,8 +233,11 @@ def self_assessment_closed_reason(campaign: Campaign, submission: Submission) ->
 
     if is_archived(campaign):
         return archived_message()
+    if submission.status == SubmissionStatus.LOCKED:
+        # a locked self-assessment cannot be returned (services.submission_return): no return to ask for
+        return _("自评已审核锁定,不能再修改,也不能再退回修改。")
     if submission.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
-        return _("自评已提交(%(status)s),不能再修改。如需修改,请联系审核人员退回。") % {
+        return _("本单位自评“%(status)s”,不能再修改。如需修改,请联系审核人员退回。") % {
             "status": submission.get_status_display()
         }
     returned = submission.status == SubmissionStatus.RETURNED
