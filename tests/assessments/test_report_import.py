@@ -182,7 +182,7 @@ def test_submitted_self_assessment_is_not_changed(world, client_for):
     Submission.objects.update_or_create(unit=world.unit, defaults={"status": SubmissionStatus.SUBMITTED})
     client = client_for(world.reporter)
     page = upload(client, world.unit, SEED_004.read_bytes())
-    assert page.status_code == 422 and "自评已提交" in page.content.decode()
+    assert page.status_code == 422 and "本单位自评“已提交”,不能再修改" in page.content.decode()
     assert "上传并预览" not in page.content.decode()
 
 

@@ -188,6 +188,7 @@ def test_a_reporter_completes_the_self_assessment_with_the_keyboard_alone(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "自评已提交" in page.inner_text("main")
+    assert "本单位自评“已提交”,不能再修改。如需修改,请联系审核人员退回。" in page.inner_text("main")
     assert Submission.objects.get(unit=unit).status == SubmissionStatus.SUBMITTED
     shot(page, "keyboard-submitted", phone)
     axe(page)

@@ -537,3 +537,23 @@ def test_aggregates_200000_ballots_over_20000_units_with_every_unit_scored() -> 
     outcome = aggregate(component(rating), ballots, units, RoundingPolicy())
     assert len(outcome.results) == 20_000
     assert all(r.score is not None for r in outcome.results.values())
+
+
+def test_an_invalid_sheet_is_named_by_its_raters_without_the_engines_own_key_and_its_group_code() -> None:
+    ballots = sheet_of("r1", {"a": "好", "b": "好", "c": "差"})  # no sheet given: the engine keys it r1@all
+    (flag,) = run(QUOTA_SPEC, ballots + sheet_of("r2", {"a": "良好", "b": "一般", "c": "差"})).flags
+    assert "评委 r1 的选票无效,整张不计" in flag.message
+    assert "@" not in flag.message
+
+
+def test_an_invalid_sheet_shows_a_sheet_number_the_caller_gave() -> None:
+    ballots = [ballot("r1", unit, "好", sheet="第3张") for unit in ("a", "b")]
+    (flag,) = run(QUOTA_SPEC, ballots + sheet_of("r2", {"a": "良好", "b": "一般"})).flags
+    assert "评委 r1 的选票(第3张)无效" in flag.message
+
+
+def test_a_sheet_key_spelled_from_its_raters_name_is_not_shown_again() -> None:
+    key = "S1-" + "b3a6fedd99b0" + "44bcae891d4e34c9d9bc"
+    ballots = [ballot("S1-b3a6fedd99b0", unit, "好", sheet=key) for unit in ("a", "b")]
+    (flag,) = run(QUOTA_SPEC, ballots + sheet_of("r2", {"a": "良好", "b": "一般"})).flags
+    assert "评委 S1-b3a6fedd99b0 的选票无效" in flag.message and "44bcae" not in flag.message

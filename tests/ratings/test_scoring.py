@@ -19,7 +19,7 @@ def test_many_rows_give_the_ballots_one_row_at_a_time_gives_and_share_each_units
     assert ballots == one_by_one
     assert ballots[0] == Ballot(
         component_id="lide", rater_id="S3-aaaaaaaaaaaa", rater_group="leaders", target_unit="7", grade="好",
-        sheet=f"3:{'a' * 32}",
+        sheet=f"S3-{'a' * 32}",
     )  # fmt: skip
     assert ballots[0].target_unit is ballots[1].target_unit
 

@@ -674,12 +674,21 @@ def _batch_flags(component: Component, counted: Sequence[tuple[Sequence[Ballot],
 
 
 def _invalid_flag(component: Component, key: str, sheet: list[Ballot], problems: list[str]) -> Flag:
-    raters = "、".join(sorted({ballot.rater_id for ballot in sheet}))
+    names = sorted({ballot.rater_id for ballot in sheet})
+    label = f"({key})" if _key_tells_more(key, sheet, names) else ""
     return Flag(
         FlagCode.INVALID_BALLOT,
-        f"{component.name}:评委 {raters} 的选票({key})无效,整张不计:" + ";".join(problems),
+        f"{component.name}:评委 {'、'.join(names)} 的选票{label}无效,整张不计:" + ";".join(problems),
         component.id,
     )
+
+
+def _key_tells_more(key: str, sheet: list[Ballot], raters: list[str]) -> bool:
+    """Whether a sheet's key is worth showing beside its raters' names: only a key the caller gave
+    (a paper sheet's number), and not one spelled from a rater's name (a live session's sheet hash,
+    whose rater name is its first digits). The engine's own key, rater@group, holds the group's
+    code, which no reader should see."""
+    return sheet[0].sheet is not None and not any(key.startswith(name) for name in raters)
 
 
 def _count_clean_sheet(engine: _Aggregator, key: str, sheet: list[Ballot], tallies: dict[str, _UnitTally]) -> bool:

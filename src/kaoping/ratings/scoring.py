@@ -98,10 +98,10 @@ _new_engine_ballot = slot_constructor(
 def _engine_ballot(
     component_id: str, session_pk: int, sheet: str, group: str, grade: str | None, unit: str
 ) -> EngineBallot:
-    # the sheet hash stands in for the rater
-    return _new_engine_ballot(
-        component_id, f"S{session_pk}-{sheet[:12]}", group, unit, grade, None, None, f"{session_pk}:{sheet}"
-    )
+    # the sheet hash stands in for the rater; the sheet's key spells the rater's name out in full
+    # (one session's sheets apart from another's), so a flag names the rater and not the key
+    rater = f"S{session_pk}-{sheet[:12]}"
+    return _new_engine_ballot(component_id, rater, group, unit, grade, None, None, f"S{session_pk}-{sheet}")
 
 
 def engine_ballot(component_id: str, session_pk: int, row: Mapping[str, Any]) -> EngineBallot:
